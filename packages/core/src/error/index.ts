@@ -1,0 +1,31 @@
+/** Every failure a caller can act on carries one of these stable codes; the API maps each to a status once. */
+export type ErrorCode =
+  | "invalid_request"
+  | "unauthorized"
+  | "show_not_found"
+  | "order_not_found"
+  | "sold_out"
+  | "insufficient_inventory"
+  | "not_on_sale"
+  | "limit_exceeded"
+  | "idempotency_key_reused"
+  | "rate_limited"
+  | "rehydrating"
+  | "unavailable"
+  | "not_found"
+  | "payload_too_large"
+  | "internal";
+
+export class HotSeatError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = "HotSeatError";
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export const isHotSeatError = (e: unknown): e is HotSeatError => e instanceof HotSeatError;
