@@ -1,0 +1,96 @@
+import { ulid } from "ulid";
+import type { Db } from "../db/index.ts";
+import { HotSeatError } from "../error/index.ts";
+import { OrderRecord } from "../order/index.ts";
+import type { PumpPublisher } from "../pump/index.ts";
+import { type Show, splitCapacity } from "../show/index.ts";
+import type { InventorySpace } from "../space/index.ts";
+
+export interface RehydrationDeps {
+  db: Db;
+  space: InventorySpace;
+  publisher: PumpPublisher;
+  /** Covers a publish still in flight from a take made just before the freeze. */
+  graceMs?: number;
+  /** How long to wait for the writer to reach the barrier on every pump shard. */
+  barrierTimeoutMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Every order of a show persisted in DynamoDB, read page by page. */
+export async function persistedOrders(db: Db, showId: string): Promise<OrderRecord[]> {
+  const { data } = await db.entities.order.query.byShow({ showId }).go({ pages: "all" });
+  return data.map((o) =>
+    OrderRecord.parse({
+      id: o.orderId,
+      showId: o.showId,
+      customerId: o.customerId,
+      quantity: o.quantity,
+      createdAt: o.createdAt,
+      idempotencyKey: o.idempotencyKey,
+      shard: o.shard,
+      soldAfter: o.soldAfter,
+      priceCents: o.priceCents,
+      correlationId: o.correlationId,
+    }),
+  );
+}
+
+/**
+ * Rebuilds a show in the space from DynamoDB. The caller holds the show's rehydration lock.
+ * It never trusts a projection that is behind the pump: it freezes what is left of the show,
+ * re-publishes its pending orders, then sends a barrier down every pump shard and waits until
+ * the writer has persisted everything before it. Only then are the orders counted.
+ */
+export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<{ remaining: number; orders: number }> {
+  const sleep = deps.sleep ?? defaultSleep;
+  const shards = Array.from({ length: show.shards }, (_, s) => s);
+
+  await Promise.all(shards.map((s) => deps.space.freezeShard(show.id, s)));
+  for (const s of shards) {
+    const pending = await deps.space.pendingOrders(show.id, s, Number.POSITIVE_INFINITY, 1_000_000);
+    const published = await Promise.all(pending.map((o) => deps.publisher.publishOrder(o)));
+    if (published.includes(false)) throw new HotSeatError("unavailable", "the pump is unavailable; rehydration will retry");
+  }
+  await sleep(deps.graceMs ?? 1000);
+
+  const barrierId = `bar_${ulid()}`;
+  const pumpShards = await deps.publisher.sendBarrier(barrierId);
+  const deadline = Date.now() + (deps.barrierTimeoutMs ?? 30_000);
+  for (;;) {
+    const { data } = await deps.db.entities.barrier.query.primary({ barrierId }).go({ pages: "all" });
+    const seen = new Set(data.map((b) => b.pumpShardId));
+    if (pumpShards.every((id) => seen.has(id))) break;
+    if (Date.now() > deadline) throw new HotSeatError("rehydrating", "waiting for the pump to drain before rebuilding the show");
+    await sleep(100);
+  }
+
+  const orders = await persistedOrders(deps.db, show.id);
+  const perShard = shards.map(() => ({ sold: 0, customers: new Map<string, number>(), orders: [] as OrderRecord[] }));
+  let sold = 0;
+  for (const o of orders) {
+    const slot = perShard[o.shard] ?? perShard[0];
+    if (!slot) continue;
+    slot.sold += o.quantity;
+    slot.customers.set(o.customerId, (slot.customers.get(o.customerId) ?? 0) + o.quantity);
+    slot.orders.push(o);
+    sold += o.quantity;
+  }
+  const remaining = Math.max(0, show.capacity - sold);
+  const stock = splitCapacity(remaining, show.shards);
+  for (const s of shards) {
+    const slot = perShard[s];
+    if (!slot) continue;
+    await deps.space.rebuildShard(show.id, s, {
+      stock: stock[s] ?? 0,
+      sold: slot.sold,
+      max: show.maxPerCustomer,
+      customers: slot.customers,
+      orders: slot.orders,
+    });
+  }
+  await deps.space.markOnSale(show.id);
+  return { remaining, orders: orders.length };
+}

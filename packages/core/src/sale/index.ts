@@ -1,0 +1,387 @@
+import type { Db } from "../db/index.ts";
+import { HotSeatError } from "../error/index.ts";
+import { newOrderId, type Order, type OrderRecord, PurchaseBody, toOrder } from "../order/index.ts";
+import type { PumpPublisher } from "../pump/index.ts";
+import { persistedOrders, rehydrateShow } from "../rehydrate/index.ts";
+import { type Availability, CreateShowInput, newShowId, type Show, splitCapacity } from "../show/index.ts";
+import { fingerprintOf, homeShard, type InventorySpace, type ShardState } from "../space/index.ts";
+
+export { persistedOrders };
+
+export interface SaleOptions {
+  /** How long a buyer waits for another worker's rehydration before a 503. */
+  rehydrationWaitMs?: number;
+  rehydrationLockMs?: number;
+  rehydrationGraceMs?: number;
+  barrierTimeoutMs?: number;
+  /** A pending order older than this is re-published by the sweeper. */
+  staleAfterMs?: number;
+  /** A loan between shards older than this is settled by the sweeper. */
+  loanStaleAfterMs?: number;
+}
+
+export interface SaleDeps {
+  db: Db;
+  space: InventorySpace;
+  publisher: PumpPublisher;
+  options?: SaleOptions;
+}
+
+export type ShowView = Show & { remaining: number; soldOut: boolean };
+
+export interface PurchaseRequest {
+  showId: string;
+  idempotencyKey: string;
+  body: PurchaseBody;
+  correlationId?: string;
+}
+
+export interface ShowStats {
+  showId: string;
+  status: Show["status"];
+  capacity: number;
+  remaining: number;
+  sold: number;
+  persisted: number;
+  pending: number;
+  pendingOrders: number;
+  oldestPendingMs: number | null;
+  projectedSold: number;
+  shards: number;
+  at: string;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+const toShow = (item: {
+  showId: string;
+  name: string;
+  venue: string;
+  startsAt: string;
+  capacity: number;
+  priceCents: number;
+  maxPerCustomer: number;
+  shards: number;
+  status: "draft" | "on_sale";
+  createdAt: string;
+}): Show => ({
+  id: item.showId,
+  name: item.name,
+  venue: item.venue,
+  startsAt: item.startsAt,
+  capacity: item.capacity,
+  priceCents: item.priceCents,
+  maxPerCustomer: item.maxPerCustomer,
+  shards: item.shards,
+  status: item.status,
+  createdAt: item.createdAt,
+});
+
+const remainingOf = (states: ShardState[]) => states.reduce((sum, s) => sum + s.stock + s.inTransit, 0);
+
+/**
+ * The sale: shows, purchases and their recovery. Purchases touch only the space and the
+ * pump; DynamoDB is read once per show per process (its immutable settings) and on recovery.
+ */
+export class Sales {
+  private readonly showCache = new Map<string, Show>();
+  private readonly missCache = new Map<string, number>();
+  private readonly opts: Required<SaleOptions>;
+
+  constructor(private readonly deps: SaleDeps) {
+    this.opts = {
+      rehydrationWaitMs: 1500,
+      rehydrationLockMs: 60_000,
+      rehydrationGraceMs: 1000,
+      barrierTimeoutMs: 30_000,
+      staleAfterMs: 30_000,
+      loanStaleAfterMs: 5_000,
+      ...deps.options,
+    };
+  }
+
+  async createShow(input: CreateShowInput): Promise<Show> {
+    const parsed = CreateShowInput.safeParse(input);
+    if (!parsed.success) throw new HotSeatError("invalid_request", parsed.error.issues[0]?.message ?? "invalid show");
+    const show: Show = {
+      id: newShowId(),
+      ...parsed.data,
+      status: "draft",
+      createdAt: new Date().toISOString(),
+    };
+    await this.deps.db.entities.show.create({ ...show, showId: show.id }).go();
+    return show;
+  }
+
+  /** The show's settings from DynamoDB, bypassing the cache. */
+  async loadShow(showId: string): Promise<Show> {
+    const { data } = await this.deps.db.entities.show.get({ showId }).go();
+    if (!data) throw new HotSeatError("show_not_found", `no show ${showId}`);
+    const show = toShow(data);
+    this.showCache.set(showId, show);
+    return show;
+  }
+
+  /** Shows' settings never change once created (status aside), so a process keeps them. */
+  async showSettings(showId: string): Promise<Show> {
+    const cached = this.showCache.get(showId);
+    if (cached) return cached;
+    const missAt = this.missCache.get(showId);
+    if (missAt && Date.now() - missAt < 2000) throw new HotSeatError("show_not_found", `no show ${showId}`);
+    try {
+      return await this.loadShow(showId);
+    } catch (e) {
+      if (e instanceof HotSeatError) this.missCache.set(showId, Date.now());
+      throw e;
+    }
+  }
+
+  async listShows(): Promise<ShowView[]> {
+    const { data } = await this.deps.db.entities.show.query.all({}).go({ pages: "all" });
+    const shows = data.map(toShow);
+    const states = await Promise.all(shows.map((s) => this.deps.space.readShards(s.id, s.shards)));
+    return shows.map((s, i) => this.view(s, states[i] ?? []));
+  }
+
+  async getShow(showId: string): Promise<ShowView> {
+    const show = await this.loadShow(showId);
+    return this.view(show, await this.deps.space.readShards(show.id, show.shards));
+  }
+
+  async availability(showId: string): Promise<Availability> {
+    const show = await this.showSettings(showId);
+    const states = await this.deps.space.readShards(show.id, show.shards);
+    const v = this.view(show, states);
+    return { showId, remaining: v.remaining, soldOut: v.soldOut, onSale: states.some((s) => s.status === "on_sale") };
+  }
+
+  private view(show: Show, states: ShardState[]): ShowView {
+    const loaded = states.length > 0 && states.every((s) => s.exists);
+    const remaining = loaded ? remainingOf(states) : show.status === "draft" ? show.capacity : 0;
+    return { ...show, remaining, soldOut: loaded && remaining === 0 };
+  }
+
+  async purchase(req: PurchaseRequest): Promise<{ order: Order; created: boolean }> {
+    const body = PurchaseBody.safeParse(req.body);
+    if (!body.success) throw new HotSeatError("invalid_request", body.error.issues[0]?.message ?? "invalid purchase");
+    const show = await this.showSettings(req.showId);
+    const { customerId, quantity } = body.data;
+    const home = homeShard(customerId, show.shards);
+    const order: Omit<OrderRecord, "soldAfter"> = {
+      id: newOrderId(),
+      showId: show.id,
+      customerId,
+      quantity,
+      createdAt: new Date().toISOString(),
+      idempotencyKey: req.idempotencyKey,
+      shard: home,
+      priceCents: show.priceCents,
+      correlationId: req.correlationId,
+    };
+    let recovered = false;
+    for (let attempt = 0; attempt < 4 + show.shards; attempt++) {
+      const r = await this.deps.space.takeTickets({
+        showId: show.id,
+        shard: home,
+        customerId,
+        idempotencyKey: req.idempotencyKey,
+        fingerprint: fingerprintOf(quantity),
+        order,
+        nowMs: Date.now(),
+      });
+      switch (r.outcome) {
+        case "ok": {
+          // Acknowledged only once the pump holds the order, or it is pending in the space
+          // for the sweeper to re-publish: either way it cannot be lost.
+          await Promise.all([
+            this.deps.publisher.publishOrder(r.record),
+            this.deps.space.indexOrder(r.record.id, show.id, home),
+          ]);
+          return { order: toOrder(r.record, "accepted"), created: true };
+        }
+        case "replay":
+          return { order: toOrder(r.record, r.pending ? "accepted" : "persisted"), created: false };
+        case "reused":
+          throw new HotSeatError(
+            "idempotency_key_reused",
+            "this Idempotency-Key was already used for a different purchase",
+          );
+        case "not_on_sale":
+          throw new HotSeatError("not_on_sale", "this show is not on sale");
+        case "limit":
+          throw new HotSeatError("limit_exceeded", `you may buy ${r.allowed} more ticket(s) for this show`, {
+            remaining: r.allowed,
+          });
+        case "missing":
+        case "rehydrating":
+          if (recovered) throw new HotSeatError("rehydrating", "the show is being restored; retry in a moment");
+          await this.recover(show);
+          recovered = true;
+          break;
+        case "short": {
+          if (show.shards > 1 && (await this.borrow(show, home, quantity - r.stock)) > 0) break;
+          const remaining = show.shards > 1 ? remainingOf(await this.deps.space.readShards(show.id, show.shards)) : r.stock;
+          if (remaining >= quantity && show.shards > 1) break;
+          if (remaining === 0) throw new HotSeatError("sold_out", "sold out", { remaining: 0 });
+          throw new HotSeatError("insufficient_inventory", `only ${remaining} ticket(s) left`, { remaining });
+        }
+      }
+    }
+    throw new HotSeatError("rehydrating", "the show is busy rebalancing; retry in a moment");
+  }
+
+  /** Pulls stock to the buyer's home shard from the others; returns how many tickets moved. */
+  private async borrow(show: Show, home: number, need: number): Promise<number> {
+    let moved = 0;
+    const start = Math.floor(Math.random() * show.shards);
+    for (let i = 0; i < show.shards && moved < need; i++) {
+      const donor = (start + i) % show.shards;
+      if (donor === home) continue;
+      moved += await this.deps.space.moveStock(show.id, donor, home, need - moved);
+    }
+    return moved;
+  }
+
+  /**
+   * The space lost the show (or a rebuild was interrupted): one worker rebuilds it, the others
+   * wait briefly for it and then get 503 `rehydrating`.
+   */
+  private async recover(cached: Show): Promise<void> {
+    const show = await this.loadShow(cached.id);
+    if (show.status !== "on_sale") throw new HotSeatError("not_on_sale", "this show is not on sale");
+    const token = await this.deps.space.acquireRehydrationLock(show.id, this.opts.rehydrationLockMs);
+    if (token) {
+      try {
+        await rehydrateShow(
+          {
+            db: this.deps.db,
+            space: this.deps.space,
+            publisher: this.deps.publisher,
+            graceMs: this.opts.rehydrationGraceMs,
+            barrierTimeoutMs: this.opts.barrierTimeoutMs,
+          },
+          show,
+        );
+      } finally {
+        await this.deps.space.releaseRehydrationLock(show.id, token);
+      }
+      return;
+    }
+    const deadline = Date.now() + this.opts.rehydrationWaitMs;
+    while (Date.now() < deadline) {
+      await sleep(50);
+      const states = await this.deps.space.readShards(show.id, show.shards);
+      if (states.every((s) => s.status === "on_sale")) return;
+    }
+    throw new HotSeatError("rehydrating", "the show is being restored; retry in a moment");
+  }
+
+  async getOrder(orderId: string): Promise<Order> {
+    const { data } = await this.deps.db.entities.order.get({ orderId }).go();
+    if (data) {
+      return toOrder(
+        {
+          id: data.orderId,
+          showId: data.showId,
+          customerId: data.customerId,
+          quantity: data.quantity,
+          createdAt: data.createdAt,
+          idempotencyKey: data.idempotencyKey,
+          shard: data.shard,
+          soldAfter: data.soldAfter,
+          priceCents: data.priceCents,
+        },
+        "persisted",
+      );
+    }
+    const inSpace = await this.deps.space.findOrder(orderId);
+    if (!inSpace) throw new HotSeatError("order_not_found", `no order ${orderId}`);
+    return toOrder(inSpace.record, "accepted");
+  }
+
+  /** Loads the show's inventory into the space and puts it on sale. Safe to repeat. */
+  async preload(showId: string): Promise<{ showId: string; remaining: number }> {
+    let show = await this.loadShow(showId);
+    const states = await this.deps.space.readShards(show.id, show.shards);
+    if (states.every((s) => s.exists)) {
+      await this.deps.space.markOnSale(show.id);
+      return { showId, remaining: remainingOf(states) };
+    }
+    if (show.status === "on_sale") {
+      // It was on sale before: orders may exist, so the space is rebuilt from them.
+      await this.recover(show);
+    } else {
+      // Flip the status first: if we crash before the space is loaded, recovery rebuilds from
+      // the (empty) order history instead of a second fresh load overselling.
+      await this.deps.db.entities.show.patch({ showId }).set({ status: "on_sale" }).go();
+      show = { ...show, status: "on_sale" };
+      this.showCache.set(showId, show);
+      const stock = splitCapacity(show.capacity, show.shards);
+      await Promise.all(stock.map((n, s) => this.deps.space.loadShard(show.id, s, n, show.maxPerCustomer)));
+      await this.deps.space.markOnSale(show.id);
+    }
+    return { showId, remaining: remainingOf(await this.deps.space.readShards(show.id, show.shards)) };
+  }
+
+  async stats(showId: string): Promise<ShowStats> {
+    const show = await this.loadShow(showId);
+    const [states, projections] = await Promise.all([
+      this.deps.space.readShards(show.id, show.shards),
+      this.deps.db.entities.shardProjection.query.primary({ showId }).go({ pages: "all" }),
+    ]);
+    const sold = states.reduce((sum, s) => sum + s.sold, 0);
+    const pending = states.reduce((sum, s) => sum + s.pendingTickets, 0);
+    const oldest = states.reduce<number | null>(
+      (min, s) => (s.oldestPendingAt === null ? min : min === null ? s.oldestPendingAt : Math.min(min, s.oldestPendingAt)),
+      null,
+    );
+    const loaded = states.every((s) => s.exists);
+    return {
+      showId,
+      status: show.status,
+      capacity: show.capacity,
+      remaining: loaded ? remainingOf(states) : show.status === "draft" ? show.capacity : 0,
+      sold,
+      persisted: sold - pending,
+      pending,
+      pendingOrders: states.reduce((sum, s) => sum + s.pendingOrders, 0),
+      oldestPendingMs: oldest === null ? null : Math.max(0, Date.now() - oldest),
+      projectedSold: projections.data.reduce((sum, p) => sum + p.soldAfter, 0),
+      shards: show.shards,
+      at: new Date().toISOString(),
+    };
+  }
+
+  /**
+   * The reconciler: re-publishes orders taken but still unconfirmed after `staleAfterMs`
+   * (the API died between take and publish, or the pump was down), settles loans a crashed
+   * buyer left between shards, and rebuilds shows the space has lost.
+   */
+  async sweep(): Promise<{ republished: number; settled: number; rehydrated: number; failed: number }> {
+    const result = { republished: 0, settled: 0, rehydrated: 0, failed: 0 };
+    for (const showId of await this.deps.space.showsOnSale()) {
+      const show = await this.showSettings(showId).catch(() => null);
+      if (!show) continue;
+      const states = await this.deps.space.readShards(show.id, show.shards);
+      const frozen = states.some((s) => s.status === "frozen");
+      if (states.some((s) => !s.exists) || (frozen && !(await this.deps.space.isRehydrating(show.id)))) {
+        try {
+          await this.recover(show);
+          result.rehydrated++;
+        } catch {
+          result.failed++;
+        }
+        continue;
+      }
+      for (const s of states) {
+        result.settled += await this.deps.space.settleLoans(show.id, s.shard, this.opts.loanStaleAfterMs);
+        const stale = await this.deps.space.pendingOrders(show.id, s.shard, Date.now() - this.opts.staleAfterMs);
+        const published = await Promise.all(stale.map((o) => this.deps.publisher.publishOrder(o)));
+        result.republished += published.filter(Boolean).length;
+        result.failed += published.filter((p) => !p).length;
+      }
+    }
+    return result;
+  }
+}
+

@@ -1,0 +1,254 @@
+import { ulid } from "ulid";
+import { OrderRecord } from "../order/index.ts";
+import type { SpaceClient } from "./client.ts";
+import { onSaleKey, orderIndexKey, rehydrationLockKey, shardKeys } from "./keys.ts";
+
+export { createSpaceClient, type SpaceClient, type SpaceConnection } from "./client.ts";
+export { homeShard, shardKeys, shardTag } from "./keys.ts";
+
+export type TakeResult =
+  | { outcome: "ok"; record: OrderRecord }
+  | { outcome: "replay"; record: OrderRecord; pending: boolean }
+  | { outcome: "reused" | "missing" | "rehydrating" | "not_on_sale" }
+  | { outcome: "limit"; allowed: number }
+  | { outcome: "short"; stock: number };
+
+export interface TakeInput {
+  showId: string;
+  shard: number;
+  customerId: string;
+  idempotencyKey: string;
+  fingerprint: string;
+  /** The order as it will be recorded, without `soldAfter` (the script stamps it). */
+  order: Omit<OrderRecord, "soldAfter">;
+  nowMs: number;
+}
+
+export interface ShardState {
+  shard: number;
+  exists: boolean;
+  status: string | null;
+  stock: number;
+  /** Lent to another shard and not yet credited there: still unsold. */
+  inTransit: number;
+  sold: number;
+  pendingTickets: number;
+  pendingOrders: number;
+  oldestPendingAt: number | null;
+}
+
+export interface ShardSnapshot {
+  stock: number;
+  sold: number;
+  max: number;
+  customers: Map<string, number>;
+  orders: OrderRecord[];
+}
+
+const parseRecord = (json: string) => OrderRecord.parse(JSON.parse(json));
+
+export class InventorySpace {
+  constructor(readonly redis: SpaceClient) {}
+
+  async takeTickets(input: TakeInput): Promise<TakeResult> {
+    const k = shardKeys(input.showId, input.shard);
+    const reply = (await this.redis.takeTickets(
+      k.inventory,
+      k.customers,
+      k.idempotency,
+      k.orders,
+      k.pending,
+      `${input.customerId}\n${input.idempotencyKey}`,
+      input.fingerprint,
+      input.customerId,
+      input.order.quantity,
+      JSON.stringify(input.order),
+      input.order.id,
+      input.nowMs,
+    )) as [string, ...(string | number)[]];
+    const [outcome, a, b] = reply;
+    switch (outcome) {
+      case "ok":
+        return { outcome, record: parseRecord(String(a)) };
+      case "replay":
+        return { outcome, record: parseRecord(String(a)), pending: Number(b) === 1 };
+      case "limit":
+        return { outcome, allowed: Math.max(0, Number(a)) };
+      case "short":
+        return { outcome, stock: Number(a) };
+      case "reused":
+      case "missing":
+      case "rehydrating":
+      case "not_on_sale":
+        return { outcome };
+      default:
+        throw new Error(`unexpected reply from takeTickets: ${outcome}`);
+    }
+  }
+
+  /** Moves up to `want` tickets from `from` to `to`; returns how many moved. Safe against a crash in between (see `settleLoans`). */
+  async moveStock(showId: string, from: number, to: number, want: number): Promise<number> {
+    const donor = shardKeys(showId, from);
+    const transferId = ulid();
+    const lent = Number(await this.redis.lendStock(donor.inventory, donor.lent, want, transferId, to, Date.now()));
+    if (lent <= 0) return 0;
+    const home = shardKeys(showId, to);
+    await this.redis.creditStock(home.inventory, home.received, transferId, lent);
+    await this.redis.hdel(donor.lent, transferId);
+    return lent;
+  }
+
+  /** Credits loans older than `olderThanMs` that a crashed buyer left in transit. Returns tickets credited. */
+  async settleLoans(showId: string, shard: number, olderThanMs: number): Promise<number> {
+    const donor = shardKeys(showId, shard);
+    const loans = await this.redis.hgetall(donor.lent);
+    let credited = 0;
+    for (const [transferId, value] of Object.entries(loans)) {
+      const [to, count, at] = value.split("\n").map(Number) as [number, number, number];
+      if (Date.now() - at < olderThanMs) continue;
+      const home = shardKeys(showId, to);
+      const r = Number(await this.redis.creditStock(home.inventory, home.received, transferId, count));
+      if (r === 1) credited += count;
+      if (r >= 0) await this.redis.hdel(donor.lent, transferId);
+    }
+    return credited;
+  }
+
+  async confirmPersisted(showId: string, shard: number, orders: { id: string; quantity: number }[]): Promise<number> {
+    if (orders.length === 0) return 0;
+    const k = shardKeys(showId, shard);
+    const args = orders.flatMap((o) => [o.id, o.quantity]);
+    return Number(await this.redis.confirmPersisted(k.inventory, k.pending, ...args));
+  }
+
+  async loadShard(showId: string, shard: number, stock: number, maxPerCustomer: number): Promise<boolean> {
+    const k = shardKeys(showId, shard);
+    return Number(await this.redis.loadShard(k.inventory, stock, maxPerCustomer, shard)) === 1;
+  }
+
+  async freezeShard(showId: string, shard: number): Promise<boolean> {
+    return Number(await this.redis.freezeShard(shardKeys(showId, shard).inventory)) === 1;
+  }
+
+  /** Replaces a shard whole, in one MULTI (all keys share the shard's slot). */
+  async rebuildShard(showId: string, shard: number, snap: ShardSnapshot): Promise<void> {
+    const k = shardKeys(showId, shard);
+    const tx = this.redis.multi();
+    tx.del(k.inventory, k.customers, k.idempotency, k.orders, k.pending, k.lent, k.received);
+    if (snap.customers.size > 0) tx.hset(k.customers, Object.fromEntries(snap.customers));
+    const chunk = 1000;
+    for (let i = 0; i < snap.orders.length; i += chunk) {
+      const part = snap.orders.slice(i, i + chunk);
+      tx.hset(k.orders, Object.fromEntries(part.map((o) => [o.id, JSON.stringify(o)])));
+      tx.hset(
+        k.idempotency,
+        Object.fromEntries(
+          part.map((o) => [`${o.customerId}\n${o.idempotencyKey}`, `${fingerprintOf(o.quantity)}\n${o.id}`]),
+        ),
+      );
+    }
+    tx.hset(k.inventory, {
+      stock: snap.stock,
+      sold: snap.sold,
+      pendingTickets: 0,
+      max: snap.max,
+      shard,
+      status: "on_sale",
+    });
+    const results = await tx.exec();
+    const failed = results?.find(([err]) => err);
+    if (!results || failed) throw failed?.[0] ?? new Error("rebuild transaction aborted");
+  }
+
+  async readShards(showId: string, shards: number): Promise<ShardState[]> {
+    const pipe = this.redis.pipeline();
+    for (let s = 0; s < shards; s++) {
+      const k = shardKeys(showId, s);
+      pipe.hmget(k.inventory, "status", "stock", "sold", "pendingTickets");
+      pipe.hvals(k.lent);
+      pipe.zcard(k.pending);
+      pipe.zrange(k.pending, 0, 0, "WITHSCORES");
+    }
+    const replies = (await pipe.exec()) ?? [];
+    return Array.from({ length: shards }, (_, s) => {
+      const at = (i: number) => {
+        const [err, value] = replies[s * 4 + i] ?? [new Error("no reply"), null];
+        if (err) throw err;
+        return value;
+      };
+      const [status, stock, sold, pendingTickets] = at(0) as (string | null)[];
+      const lent = (at(1) as string[]).reduce((sum, v) => sum + Number(v.split("\n")[1]), 0);
+      const oldest = at(3) as string[];
+      return {
+        shard: s,
+        exists: status !== null,
+        status: status ?? null,
+        stock: Number(stock ?? 0),
+        inTransit: lent,
+        sold: Number(sold ?? 0),
+        pendingTickets: Number(pendingTickets ?? 0),
+        pendingOrders: Number(at(2)),
+        oldestPendingAt: oldest.length === 2 ? Number(oldest[1]) : null,
+      };
+    });
+  }
+
+  /** Orders taken but not confirmed persisted, accepted before `beforeMs`. */
+  async pendingOrders(showId: string, shard: number, beforeMs: number, limit = 500): Promise<OrderRecord[]> {
+    const k = shardKeys(showId, shard);
+    const ids = await this.redis.zrangebyscore(k.pending, "-inf", beforeMs, "LIMIT", 0, limit);
+    if (ids.length === 0) return [];
+    const jsons = await this.redis.hmget(k.orders, ...ids);
+    return jsons.filter((j): j is string => j !== null).map(parseRecord);
+  }
+
+  async indexOrder(orderId: string, showId: string, shard: number): Promise<void> {
+    await this.redis.set(orderIndexKey(orderId), `${showId}\n${shard}`, "EX", 7 * 24 * 3600);
+  }
+
+  /** An order still in the space (accepted, maybe not yet persisted), or null. */
+  async findOrder(orderId: string): Promise<{ record: OrderRecord; pending: boolean } | null> {
+    const where = await this.redis.get(orderIndexKey(orderId));
+    if (!where) return null;
+    const [showId = "", shard = "0"] = where.split("\n");
+    const k = shardKeys(showId, Number(shard));
+    const [json, score] = await Promise.all([this.redis.hget(k.orders, orderId), this.redis.zscore(k.pending, orderId)]);
+    return json ? { record: parseRecord(json), pending: score !== null } : null;
+  }
+
+  async markOnSale(showId: string): Promise<void> {
+    await this.redis.sadd(onSaleKey, showId);
+  }
+
+  async showsOnSale(): Promise<string[]> {
+    return this.redis.smembers(onSaleKey);
+  }
+
+  /** Single-flight: the lock expires on its own if its holder dies. */
+  async acquireRehydrationLock(showId: string, ttlMs: number): Promise<string | null> {
+    const token = ulid();
+    const ok = await this.redis.set(rehydrationLockKey(showId), token, "PX", ttlMs, "NX");
+    return ok === "OK" ? token : null;
+  }
+
+  async releaseRehydrationLock(showId: string, token: string): Promise<void> {
+    const key = rehydrationLockKey(showId);
+    await this.redis.eval(
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+      1,
+      key,
+      token,
+    );
+  }
+
+  async isRehydrating(showId: string): Promise<boolean> {
+    return (await this.redis.exists(rehydrationLockKey(showId))) === 1;
+  }
+
+  async ping(): Promise<boolean> {
+    return (await this.redis.ping()) === "PONG";
+  }
+}
+
+/** What makes two purchases with one Idempotency-Key "the same": the key is scoped to its customer, so the quantity. */
+export const fingerprintOf = (quantity: number) => `q${quantity}`;

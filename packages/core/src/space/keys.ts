@@ -1,0 +1,42 @@
+/**
+ * Every key one script touches shares a hash tag, so it sits in one cluster slot. A show's
+ * stock is split across `shards`; each shard has its own tag (`{showId}` for shard 0,
+ * `{showId:N}` after) so the shards land in different slots and spread the hot key.
+ */
+export const shardTag = (showId: string, shard: number) => (shard === 0 ? showId : `${showId}:${shard}`);
+
+export function shardKeys(showId: string, shard: number) {
+  const p = `show:{${shardTag(showId, shard)}}`;
+  return {
+    /** stock, sold, pendingTickets, max, status, shard */
+    inventory: `${p}:inv`,
+    /** customerId → tickets bought (customers are homed on one shard, so the limit is exact) */
+    customers: `${p}:cust`,
+    /** `${customerId}\n${key}` → `${fingerprint}\n${orderId}` */
+    idempotency: `${p}:idem`,
+    /** orderId → order record JSON */
+    orders: `${p}:orders`,
+    /** orderId scored by acceptance time, until the writer confirms it persisted */
+    pending: `${p}:pending`,
+    /** transferId → `${toShard}\n${count}\n${atMs}`: stock lent to another shard, not yet credited */
+    lent: `${p}:lent`,
+    /** transfer ids already credited to this shard */
+    received: `${p}:recv`,
+  };
+}
+
+export const rehydrationLockKey = (showId: string) => `show:{${showId}}:rehydrating`;
+export const orderIndexKey = (orderId: string) => `order:{${orderId}}`;
+/** A plain set of show ids on sale: what the sweeper walks. */
+export const onSaleKey = "shows:on_sale";
+
+/** Customers are pinned to one shard so their limit and idempotency records live with the stock they take. */
+export function homeShard(customerId: string, shards: number): number {
+  if (shards <= 1) return 0;
+  let h = 2166136261;
+  for (let i = 0; i < customerId.length; i++) {
+    h ^= customerId.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
+  return (h >>> 0) % shards;
+}

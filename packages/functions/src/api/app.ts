@@ -1,0 +1,129 @@
+import { HotSeatError } from "@hotseat/core/error";
+import { IdempotencyKey, OrderId, PurchaseBody } from "@hotseat/core/order";
+import type { Sales } from "@hotseat/core/sale";
+import { CreateShowInput, ShowId } from "@hotseat/core/show";
+import { Hono } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { requestId } from "hono/request-id";
+import { z } from "zod";
+import { errorResponse } from "./errors.ts";
+import { validate } from "./validate.ts";
+
+export interface ApiDeps {
+  sales: Sales;
+  adminToken: string;
+  /** Reports each part's readiness; throws or returns ok:false when the space is unreachable. */
+  health: () => Promise<{ ok: boolean; parts: Record<string, string> }>;
+  maxBodyBytes?: number;
+}
+
+const showParam = z.object({ showId: z.string() });
+const orderParam = z.object({ orderId: z.string() });
+const idempotencyHeader = z.object({ "idempotency-key": IdempotencyKey });
+
+/** A malformed id names nothing that exists: 404, the same as an unknown one. */
+const knownShowId = (id: string) => {
+  if (!ShowId.safeParse(id).success) throw new HotSeatError("show_not_found", `no show ${id}`);
+  return id;
+};
+
+export function createApp(deps: ApiDeps) {
+  const app = new Hono();
+  const maxBody = deps.maxBodyBytes ?? 8 * 1024;
+
+  app.onError(errorResponse);
+  app.notFound((c) => c.json({ code: "not_found", message: `no route ${c.req.method} ${c.req.path}` }, 404));
+  app.use(requestId({ headerName: "X-Correlation-Id", limitLength: 128 }));
+  app.use(
+    cors({
+      origin: "*",
+      allowHeaders: ["Content-Type", "Authorization", "Idempotency-Key", "X-Correlation-Id"],
+      exposeHeaders: ["Retry-After", "X-Correlation-Id", "Idempotent-Replayed"],
+      maxAge: 600,
+    }),
+  );
+  app.use(
+    bodyLimit({
+      maxSize: maxBody,
+      onError: (c) => c.json({ code: "payload_too_large", message: `request body over ${maxBody} bytes` }, 413),
+    }),
+  );
+
+  app.get("/health", async (c) => {
+    try {
+      const h = await deps.health();
+      if (h.ok) return c.json({ status: "ok", ...h.parts });
+      return c.json({ code: "unavailable", message: "not ready", status: "degraded", ...h.parts }, 503);
+    } catch (e) {
+      return c.json({ code: "unavailable", message: `space unreachable: ${(e as Error).message}`, status: "down" }, 503);
+    }
+  });
+
+  const shows = new Hono()
+    .get("/", async (c) => {
+      c.header("Cache-Control", "public, max-age=2");
+      return c.json({ shows: await deps.sales.listShows() });
+    })
+    .get("/:showId", validate("param", showParam), async (c) => {
+      const show = await deps.sales.getShow(knownShowId(c.req.valid("param").showId));
+      c.header("Cache-Control", "public, max-age=1");
+      return c.json({ show });
+    })
+    .get("/:showId/availability", validate("param", showParam), async (c) => {
+      const availability = await deps.sales.availability(knownShowId(c.req.valid("param").showId));
+      c.header("Cache-Control", "public, max-age=1, stale-while-revalidate=1");
+      return c.json(availability);
+    })
+    .post(
+      "/:showId/orders",
+      validate("param", showParam),
+      validate("header", idempotencyHeader),
+      validate("json", PurchaseBody),
+      async (c) => {
+        const showId = knownShowId(c.req.valid("param").showId);
+        const { order, created } = await deps.sales.purchase({
+          showId,
+          idempotencyKey: c.req.valid("header")["idempotency-key"],
+          body: c.req.valid("json"),
+          correlationId: c.get("requestId"),
+        });
+        if (!created) c.header("Idempotent-Replayed", "true");
+        return c.json({ order }, created ? 201 : 200);
+      },
+    );
+
+  const orders = new Hono().get("/:orderId", validate("param", orderParam), async (c) => {
+    const { orderId } = c.req.valid("param");
+    if (!OrderId.safeParse(orderId).success) throw new HotSeatError("order_not_found", `no order ${orderId}`);
+    return c.json({ order: await deps.sales.getOrder(orderId) });
+  });
+
+  const unauthorized = { code: "unauthorized", message: "admin routes need Authorization: Bearer <admin token>" };
+  const admin = new Hono()
+    .use(
+      bearerAuth({
+        token: deps.adminToken,
+        noAuthenticationHeader: { message: unauthorized },
+        invalidAuthenticationHeader: { message: unauthorized },
+        invalidToken: { message: { code: "unauthorized", message: "wrong admin token" } },
+      }),
+    )
+    .post("/shows", validate("json", CreateShowInput), async (c) => {
+      return c.json({ show: await deps.sales.createShow(c.req.valid("json")) }, 201);
+    })
+    .post("/shows/:showId/preload", validate("param", showParam), async (c) => {
+      return c.json(await deps.sales.preload(knownShowId(c.req.valid("param").showId)));
+    })
+    .get("/shows/:showId/stats", validate("param", showParam), async (c) => {
+      c.header("Cache-Control", "no-store");
+      return c.json(await deps.sales.stats(knownShowId(c.req.valid("param").showId)));
+    });
+
+  app.route("/shows", shows);
+  app.route("/orders", orders);
+  app.route("/admin", admin);
+  return app;
+}
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,13 @@
+import { readConfig } from "./config.ts";
+import { createRuntime, type Runtime } from "./runtime.ts";
+
+let runtime: Runtime | undefined;
+
+/** The scheduled reconciler (a Cron on AWS, a timer in the local stack). */
+export const handler = async () => {
+  runtime ??= createRuntime(readConfig(), { publisher: { lingerMs: 0 } });
+  const result = await runtime.sales.sweep();
+  await runtime.publisher.drain();
+  console.log(JSON.stringify({ level: "info", event: "sweeper.run", ...result }));
+  return result;
+};

@@ -1,0 +1,25 @@
+import { type PumpMessage, projectBatch } from "@hotseat/core/projection";
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
+import { readConfig } from "./config.ts";
+import { createRuntime, type Runtime } from "./runtime.ts";
+
+let runtime: Runtime | undefined;
+
+export const toMessages = (event: KinesisStreamEvent): PumpMessage[] =>
+  event.Records.map((r) => ({
+    id: r.kinesis.sequenceNumber,
+    data: Buffer.from(r.kinesis.data, "base64").toString("utf8"),
+  }));
+
+/** Projects a pump batch; a record it cannot take is named in `batchItemFailures` (bisect and retry do the rest). */
+export async function writeBatch(rt: Runtime, event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> {
+  const result = await projectBatch({ db: rt.db, space: rt.space }, toMessages(event));
+  for (const f of result.failures)
+    console.error(JSON.stringify({ level: "warn", event: "writer.record_failed", sequenceNumber: f.id, reason: f.reason }));
+  return { batchItemFailures: result.failures.map((f) => ({ itemIdentifier: f.id })) };
+}
+
+export const handler = async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
+  runtime ??= createRuntime(readConfig());
+  return writeBatch(runtime, event);
+};

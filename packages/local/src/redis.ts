@@ -1,0 +1,99 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { Redis } from "ioredis";
+
+export interface LocalRedis {
+  url: string;
+  process: ChildProcess | null;
+  stop(): Promise<void>;
+}
+
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+
+async function waitForPing(url: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      await client.connect();
+      if ((await client.ping()) === "PONG") return;
+    } catch {
+      // not up yet
+    } finally {
+      client.disconnect();
+    }
+    if (Date.now() > deadline) throw new Error(`redis at ${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Kills a redis-server a previous run left behind (for example after `kill -9` of the stack). */
+function killStale(pidFile: string) {
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, "utf8"));
+  try {
+    if (pid > 0) process.kill(pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
+  fs.rmSync(pidFile, { force: true });
+}
+
+/**
+ * Uses `REDIS_URL` when given; otherwise spawns `redis-server` with its data (append-only
+ * file) under `dataDir/redis`, so a restart keeps the space.
+ */
+export async function startRedis(dataDir: string, options: { url?: string; port?: number } = {}): Promise<LocalRedis> {
+  if (options.url) {
+    await waitForPing(options.url, 5000);
+    return { url: options.url, process: null, stop: async () => {} };
+  }
+  if (spawnSync("redis-server", ["--version"]).error) {
+    throw new Error(
+      "redis-server was not found. Install it (Debian/Ubuntu: `sudo apt-get install -y redis-server`, macOS: `brew install redis`) or set REDIS_URL to a running Redis.",
+    );
+  }
+  const dir = path.join(dataDir, "redis");
+  fs.mkdirSync(dir, { recursive: true });
+  const pidFile = path.join(dir, "redis.pid");
+  killStale(pidFile);
+  const port = options.port ?? (await freePort());
+  const child = spawn(
+    "redis-server",
+    [
+      "--port", String(port),
+      "--bind", "127.0.0.1",
+      "--dir", dir,
+      "--appendonly", "yes",
+      "--appendfsync", "everysec",
+      "--save", "",
+      "--daemonize", "no",
+      "--logfile", path.join(dir, "redis.log"),
+    ],
+    { stdio: "ignore" },
+  );
+  fs.writeFileSync(pidFile, String(child.pid));
+  const url = `redis://127.0.0.1:${port}`;
+  await waitForPing(url, 10_000);
+  return {
+    url,
+    process: child,
+    stop: () =>
+      new Promise<void>((done) => {
+        fs.rmSync(pidFile, { force: true });
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once("exit", () => done());
+        child.kill("SIGTERM");
+      }),
+  };
+}

@@ -1,0 +1,198 @@
+import fs from "node:fs";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { serve } from "@hono/node-server";
+import type { SaleOptions } from "@hotseat/core/sale";
+import { createApp } from "@hotseat/functions/api/app";
+import type { RuntimeConfig } from "@hotseat/functions/config";
+import { createRuntime, type Runtime } from "@hotseat/functions/runtime";
+import { writeBatch } from "@hotseat/functions/writer";
+import { type Emulators, startEmulators } from "./emulators.ts";
+import { KinesisPoller, type PollerOptions } from "./poller.ts";
+import { type LocalRedis, startRedis } from "./redis.ts";
+import { ensureStream, ensureTable } from "./resources.ts";
+import { serveWeb } from "./web-server.ts";
+
+export const repoRoot = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
+export const defaultWebDist = path.join(repoRoot, "packages/web/dist");
+
+export interface StackOptions {
+  /** Where Redis, kinesalite, dynalite and the poller keep their data (default `.data` at the repo root). */
+  dataDir?: string;
+  /** Use this Redis instead of spawning one. */
+  redisUrl?: string;
+  /** API port; 0 picks a free one. Omit `listen` to skip the HTTP server (tests use `app.request`). */
+  port?: number;
+  listen?: boolean;
+  /** Storefront port; served only when the built storefront exists at `webDist`. */
+  webPort?: number;
+  webDist?: string;
+  adminToken?: string;
+  streamName?: string;
+  tableName?: string;
+  streamShards?: number;
+  poller?: Partial<PollerOptions>;
+  /** Start the writer's poller (default true). */
+  poll?: boolean;
+  /** Sweeper period; 0 disables the timer (tests call `sweep()`). */
+  sweepIntervalMs?: number;
+  sale?: SaleOptions;
+  publisherLingerMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface Stack {
+  apiUrl: string | null;
+  webUrl: string | null;
+  adminToken: string;
+  dataDir: string;
+  config: RuntimeConfig;
+  /** The HOTSEAT_* variables that `readConfig()` turns into this stack's configuration. */
+  env: Record<string, string>;
+  runtime: Runtime;
+  app: ReturnType<typeof createApp>;
+  poller: KinesisPoller | null;
+  redis: LocalRedis;
+  emulators: Emulators;
+  /** Runs the reconciler once. */
+  sweep(): ReturnType<Runtime["sales"]["sweep"]>;
+  /** Waits until every order taken so far is persisted (nothing pending in the space). */
+  drain(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const log = options.log ?? (() => {});
+  const dataDir = path.resolve(repoRoot, options.dataDir ?? ".data");
+  fs.mkdirSync(dataDir, { recursive: true });
+  const adminToken = options.adminToken ?? "local-admin-token";
+  const streamName = options.streamName ?? "hotseat-pump";
+  const tableName = options.tableName ?? "hotseat";
+
+  const [redis, emulators] = await Promise.all([
+    startRedis(dataDir, { url: options.redisUrl }),
+    startEmulators(dataDir),
+  ]);
+  log(`space: ${redis.url}; kinesis: ${emulators.kinesisEndpoint}; dynamodb: ${emulators.dynamoEndpoint}`);
+  const config: RuntimeConfig = {
+    redis: { url: redis.url, cluster: false, tls: false },
+    pump: { streamName, endpoint: emulators.kinesisEndpoint },
+    table: { name: tableName, endpoint: emulators.dynamoEndpoint },
+    region: "us-east-1",
+    adminToken,
+  };
+  const env = {
+    HOTSEAT_REDIS_URL: redis.url,
+    HOTSEAT_STREAM: streamName,
+    HOTSEAT_KINESIS_ENDPOINT: emulators.kinesisEndpoint,
+    HOTSEAT_TABLE: tableName,
+    HOTSEAT_DYNAMODB_ENDPOINT: emulators.dynamoEndpoint,
+    HOTSEAT_ADMIN_TOKEN: adminToken,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+  };
+  const runtime = createRuntime(config, {
+    publisher: { lingerMs: options.publisherLingerMs ?? 4 },
+    sale: options.sale,
+  });
+  await Promise.all([
+    ensureStream(runtime.kinesis, streamName, options.streamShards ?? 2),
+    ensureTable(runtime.dynamo as unknown as Parameters<typeof ensureTable>[0], tableName),
+  ]);
+
+  let ready = false;
+  const app = createApp({
+    sales: runtime.sales,
+    adminToken,
+    health: async () => {
+      const space = await runtime.space.ping();
+      return { ok: space && ready, parts: { space: space ? "up" : "down", pump: "up", table: "up" } };
+    },
+  });
+
+  const poller =
+    options.poll === false
+      ? null
+      : new KinesisPoller(runtime.kinesis, streamName, (event) => writeBatch(runtime, event), dataDir, options.poller);
+  await poller?.start();
+
+  let api: ReturnType<typeof serve> | null = null;
+  let apiUrl: string | null = null;
+  if (options.listen !== false && options.port !== undefined) {
+    apiUrl = await new Promise<string>((resolve) => {
+      api = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: "127.0.0.1" }, (info: AddressInfo) =>
+        resolve(`http://127.0.0.1:${info.port}`),
+      );
+    });
+  }
+
+  let web: Awaited<ReturnType<typeof serveWeb>> | null = null;
+  const webDist = options.webDist ?? defaultWebDist;
+  if (options.webPort !== undefined && apiUrl && fs.existsSync(path.join(webDist, "index.html"))) {
+    web = await serveWeb(webDist, apiUrl, options.webPort);
+  }
+
+  const sweepEvery = options.sweepIntervalMs ?? 0;
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweep = () => {
+    const run = sweeping.then(() => runtime.sales.sweep());
+    sweeping = run.catch(() => {});
+    return run;
+  };
+  const timer =
+    sweepEvery > 0
+      ? setInterval(() => {
+          sweep()
+            .then((r) => {
+              if (r.republished + r.settled + r.rehydrated + r.failed > 0)
+                log(JSON.stringify({ level: "info", event: "sweeper.run", ...r }));
+            })
+            .catch((e) => log(JSON.stringify({ level: "warn", event: "sweeper.failed", error: String(e) })));
+        }, sweepEvery)
+      : null;
+  ready = true;
+
+  return {
+    apiUrl,
+    webUrl: web?.url ?? null,
+    adminToken,
+    dataDir,
+    config,
+    env,
+    runtime,
+    app,
+    poller,
+    redis,
+    emulators,
+    sweep,
+    async drain(timeoutMs = 30_000) {
+      await runtime.publisher.drain();
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const shows = await runtime.space.showsOnSale();
+        let pending = 0;
+        for (const id of shows) {
+          const show = await runtime.sales.showSettings(id).catch(() => null);
+          if (!show) continue;
+          const states = await runtime.space.readShards(id, show.shards);
+          pending += states.reduce((n, s) => n + s.pendingOrders, 0);
+        }
+        if (pending === 0) return;
+        if (Date.now() > deadline) throw new Error(`pump did not drain: ${pending} orders still pending`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      await sweeping;
+      await web?.close();
+      const server = api as ReturnType<typeof serve> | null;
+      if (server) await new Promise<void>((done) => server.close(() => done()));
+      await poller?.stop();
+      await runtime.stop();
+      await Promise.all([emulators.stop(), redis.stop()]);
+    },
+  };
+}

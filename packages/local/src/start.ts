@@ -1,0 +1,40 @@
+import { defaultWebDist, startStack } from "./stack.ts";
+
+const env = process.env;
+const port = Number(env.PORT ?? 3000);
+const webPort = Number(env.WEB_PORT ?? 5173);
+
+const stack = await startStack({
+  dataDir: env.DATA_DIR ?? ".data",
+  redisUrl: env.REDIS_URL || undefined,
+  port,
+  webPort,
+  adminToken: env.ADMIN_TOKEN ?? "local-admin-token",
+  sweepIntervalMs: Number(env.SWEEP_INTERVAL_MS ?? 5000),
+  sale: { staleAfterMs: Number(env.STALE_AFTER_MS ?? 10_000) },
+  log: (line) => console.log(line),
+}).catch((e) => {
+  console.error(`hotseat: could not start: ${(e as Error).message}`);
+  process.exit(1);
+});
+
+console.log(`
+HotSeat is running (data in ${stack.dataDir})
+  API          ${stack.apiUrl}
+  storefront   ${stack.webUrl ?? `not built: run \`pnpm --filter @hotseat/web build\` (expected ${defaultWebDist})`}
+  admin token  ${stack.adminToken}
+Ctrl-C stops everything; a restart keeps every show and order.
+`);
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  const force = setTimeout(() => process.exit(1), 10_000);
+  await stack.stop().catch((e) => console.error(e));
+  clearTimeout(force);
+  process.exit(0);
+};
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
