@@ -15,7 +15,9 @@ export const toMessages = (event: KinesisStreamEvent): PumpMessage[] =>
 export async function writeBatch(rt: Runtime, event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> {
   const result = await projectBatch({ db: rt.db, space: rt.space }, toMessages(event));
   for (const f of result.failures)
-    console.error(JSON.stringify({ level: "warn", event: "writer.record_failed", sequenceNumber: f.id, reason: f.reason }));
+    console.error(
+      JSON.stringify({ level: "warn", event: "writer.record_failed", sequenceNumber: f.id, reason: f.reason }),
+    );
   return { batchItemFailures: result.failures.map((f) => ({ itemIdentifier: f.id })) };
 }
 

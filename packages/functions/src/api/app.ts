@@ -57,7 +57,10 @@ export function createApp(deps: ApiDeps) {
       if (h.ok) return c.json({ status: "ok", ...h.parts });
       return c.json({ code: "unavailable", message: "not ready", status: "degraded", ...h.parts }, 503);
     } catch (e) {
-      return c.json({ code: "unavailable", message: `space unreachable: ${(e as Error).message}`, status: "down" }, 503);
+      return c.json(
+        { code: "unavailable", message: `space unreachable: ${(e as Error).message}`, status: "down" },
+        503,
+      );
     }
   });
 

@@ -22,7 +22,13 @@ export const statusOf: Record<ErrorCode, ContentfulStatusCode> = {
 };
 
 const codeOfStatus = (status: number): ErrorCode =>
-  status === 401 ? "unauthorized" : status === 404 ? "not_found" : status === 413 ? "payload_too_large" : "invalid_request";
+  status === 401
+    ? "unauthorized"
+    : status === 404
+      ? "not_found"
+      : status === 413
+        ? "payload_too_large"
+        : "invalid_request";
 
 /** The one place an error becomes a response: `{code, message, …details}` with its status. */
 export function errorResponse(err: Error, c: Context) {
@@ -31,7 +37,7 @@ export function errorResponse(err: Error, c: Context) {
     return c.json({ code: err.code, message: err.message, ...err.details }, statusOf[err.code]);
   }
   if (err instanceof HTTPException) {
-    if (err.res && err.res.headers.get("content-type")?.includes("application/json")) return err.getResponse();
+    if (err.res?.headers.get("content-type")?.includes("application/json")) return err.getResponse();
     const status = err.status as ContentfulStatusCode;
     if (status >= 500) return c.json({ code: "internal", message: "internal error" }, 500);
     return c.json({ code: codeOfStatus(status), message: err.message || "bad request" }, status);

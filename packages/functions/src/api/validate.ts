@@ -1,5 +1,5 @@
-import { HotSeatError } from "@hotseat/core/error";
 import { zValidator } from "@hono/zod-validator";
+import { HotSeatError } from "@hotseat/core/error";
 import type { ValidationTargets } from "hono";
 import type { ZodType } from "zod";
 
