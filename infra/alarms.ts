@@ -1,0 +1,57 @@
+import { api } from "./api";
+import { deadLetters, pump } from "./pump";
+
+/** Where alarms go. Subscribe someone with HOTSEAT_ALARM_EMAIL=ops@example.com on deploy (confirm the email). */
+export const alerts = new sst.aws.SnsTopic("Alerts");
+
+const alarmEmail = process.env.HOTSEAT_ALARM_EMAIL;
+if (alarmEmail) alerts.subscribe("Email", alarmEmail);
+
+const actions = { alarmActions: [alerts.arn], okActions: [alerts.arn] };
+
+/** The writer is falling behind the pump: orders are taken but not yet persisted. */
+export const pumpLagAlarm = new aws.cloudwatch.MetricAlarm("PumpIteratorAgeAlarm", {
+  alarmDescription: "The writer is more than a minute behind the pump",
+  namespace: "AWS/Kinesis",
+  metricName: "GetRecords.IteratorAgeMilliseconds",
+  dimensions: { StreamName: pump.name },
+  statistic: "Maximum",
+  period: 60,
+  evaluationPeriods: 5,
+  datapointsToAlarm: 3,
+  threshold: 60_000,
+  comparisonOperator: "GreaterThanThreshold",
+  treatMissingData: "notBreaching",
+  ...actions,
+});
+
+/** The writer gave up on a batch: the sweeper will re-publish its orders, but someone should look at why. */
+export const deadLetterAlarm = new aws.cloudwatch.MetricAlarm("DeadLetterAlarm", {
+  alarmDescription: "The writer sent a failed batch to the dead-letter queue",
+  namespace: "AWS/SQS",
+  metricName: "ApproximateNumberOfMessagesVisible",
+  dimensions: { QueueName: deadLetters.nodes.queue.name },
+  statistic: "Maximum",
+  period: 60,
+  evaluationPeriods: 1,
+  threshold: 0,
+  comparisonOperator: "GreaterThanThreshold",
+  treatMissingData: "notBreaching",
+  ...actions,
+});
+
+/** Buyers are getting server errors (a client's mistake is a 4xx and does not count). */
+export const api5xxAlarm = new aws.cloudwatch.MetricAlarm("Api5xxAlarm", {
+  alarmDescription: "The API answered more than 10 server errors a minute",
+  namespace: "AWS/ApiGateway",
+  metricName: "5xx",
+  dimensions: { ApiId: api.nodes.api.id, Stage: "$default" },
+  statistic: "Sum",
+  period: 60,
+  evaluationPeriods: 3,
+  datapointsToAlarm: 2,
+  threshold: 10,
+  comparisonOperator: "GreaterThanThreshold",
+  treatMissingData: "notBreaching",
+  ...actions,
+});

@@ -1,0 +1,42 @@
+import { lambdaDefaults } from "./lambda";
+import { space } from "./space";
+import { table } from "./table";
+
+export const pump = new sst.aws.KinesisStream("Pump");
+
+/**
+ * Where the writer's event source mapping sends batches it gave up on. The message names the shard and sequence
+ * range (not the records); the orders themselves are safe, because they stay pending in the space and the sweeper
+ * publishes them again.
+ */
+export const deadLetters = new sst.aws.Queue("PumpDeadLetters", {
+  transform: { queue: { messageRetentionSeconds: 14 * 24 * 60 * 60 } },
+});
+
+export const writer = pump.subscribe(
+  "Writer",
+  {
+    ...lambdaDefaults,
+    handler: "packages/functions/src/writer.handler",
+    timeout: "60 seconds",
+    link: [table, space],
+    permissions: [{ actions: ["sqs:SendMessage"], resources: [deadLetters.arn] }],
+  },
+  {
+    transform: {
+      eventSourceMapping: {
+        // Orders put before the mapping existed (first deploy) must be projected too.
+        startingPosition: "TRIM_HORIZON",
+        batchSize: 500,
+        maximumBatchingWindowInSeconds: 1,
+        // The writer names the records it could not write; Lambda retries from the first of them.
+        functionResponseTypes: ["ReportBatchItemFailures"],
+        // A poison record is isolated by halving the batch instead of blocking its shard.
+        bisectBatchOnFunctionError: true,
+        maximumRetryAttempts: 10,
+        maximumRecordAgeInSeconds: 60 * 60,
+        destinationConfig: { onFailure: { destinationArn: deadLetters.arn } },
+      },
+    },
+  },
+);

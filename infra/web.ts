@@ -1,0 +1,10 @@
+import { api } from "./api";
+
+export const web = new sst.aws.StaticSite("Web", {
+  build: {
+    command: "pnpm --filter @hotseat/web build",
+    output: "packages/web/dist",
+  },
+  environment: { VITE_API_URL: api.url },
+  dev: { command: "pnpm --filter @hotseat/web exec vite", url: "http://localhost:5173" },
+});

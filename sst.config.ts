@@ -1,0 +1,32 @@
+/// <reference path="./.sst/platform/config.d.ts" />
+
+export default $config({
+  async app(input) {
+    const { isProductionStage } = await import("./infra/stage");
+    const production = isProductionStage(input.stage);
+    return {
+      name: "hotseat",
+      home: "aws",
+      removal: production ? "retain" : "remove",
+      protect: production,
+      providers: { aws: { version: "7.20.0" } },
+    };
+  },
+  async run() {
+    await import("./infra/network");
+    await import("./infra/space");
+    const { pump } = await import("./infra/pump");
+    const { table } = await import("./infra/table");
+    const { api } = await import("./infra/api");
+    await import("./infra/sweeper");
+    const { web } = await import("./infra/web");
+    await import("./infra/alarms");
+
+    return {
+      api: api.url,
+      web: web.url,
+      stream: pump.name,
+      table: table.name,
+    };
+  },
+});
