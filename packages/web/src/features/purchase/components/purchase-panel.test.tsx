@@ -1,0 +1,275 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import type { ComponentProps } from "react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { apiError, deferred, json, networkFailure, stubApi } from "../../../testing/api-stub.ts";
+import { anOrder, SHOW_ID } from "../../../testing/fixtures.ts";
+import { renderWithProviders } from "../../../testing/render.tsx";
+import { PurchasePanel } from "./purchase-panel.tsx";
+
+const ORDERS_PATH = `/shows/${SHOW_ID}/orders`;
+
+function renderPanel(props: Partial<ComponentProps<typeof PurchasePanel>> = {}) {
+  const onSettled = vi.fn();
+  const view = renderWithProviders(
+    <PurchasePanel
+      showId={SHOW_ID}
+      customerId="buyer_test"
+      priceCents={4900}
+      maxPerCustomer={4}
+      remaining={120}
+      soldOut={false}
+      onSale
+      onSettled={onSettled}
+      {...props}
+    />,
+  );
+  return { ...view, onSettled, user: userEvent.setup() };
+}
+
+const buyButton = () => screen.getByRole("button", { name: /^buy \d+ tickets?$/i });
+const keyOf = (request: { headers: Record<string, string> } | undefined) => request?.headers["idempotency-key"];
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe("PurchasePanel", () => {
+  it("shows the purchase in progress, then the order on success", async () => {
+    const response = deferred<Response>();
+    const { requests } = stubApi(() => response.promise);
+    const { user, onSettled } = renderPanel();
+
+    await user.click(screen.getByRole("button", { name: "More tickets" }));
+    await user.click(buyButton());
+
+    expect(await screen.findByText("Reserving your tickets…")).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Buying…" }).hasAttribute("disabled")).toBe(true);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({
+      method: "POST",
+      path: ORDERS_PATH,
+      body: { customerId: "buyer_test", quantity: 2 },
+    });
+    expect(keyOf(requests[0])).toMatch(/^[\x21-\x7e]{8,128}$/);
+
+    await act(async () => response.resolve(json(201, { order: anOrder({ quantity: 2 }) })));
+
+    const success = await screen.findByTestId("purchase-success");
+    expect(within(success).getByText(/you're in! 2 tickets reserved/i)).toBeTruthy();
+    expect(within(success).getByTestId("order-id").textContent).toBe("ord_01J00000000000000000000001");
+    expect(within(success).getByText("Accepted")).toBeTruthy();
+    expect(within(success).getByRole("link", { name: "Track your order" }).getAttribute("href")).toBe(
+      "/orders/ord_01J00000000000000000000001",
+    );
+    expect(onSettled).toHaveBeenCalledTimes(1);
+    // The answer takes focus, so a keyboard user continues from there.
+    expect(document.activeElement).toBe(success);
+  });
+
+  it("says sold out when the server has no ticket left", async () => {
+    stubApi(() => apiError(409, "sold_out"));
+    const { user } = renderPanel();
+
+    await user.click(buyButton());
+
+    const alert = await screen.findByRole("alert");
+    expect(within(alert).getByRole("heading", { name: "Sold out" })).toBeTruthy();
+  });
+
+  it("offers what remains when not enough are left, as a new attempt", async () => {
+    const { requests } = stubApi((request) =>
+      (request.body as { quantity: number }).quantity > 2
+        ? apiError(409, "insufficient_inventory", { remaining: 2 })
+        : json(201, { order: anOrder({ quantity: 2 }) }),
+    );
+    const { user } = renderPanel();
+
+    await user.click(screen.getByRole("button", { name: "More tickets" }));
+    await user.click(screen.getByRole("button", { name: "More tickets" }));
+    await user.click(buyButton());
+
+    const alert = await screen.findByRole("alert");
+    expect(within(alert).getByRole("heading", { name: "Only 2 tickets left" })).toBeTruthy();
+    await user.click(within(alert).getByRole("button", { name: "Buy the 2 that are left" }));
+
+    await screen.findByTestId("purchase-success");
+    expect(requests.map((r) => (r.body as { quantity: number }).quantity)).toEqual([3, 2]);
+    // A different body needs a different key, or the server would rightly refuse it as a reused key.
+    expect(keyOf(requests[1])).not.toBe(keyOf(requests[0]));
+  });
+
+  it("says when the per-customer limit is reached", async () => {
+    stubApi(() => apiError(422, "limit_exceeded", { remaining: 0 }));
+    const { user } = renderPanel();
+
+    await user.click(buyButton());
+
+    const alert = await screen.findByRole("alert");
+    expect(within(alert).getByRole("heading", { name: "Limit reached" })).toBeTruthy();
+    expect(within(alert).getByText(/maximum of 4 tickets/)).toBeTruthy();
+  });
+
+  it("offers the tickets still allowed under the limit", async () => {
+    const { requests } = stubApi((request) =>
+      (request.body as { quantity: number }).quantity > 1
+        ? apiError(422, "limit_exceeded", { remaining: 1 })
+        : json(201, { order: anOrder({ quantity: 1 }) }),
+    );
+    const { user } = renderPanel();
+
+    await user.click(screen.getByRole("button", { name: "More tickets" }));
+    await user.click(buyButton());
+    const alert = await screen.findByRole("alert");
+    expect(within(alert).getByText(/you can buy 1 more/)).toBeTruthy();
+    await user.click(within(alert).getByRole("button", { name: "Buy 1 ticket" }));
+
+    await screen.findByTestId("purchase-success");
+    expect(requests.map((r) => (r.body as { quantity: number }).quantity)).toEqual([2, 1]);
+  });
+
+  it("says when the show is not on sale", async () => {
+    stubApi(() => apiError(409, "not_on_sale"));
+    const { user } = renderPanel();
+
+    await user.click(buyButton());
+
+    const alert = await screen.findByRole("alert");
+    expect(within(alert).getByRole("heading", { name: "Not on sale" })).toBeTruthy();
+  });
+
+  it("retries after a network failure with the same Idempotency-Key", async () => {
+    const { requests } = stubApi((_request, call) =>
+      call === 0 ? networkFailure() : json(200, { order: anOrder({ quantity: 1 }) }),
+    );
+    const { user } = renderPanel();
+
+    await user.click(buyButton());
+    const alert = await screen.findByRole("alert");
+    expect(within(alert).getByRole("heading", { name: "We couldn't confirm your purchase" })).toBeTruthy();
+    expect(within(alert).getByText(/couldn't reach the box office/)).toBeTruthy();
+    // The outcome is unknown, so the quantity is locked until the retry answers.
+    expect(screen.getByLabelText("Tickets").hasAttribute("disabled")).toBe(true);
+
+    await user.click(within(alert).getByRole("button", { name: "Try again" }));
+
+    await screen.findByTestId("purchase-success");
+    expect(requests).toHaveLength(2);
+    expect(keyOf(requests[1])).toBe(keyOf(requests[0]));
+    expect(requests[1]?.body).toEqual(requests[0]?.body);
+  });
+
+  it("retries after a server error with the same Idempotency-Key", async () => {
+    const { requests } = stubApi((_request, call) =>
+      call === 0 ? json(500, { code: "internal", message: "boom" }) : json(201, { order: anOrder({ quantity: 1 }) }),
+    );
+    const { user } = renderPanel();
+
+    await user.click(buyButton());
+    const alert = await screen.findByRole("alert");
+    expect(within(alert).getByText(/had a problem/)).toBeTruthy();
+    await user.click(within(alert).getByRole("button", { name: "Try again" }));
+
+    await screen.findByTestId("purchase-success");
+    expect(keyOf(requests[1])).toBe(keyOf(requests[0]));
+  });
+
+  it("keeps trying by itself while the space is rehydrating, with the same key", async () => {
+    const { requests } = stubApi((_request, call) =>
+      call === 0
+        ? apiError(503, "rehydrating", {}, { "Retry-After": "0" })
+        : json(201, { order: anOrder({ quantity: 1 }) }),
+    );
+    const { user } = renderPanel();
+
+    await user.click(buyButton());
+
+    expect(await screen.findByText(/box office is busy, still trying/)).toBeTruthy();
+    await screen.findByTestId("purchase-success");
+    expect(requests).toHaveLength(2);
+    expect(keyOf(requests[1])).toBe(keyOf(requests[0]));
+  });
+
+  it("buys once on a double click", async () => {
+    const response = deferred<Response>();
+    const { requests } = stubApi(() => response.promise);
+    const { user } = renderPanel();
+    const form = buyButton().closest("form") as HTMLFormElement;
+
+    await user.dblClick(buyButton());
+    // More submits inside one event loop turn, before React re-renders the disabled button.
+    act(() => {
+      fireEvent.submit(form);
+      fireEvent.submit(form);
+    });
+    await act(async () => response.resolve(json(201, { order: anOrder({ quantity: 1 }) })));
+
+    await screen.findByTestId("purchase-success");
+    expect(requests).toHaveLength(1);
+  });
+
+  it("starts a new attempt, with a new key, for the next purchase after a success", async () => {
+    const { requests } = stubApi(() => json(201, { order: anOrder({ quantity: 1 }) }));
+    const { user } = renderPanel();
+
+    await user.click(buyButton());
+    await user.click(await screen.findByRole("button", { name: "Buy more" }));
+    await user.click(buyButton());
+
+    await screen.findByTestId("purchase-success");
+    expect(requests).toHaveLength(2);
+    expect(keyOf(requests[1])).not.toBe(keyOf(requests[0]));
+  });
+
+  it("can be bought with the keyboard alone", async () => {
+    const { requests } = stubApi(() => json(201, { order: anOrder({ quantity: 3 }) }));
+    const { user } = renderPanel();
+
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByLabelText("Tickets"));
+    await user.keyboard("{Control>}a{/Control}3");
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByRole("button", { name: "More tickets" }));
+    await user.tab();
+    expect(document.activeElement).toBe(buyButton());
+    await user.keyboard("{Enter}");
+
+    await screen.findByTestId("purchase-success");
+    expect(requests[0]?.body).toEqual({ customerId: "buyer_test", quantity: 3 });
+  });
+
+  it("bounds the quantity by the per-customer limit and by what remains", async () => {
+    stubApi(() => json(201, { order: anOrder() }));
+    const { user, unmount } = renderPanel({ maxPerCustomer: 3 });
+    const more = screen.getByRole("button", { name: "More tickets" });
+    for (let i = 0; i < 5; i++) await user.click(more);
+    expect((screen.getByLabelText("Tickets") as HTMLInputElement).value).toBe("3");
+    expect(more.hasAttribute("disabled")).toBe(true);
+    expect(screen.getByText("Limit 3 per customer")).toBeTruthy();
+    unmount();
+
+    renderPanel({ maxPerCustomer: 6, remaining: 2 });
+    expect(screen.getByLabelText("Tickets").getAttribute("max")).toBe("2");
+  });
+
+  it("offers no purchase when the show is sold out or not yet on sale", () => {
+    stubApi(() => json(500, {}));
+    const { unmount } = renderPanel({ soldOut: true, remaining: 0 });
+    expect(screen.getByTestId("sold-out-notice")).toBeTruthy();
+    expect(screen.queryByRole("button", { name: /^buy/i })).toBeNull();
+    unmount();
+
+    renderPanel({ onSale: false });
+    expect(screen.getByText(/hasn't opened yet/)).toBeTruthy();
+    expect(screen.queryByRole("button", { name: /^buy/i })).toBeNull();
+  });
+
+  it("every control has a label", () => {
+    stubApi(() => json(500, {}));
+    renderPanel();
+    for (const control of screen.getAllByRole("button")) expect(control.textContent || control.ariaLabel).toBeTruthy();
+    expect(screen.getByRole("spinbutton", { name: "Tickets" })).toBeTruthy();
+  });
+});

@@ -1,0 +1,93 @@
+import { type FormEvent, useState } from "react";
+import { formatPrice } from "../../../lib/format.ts";
+import type { Order } from "../../../types/api.ts";
+import { usePurchase } from "../lib/use-purchase.ts";
+import { PurchaseResult } from "./purchase-result.tsx";
+import { QuantityPicker } from "./quantity-picker.tsx";
+
+const API_MAX_QUANTITY = 100;
+
+type Props = {
+  showId: string;
+  customerId: string;
+  priceCents: number;
+  maxPerCustomer: number;
+  remaining: number;
+  soldOut: boolean;
+  onSale: boolean;
+  /** Called after every answer, so the page can refresh what it shows about availability. */
+  onSettled?: (order: Order | undefined, error: unknown) => void;
+};
+
+export function PurchasePanel(props: Props) {
+  const { showId, customerId, priceCents, maxPerCustomer, remaining, soldOut, onSale, onSettled } = props;
+  const { outcome, buy, startOver, isPending } = usePurchase({ showId, customerId, onSettled });
+  const [wanted, setWanted] = useState(1);
+
+  const max = Math.max(1, Math.min(maxPerCustomer, API_MAX_QUANTITY, remaining > 0 ? remaining : maxPerCustomer));
+  const quantity = Math.min(wanted, max);
+  const awaitingRetry = outcome.kind === "trouble";
+  const finished = outcome.kind === "success";
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (awaitingRetry) buy(outcome.requested);
+    else buy(quantity);
+  };
+
+  const buyInstead = (n: number) => {
+    setWanted(n);
+    buy(n);
+  };
+
+  const showForm = onSale && !soldOut && !finished;
+
+  return (
+    <section className="purchase" aria-labelledby="purchase-heading">
+      <h2 id="purchase-heading" className="purchase__heading">
+        Buy tickets
+      </h2>
+      {!onSale ? (
+        <p className="notice notice--info">
+          The sale hasn't opened yet. Keep this page open: it updates by itself the moment tickets go on sale.
+        </p>
+      ) : null}
+      {onSale && soldOut && outcome.kind !== "success" && outcome.kind !== "sold_out" ? (
+        <p className="notice notice--sold-out" data-testid="sold-out-notice">
+          <strong>Sold out.</strong> Every ticket for this show has been sold.
+        </p>
+      ) : null}
+      {showForm ? (
+        <form className="purchase__form" onSubmit={submit} aria-busy={isPending}>
+          <QuantityPicker
+            value={awaitingRetry ? outcome.requested : quantity}
+            max={max}
+            onChange={(n) => {
+              setWanted(n);
+              if (outcome.kind !== "in_progress" && outcome.kind !== "idle") startOver();
+            }}
+            disabled={isPending || awaitingRetry}
+            hint={`Limit ${maxPerCustomer} per customer`}
+          />
+          <p className="purchase__total">
+            Total <strong>{formatPrice(priceCents * (awaitingRetry ? outcome.requested : quantity))}</strong>
+          </p>
+          {awaitingRetry ? null : (
+            <button type="submit" className="button button--primary button--large" disabled={isPending}>
+              {isPending ? "Buying…" : `Buy ${quantity === 1 ? "1 ticket" : `${quantity} tickets`}`}
+            </button>
+          )}
+        </form>
+      ) : null}
+      <div aria-live="polite" className="purchase__result">
+        <PurchaseResult
+          outcome={outcome}
+          maxPerCustomer={maxPerCustomer}
+          onBuy={buyInstead}
+          onRetry={() => awaitingRetry && buy(outcome.requested)}
+          onStartOver={startOver}
+        />
+      </div>
+    </section>
+  );
+}
