@@ -2,6 +2,8 @@
  * The one place that knows where configuration comes from: SST's `Resource` on AWS,
  * environment variables locally. Everything else receives a plain `RuntimeConfig`.
  */
+import { Resource } from "sst/resource";
+
 export interface RuntimeConfig {
   redis: { url: string; cluster: boolean; tls: boolean };
   pump: { streamName: string; endpoint?: string };
@@ -30,6 +32,47 @@ export function configFromEnv(): RuntimeConfig {
   };
 }
 
+/** What infra/ links to the functions, by link name (infra/space.ts, pump.ts, table.ts, api.ts). */
+export interface LinkedResources {
+  Space: { host: string; port: number; username: string; password: string; tls?: boolean; cluster?: boolean };
+  Pump: { name: string };
+  Table: { name: string };
+  AdminToken: { value: string };
+}
+
+export function spaceUrl(space: LinkedResources["Space"]): string {
+  const tls = space.tls ?? true;
+  const auth = space.password ? `${encodeURIComponent(space.username)}:${encodeURIComponent(space.password)}@` : "";
+  return `${tls ? "rediss" : "redis"}://${auth}${space.host}:${space.port}`;
+}
+
+/**
+ * Each part is read when it is first used, so a function reads only the links it has; one that reaches for a
+ * link it was not given gets SST's own "X is not linked" error at that point.
+ */
+export function configFromResources(linked: LinkedResources): RuntimeConfig {
+  return {
+    get redis() {
+      const space = linked.Space;
+      // ElastiCache (cluster mode, TLS required) unless the link says otherwise, as it does for `sst dev`'s local Redis.
+      return { url: spaceUrl(space), cluster: space.cluster ?? true, tls: space.tls ?? true };
+    },
+    get pump() {
+      return { streamName: linked.Pump.name };
+    },
+    get table() {
+      return { name: linked.Table.name };
+    },
+    region: process.env.AWS_REGION ?? "us-east-1",
+    get adminToken() {
+      return linked.AdminToken.value;
+    },
+  };
+}
+
+/** SST sets `SST_RESOURCE_App` on every function it deploys and on every process `sst dev` starts. */
+export const linkedBySst = () => Boolean(process.env.SST_RESOURCE_App);
+
 export function readConfig(): RuntimeConfig {
-  return configFromEnv();
+  return linkedBySst() ? configFromResources(Resource as unknown as LinkedResources) : configFromEnv();
 }

@@ -19,7 +19,13 @@ const listen = (server, port) =>
     server.listen(port, "127.0.0.1", () => resolve(server.address().port));
   });
 
-const kinesis = kinesalite({ path: kinesisPath, createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 50 });
+const kinesis = kinesalite({
+  path: kinesisPath,
+  createStreamMs: 0,
+  deleteStreamMs: 0,
+  updateStreamMs: 0,
+  shardLimit: 50,
+});
 const dynamo = dynalite({ path: dynamoPath, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 try {
   const ports = { kinesis: await listen(kinesis, kinesisPort), dynamo: await listen(dynamo, dynamoPort) };

@@ -1,11 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import {
+  type _Record,
   GetRecordsCommand,
   GetShardIteratorCommand,
   type KinesisClient,
   ListShardsCommand,
-  type _Record,
 } from "@aws-sdk/client-kinesis";
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
 
@@ -225,7 +225,9 @@ export class KinesisPoller {
       })),
     };
     fs.appendFileSync(this.deadLetterFile, `${JSON.stringify(entry)}\n`);
-    console.error(JSON.stringify({ level: "error", event: "poller.dead_letter", shardId, reason, count: records.length }));
+    console.error(
+      JSON.stringify({ level: "error", event: "poller.dead_letter", shardId, reason, count: records.length }),
+    );
   }
 
   private toEvent(shardId: string, records: _Record[]): KinesisStreamEvent {

@@ -1,3 +1,3 @@
-export { createDb, type Db } from "./entities.ts";
-export { tableKeys, type TableKeys } from "./table.ts";
 export { createDocumentClient } from "./client.ts";
+export { createDb, type Db } from "./entities.ts";
+export { type TableKeys, tableKeys } from "./table.ts";

@@ -51,7 +51,8 @@ function decode(message: PumpMessage): PumpEvent | string {
     return "not JSON";
   }
   const parsed = PumpEvent.safeParse(json);
-  if (!parsed.success) return `not a pump event: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`;
+  if (!parsed.success)
+    return `not a pump event: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`;
   return parsed.data;
 }
 

@@ -52,7 +52,8 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
   for (const s of shards) {
     const pending = await deps.space.pendingOrders(show.id, s, Number.POSITIVE_INFINITY, 1_000_000);
     const published = await Promise.all(pending.map((o) => deps.publisher.publishOrder(o)));
-    if (published.includes(false)) throw new HotSeatError("unavailable", "the pump is unavailable; rehydration will retry");
+    if (published.includes(false))
+      throw new HotSeatError("unavailable", "the pump is unavailable; rehydration will retry");
   }
   await sleep(deps.graceMs ?? 1000);
 
@@ -63,7 +64,8 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
     const { data } = await deps.db.entities.barrier.query.primary({ barrierId }).go({ pages: "all" });
     const seen = new Set(data.map((b) => b.pumpShardId));
     if (pumpShards.every((id) => seen.has(id))) break;
-    if (Date.now() > deadline) throw new HotSeatError("rehydrating", "waiting for the pump to drain before rebuilding the show");
+    if (Date.now() > deadline)
+      throw new HotSeatError("rehydrating", "waiting for the pump to drain before rebuilding the show");
     await sleep(100);
   }
 

@@ -220,7 +220,8 @@ export class Sales {
           break;
         case "short": {
           if (show.shards > 1 && (await this.borrow(show, home, quantity - r.stock)) > 0) break;
-          const remaining = show.shards > 1 ? remainingOf(await this.deps.space.readShards(show.id, show.shards)) : r.stock;
+          const remaining =
+            show.shards > 1 ? remainingOf(await this.deps.space.readShards(show.id, show.shards)) : r.stock;
           if (remaining >= quantity && show.shards > 1) break;
           if (remaining === 0) throw new HotSeatError("sold_out", "sold out", { remaining: 0 });
           throw new HotSeatError("insufficient_inventory", `only ${remaining} ticket(s) left`, { remaining });
@@ -332,7 +333,8 @@ export class Sales {
     const sold = states.reduce((sum, s) => sum + s.sold, 0);
     const pending = states.reduce((sum, s) => sum + s.pendingTickets, 0);
     const oldest = states.reduce<number | null>(
-      (min, s) => (s.oldestPendingAt === null ? min : min === null ? s.oldestPendingAt : Math.min(min, s.oldestPendingAt)),
+      (min, s) =>
+        s.oldestPendingAt === null ? min : min === null ? s.oldestPendingAt : Math.min(min, s.oldestPendingAt),
       null,
     );
     const loaded = states.every((s) => s.exists);
@@ -384,4 +386,3 @@ export class Sales {
     return result;
   }
 }
-

@@ -39,6 +39,13 @@ export function createSpaceClient(conn: SpaceConnection): SpaceClient {
   } else {
     client = new Redis(conn.url, { ...common, tls: conn.tls ? {} : undefined });
   }
+  // Without a listener ioredis prints every failed reconnect; one line per outage is enough.
+  let lastLogged = 0;
+  client.on("error", (e: Error) => {
+    if (Date.now() - lastLogged < 10_000) return;
+    lastLogged = Date.now();
+    console.error(JSON.stringify({ level: "warn", event: "space.connection_error", error: e.message }));
+  });
   const scripts = {
     takeTickets: [5, TAKE_TICKETS],
     lendStock: [2, LEND_STOCK],

@@ -212,7 +212,10 @@ export class InventorySpace {
     if (!where) return null;
     const [showId = "", shard = "0"] = where.split("\n");
     const k = shardKeys(showId, Number(shard));
-    const [json, score] = await Promise.all([this.redis.hget(k.orders, orderId), this.redis.zscore(k.pending, orderId)]);
+    const [json, score] = await Promise.all([
+      this.redis.hget(k.orders, orderId),
+      this.redis.zscore(k.pending, orderId),
+    ]);
     return json ? { record: parseRecord(json), pending: score !== null } : null;
   }
 

@@ -2,7 +2,7 @@ import { HotSeatError } from "@hotseat/core/error";
 import { IdempotencyKey, OrderId, PurchaseBody } from "@hotseat/core/order";
 import type { Sales } from "@hotseat/core/sale";
 import { CreateShowInput, ShowId } from "@hotseat/core/show";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
@@ -109,7 +109,8 @@ export function createApp(deps: ApiDeps) {
       bearerAuth({
         token: deps.adminToken,
         noAuthenticationHeader: { message: unauthorized },
-        invalidAuthenticationHeader: { message: unauthorized },
+        // A header that is not "Bearer <token>" is still a missing credential: 401, not 400.
+        invalidAuthenticationHeader: { message: (c: Context) => c.json(unauthorized, 401) },
         invalidToken: { message: { code: "unauthorized", message: "wrong admin token" } },
       }),
     )

@@ -1,0 +1,113 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { type StackOptions, startStack } from "./stack.ts";
+
+export interface RequestOptions {
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+  admin?: boolean;
+  idempotencyKey?: string;
+}
+
+/** A whole local stack in a fresh temporary data folder, for a test file. */
+export async function startTestStack(options: StackOptions = {}) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hotseat-test-"));
+  const stack = await startStack({ dataDir, sweepIntervalMs: 0, ...options });
+
+  const request = async (method: string, url: string, o: RequestOptions = {}) => {
+    const headers: Record<string, string> = { ...o.headers };
+    if (o.body !== undefined || o.rawBody !== undefined) headers["content-type"] ??= "application/json";
+    if (o.admin) headers.authorization = `Bearer ${stack.adminToken}`;
+    if (o.idempotencyKey) headers["idempotency-key"] = o.idempotencyKey;
+    const res = await stack.app.request(url, {
+      method,
+      headers,
+      body: o.rawBody ?? (o.body === undefined ? undefined : JSON.stringify(o.body)),
+    });
+    const text = await res.text();
+    // biome-ignore lint/suspicious/noExplicitAny: test bodies are checked field by field
+    let json: any = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = { raw: text };
+    }
+    return { status: res.status, headers: res.headers, body: json };
+  };
+
+  const createShow = async (input: Record<string, unknown> = {}) => {
+    const res = await request("POST", "/admin/shows", {
+      admin: true,
+      body: {
+        name: "The Hot Show",
+        venue: "Arena",
+        startsAt: "2027-01-15T20:00:00Z",
+        capacity: 100,
+        priceCents: 4500,
+        ...input,
+      },
+    });
+    if (res.status !== 201) throw new Error(`createShow: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.show as { id: string; capacity: number; shards: number; maxPerCustomer: number };
+  };
+
+  const preload = async (showId: string) => {
+    const res = await request("POST", `/admin/shows/${showId}/preload`, { admin: true });
+    if (res.status !== 200) throw new Error(`preload: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as { showId: string; remaining: number };
+  };
+
+  const buy = (showId: string, customerId: string, quantity: number, key: string) =>
+    request("POST", `/shows/${showId}/orders`, { body: { customerId, quantity }, idempotencyKey: key });
+
+  /** Every item in the table, sorted: a fingerprint of DynamoDB's state. */
+  const tableItems = async () => {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await stack.runtime.dynamo.send(
+        new ScanCommand({ TableName: stack.config.table.name, ExclusiveStartKey: start }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items.sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`));
+  };
+
+  /** Every key and value in the space: a fingerprint of Redis's state. */
+  const spaceDump = async () => {
+    const redis = stack.runtime.redis as import("ioredis").Redis;
+    const keys = (await redis.keys("*")).sort();
+    const out: Record<string, unknown> = {};
+    for (const k of keys) {
+      const type = await redis.type(k);
+      out[k] =
+        type === "hash"
+          ? await redis.hgetall(k)
+          : type === "zset"
+            ? await redis.zrange(k, 0, -1)
+            : type === "set"
+              ? (await redis.smembers(k)).sort()
+              : await redis.get(k);
+    }
+    return out;
+  };
+
+  return {
+    stack,
+    request,
+    createShow,
+    preload,
+    buy,
+    tableItems,
+    spaceDump,
+    async stop() {
+      await stack.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+export type TestStack = Awaited<ReturnType<typeof startTestStack>>;

@@ -1,0 +1,284 @@
+import { shardKeys } from "@hotseat/core/space";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestStack, type TestStack } from "../src/testing.ts";
+
+let t: TestStack;
+beforeAll(async () => {
+  t = await startTestStack();
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+const missingShow = "shw_01M8K746YHNN6VVTREMPNQJXK9";
+const errorShape = (code: string) => expect.objectContaining({ code, message: expect.any(String) });
+
+describe("shows", () => {
+  it("creates a show as a draft, lists it, and reads it with its remaining count", async () => {
+    const show = await t.createShow({ name: "List Me", capacity: 30, maxPerCustomer: 3 });
+    expect(show).toMatchObject({ status: "draft", capacity: 30, maxPerCustomer: 3, shards: 1 });
+    expect(show.id).toMatch(/^shw_/);
+
+    const list = await t.request("GET", "/shows");
+    expect(list.status).toBe(200);
+    expect(list.body.shows.map((s: { id: string }) => s.id)).toContain(show.id);
+
+    const one = await t.request("GET", `/shows/${show.id}`);
+    expect(one.status).toBe(200);
+    expect(one.body.show).toMatchObject({ id: show.id, remaining: 30, soldOut: false, status: "draft" });
+  });
+
+  it("404s an unknown or malformed show id", async () => {
+    for (const path of [`/shows/${missingShow}`, "/shows/nope", `/shows/${missingShow}/availability`]) {
+      const res = await t.request("GET", path);
+      expect(res.status, path).toBe(404);
+      expect(res.body).toEqual(errorShape("show_not_found"));
+    }
+  });
+
+  it("serves availability from the space, cacheable for a second", async () => {
+    const show = await t.createShow({ capacity: 12 });
+    await t.preload(show.id);
+    const res = await t.request("GET", `/shows/${show.id}/availability`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ showId: show.id, remaining: 12, soldOut: false, onSale: true });
+    expect(res.headers.get("cache-control")).toMatch(/max-age=1\b/);
+  });
+});
+
+describe("purchases", () => {
+  it("sells, replays the same order for the same key, and reports the order", async () => {
+    const show = await t.createShow({ capacity: 10, maxPerCustomer: 4 });
+    await t.preload(show.id);
+    const first = await t.buy(show.id, "ann", 2, "key-ann-0001");
+    expect(first.status).toBe(201);
+    expect(first.body.order).toMatchObject({
+      showId: show.id,
+      customerId: "ann",
+      quantity: 2,
+      status: "accepted",
+    });
+    expect(first.body.order.id).toMatch(/^ord_/);
+
+    const replay = await t.buy(show.id, "ann", 2, "key-ann-0001");
+    expect(replay.status).toBe(200);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.body.order.id).toBe(first.body.order.id);
+
+    const avail = await t.request("GET", `/shows/${show.id}/availability`);
+    expect(avail.body.remaining).toBe(8);
+
+    await t.stack.drain();
+    const order = await t.request("GET", `/orders/${first.body.order.id}`);
+    expect(order.status).toBe(200);
+    expect(order.body.order).toMatchObject({ id: first.body.order.id, status: "persisted", quantity: 2 });
+  });
+
+  it("answers 404 order_not_found for an unknown order", async () => {
+    for (const id of ["ord_01M8K746YHNN6VVTREMPNQJXK9", "x"]) {
+      const res = await t.request("GET", `/orders/${id}`);
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual(errorShape("order_not_found"));
+    }
+  });
+
+  it("refuses with sold_out, insufficient_inventory (with remaining), limit_exceeded and key reuse", async () => {
+    const show = await t.createShow({ capacity: 5, maxPerCustomer: 3 });
+    await t.preload(show.id);
+    expect((await t.buy(show.id, "bob", 3, "key-bob-00001")).status).toBe(201);
+
+    const limit = await t.buy(show.id, "bob", 1, "key-bob-00002");
+    expect(limit.status).toBe(422);
+    expect(limit.body).toEqual(expect.objectContaining({ code: "limit_exceeded", remaining: 0 }));
+
+    const reused = await t.buy(show.id, "bob", 2, "key-bob-00001");
+    expect(reused.status).toBe(422);
+    expect(reused.body).toEqual(errorShape("idempotency_key_reused"));
+
+    const short = await t.buy(show.id, "cat", 3, "key-cat-00001");
+    expect(short.status).toBe(409);
+    expect(short.body).toEqual(expect.objectContaining({ code: "insufficient_inventory", remaining: 2 }));
+
+    expect((await t.buy(show.id, "cat", 2, "key-cat-00002")).status).toBe(201);
+    const soldOut = await t.buy(show.id, "dan", 1, "key-dan-00001");
+    expect(soldOut.status).toBe(409);
+    expect(soldOut.body).toEqual(errorShape("sold_out"));
+
+    const show2 = await t.request("GET", `/shows/${show.id}`);
+    expect(show2.body.show).toMatchObject({ remaining: 0, soldOut: true });
+  });
+
+  it("refuses a show that is not on sale yet, and 404s an unknown show", async () => {
+    const draft = await t.createShow({ capacity: 5 });
+    const res = await t.buy(draft.id, "eve", 1, "key-eve-00001");
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual(errorShape("not_on_sale"));
+    const unknown = await t.buy(missingShow, "eve", 1, "key-eve-00002");
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toEqual(errorShape("show_not_found"));
+  });
+
+  it("answers 503 rehydrating while another worker rebuilds a lost show", async () => {
+    const show = await t.createShow({ capacity: 5 });
+    await t.preload(show.id);
+    const token = await t.stack.runtime.space.acquireRehydrationLock(show.id, 10_000);
+    expect(token).toBeTruthy();
+    await t.stack.runtime.redis.del(shardKeys(show.id, 0).inventory);
+    const res = await t.buy(show.id, "fay", 1, "key-fay-00001");
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual(errorShape("rehydrating"));
+    expect(res.headers.get("retry-after")).toBe("1");
+    await t.stack.runtime.space.releaseRehydrationLock(show.id, token ?? "");
+    // With the lock free, the next buyer rebuilds the show from DynamoDB and buys.
+    const again = await t.buy(show.id, "fay", 1, "key-fay-00001");
+    expect(again.status).toBe(201);
+  });
+});
+
+describe("bad input changes nothing", () => {
+  it("answers each malformed request with a 4xx and its code, leaving space and table as they were", async () => {
+    const show = await t.createShow({ capacity: 20, maxPerCustomer: 4 });
+    await t.preload(show.id);
+    await t.stack.drain();
+    const spaceBefore = await t.spaceDump();
+    const tableBefore = await t.tableItems();
+    const url = `/shows/${show.id}/orders`;
+    const key = "bad-input-key-1";
+    const cases: [string, Parameters<TestStack["request"]>[2], number, string][] = [
+      ["malformed JSON", { rawBody: "{not json", idempotencyKey: key }, 400, "invalid_request"],
+      ["array body", { body: [1, 2], idempotencyKey: key }, 400, "invalid_request"],
+      ["quantity as string", { body: { customerId: "g", quantity: "2" }, idempotencyKey: key }, 400, "invalid_request"],
+      ["quantity 0", { body: { customerId: "g", quantity: 0 }, idempotencyKey: key }, 400, "invalid_request"],
+      ["quantity negative", { body: { customerId: "g", quantity: -1 }, idempotencyKey: key }, 400, "invalid_request"],
+      ["quantity huge", { body: { customerId: "g", quantity: 1e12 }, idempotencyKey: key }, 400, "invalid_request"],
+      [
+        "quantity fractional",
+        { body: { customerId: "g", quantity: 1.5 }, idempotencyKey: key },
+        400,
+        "invalid_request",
+      ],
+      ["customerId missing", { body: { quantity: 1 }, idempotencyKey: key }, 400, "invalid_request"],
+      ["customerId wrong type", { body: { customerId: 7, quantity: 1 }, idempotencyKey: key }, 400, "invalid_request"],
+      [
+        "unknown field",
+        { body: { customerId: "g", quantity: 1, price: 0 }, idempotencyKey: key },
+        400,
+        "invalid_request",
+      ],
+      ["Idempotency-Key missing", { body: { customerId: "g", quantity: 1 } }, 400, "invalid_request"],
+      [
+        "Idempotency-Key too long",
+        { body: { customerId: "g", quantity: 1 }, idempotencyKey: "k".repeat(129) },
+        400,
+        "invalid_request",
+      ],
+      [
+        "Idempotency-Key too short",
+        { body: { customerId: "g", quantity: 1 }, idempotencyKey: "k" },
+        400,
+        "invalid_request",
+      ],
+      [
+        "oversized body",
+        { body: { customerId: "g", quantity: 1, pad: "x".repeat(20_000) }, idempotencyKey: key },
+        413,
+        "payload_too_large",
+      ],
+      [
+        "text content type",
+        { rawBody: "customerId=g", headers: { "content-type": "text/plain" }, idempotencyKey: key },
+        400,
+        "invalid_request",
+      ],
+    ];
+    for (const [name, opts, status, code] of cases) {
+      const res = await t.request("POST", url, opts);
+      expect(res.status, name).toBe(status);
+      expect(res.body, name).toEqual(errorShape(code));
+    }
+    const unknown = await t.buy(missingShow, "g", 1, key);
+    expect(unknown.status).toBe(404);
+
+    const adminCases: [string, Parameters<TestStack["request"]>[2], number, string][] = [
+      ["no token", { body: { name: "x" } }, 401, "unauthorized"],
+      ["wrong token", { body: { name: "x" }, headers: { authorization: "Bearer nope" } }, 401, "unauthorized"],
+      ["not bearer", { body: { name: "x" }, headers: { authorization: "Basic abc" } }, 401, "unauthorized"],
+      ["empty body", { admin: true, body: {} }, 400, "invalid_request"],
+      [
+        "capacity 0",
+        { admin: true, body: { name: "n", venue: "v", startsAt: "2027-01-01T20:00:00Z", capacity: 0, priceCents: 1 } },
+        400,
+        "invalid_request",
+      ],
+      [
+        "bad date",
+        { admin: true, body: { name: "n", venue: "v", startsAt: "tomorrow", capacity: 5, priceCents: 1 } },
+        400,
+        "invalid_request",
+      ],
+      [
+        "more shards than tickets",
+        {
+          admin: true,
+          body: { name: "n", venue: "v", startsAt: "2027-01-01T20:00:00Z", capacity: 2, priceCents: 1, shards: 3 },
+        },
+        400,
+        "invalid_request",
+      ],
+    ];
+    for (const [name, opts, status, code] of adminCases) {
+      const res = await t.request("POST", "/admin/shows", opts);
+      expect(res.status, name).toBe(status);
+      expect(res.body, name).toEqual(errorShape(code));
+    }
+    for (const path of [`/admin/shows/${show.id}/preload`, `/admin/shows/${show.id}/stats`]) {
+      const method = path.endsWith("stats") ? "GET" : "POST";
+      expect((await t.request(method, path)).status, path).toBe(401);
+      expect((await t.request(method, path, { headers: { authorization: "Bearer wrong" } })).status, path).toBe(401);
+    }
+
+    expect(await t.spaceDump()).toEqual(spaceBefore);
+    expect(await t.tableItems()).toEqual(tableBefore);
+  });
+});
+
+describe("admin", () => {
+  it("preloads idempotently and reports stats; 404 for unknown shows", async () => {
+    const show = await t.createShow({ capacity: 9, shards: 3, maxPerCustomer: 2 });
+    expect(await t.preload(show.id)).toEqual({ showId: show.id, remaining: 9 });
+    expect((await t.buy(show.id, "hal", 2, "key-hal-00001")).status).toBe(201);
+    expect(await t.preload(show.id)).toEqual({ showId: show.id, remaining: 7 });
+    await t.stack.drain();
+    const stats = await t.request("GET", `/admin/shows/${show.id}/stats`, { admin: true });
+    expect(stats.status).toBe(200);
+    expect(stats.body).toMatchObject({ capacity: 9, remaining: 7, sold: 2, persisted: 2, pending: 0, shards: 3 });
+
+    for (const [method, path] of [
+      ["POST", `/admin/shows/${missingShow}/preload`],
+      ["GET", `/admin/shows/${missingShow}/stats`],
+    ] as const) {
+      const res = await t.request(method, path, { admin: true });
+      expect(res.status, path).toBe(404);
+      expect(res.body).toEqual(errorShape("show_not_found"));
+    }
+  });
+
+  it("404s unknown routes with the error shape", async () => {
+    const res = await t.request("GET", "/nowhere");
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual(errorShape("not_found"));
+  });
+});
+
+describe("health", () => {
+  it("is ok while the space answers, 503 once it is gone", async () => {
+    const ok = await t.request("GET", "/health");
+    expect(ok.status).toBe(200);
+    expect(ok.body.status).toBe("ok");
+    t.stack.redis.process?.kill("SIGKILL");
+    await new Promise((r) => setTimeout(r, 200));
+    const down = await t.request("GET", "/health");
+    expect(down.status).toBe(503);
+    expect(down.body).toEqual(errorShape("unavailable"));
+  });
+});
