@@ -24,6 +24,7 @@ async function waitForPing(url: string, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on("error", () => {});
     try {
       await client.connect();
       if ((await client.ping()) === "PONG") return;

@@ -14,6 +14,9 @@ import { type LocalRedis, startRedis } from "./redis.ts";
 import { ensureStream, ensureTable } from "./resources.ts";
 import { serveWeb } from "./web-server.ts";
 
+// The local stack runs on Node 20; Lambda runs nodejs22.x. The SDK's notice about that is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 export const repoRoot = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 export const defaultWebDist = path.join(repoRoot, "packages/web/dist");
 
@@ -99,7 +102,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   await Promise.all([
     ensureStream(runtime.kinesis, streamName, options.streamShards ?? 2),
-    ensureTable(runtime.dynamo as unknown as Parameters<typeof ensureTable>[0], tableName),
+    ensureTable(runtime.dynamo, tableName),
   ]);
 
   let ready = false;

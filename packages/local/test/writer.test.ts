@@ -1,0 +1,115 @@
+import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from "@aws-sdk/client-kinesis";
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { createDb } from "@hotseat/core/db";
+import { type PumpMessage, projectBatch } from "@hotseat/core/projection";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { ensureTable } from "../src/resources.ts";
+import { startTestStack, type TestStack } from "../src/testing.ts";
+
+let t: TestStack;
+beforeAll(async () => {
+  // No poller: the test plays the writer itself, with the records the API really published.
+  t = await startTestStack({ poll: false });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+async function pumpMessages(): Promise<PumpMessage[]> {
+  const { kinesis, config } = t.stack.runtime;
+  const { Shards = [] } = await kinesis.send(new ListShardsCommand({ StreamName: config.pump.streamName }));
+  const out: PumpMessage[] = [];
+  for (const s of Shards) {
+    const it = await kinesis.send(
+      new GetShardIteratorCommand({
+        StreamName: config.pump.streamName,
+        ShardId: s.ShardId,
+        ShardIteratorType: "TRIM_HORIZON",
+      }),
+    );
+    const { Records = [] } = await kinesis.send(
+      new GetRecordsCommand({ ShardIterator: it.ShardIterator, Limit: 1000 }),
+    );
+    for (const r of Records) out.push({ id: r.SequenceNumber ?? "", data: Buffer.from(r.Data ?? []).toString("utf8") });
+  }
+  return out;
+}
+
+async function projected(table: string) {
+  const out = await t.stack.runtime.dynamo.send(new ScanCommand({ TableName: table }));
+  return (out.Items ?? [])
+    .filter((i) => i.__edb_e__ === "order" || i.__edb_e__ === "shardProjection")
+    .sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`));
+}
+
+function shuffle<T>(items: T[], seed: number): T[] {
+  const a = [...items];
+  let s = seed;
+  for (let i = a.length - 1; i > 0; i--) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const j = s % (i + 1);
+    [a[i], a[j]] = [a[j] as T, a[i] as T];
+  }
+  return a;
+}
+
+it("leaves the same DynamoDB state after a batch delivered once, twice, or shuffled in pieces", async () => {
+  const show = await t.createShow({ capacity: 60, shards: 3, maxPerCustomer: 4 });
+  await t.preload(show.id);
+  let tickets = 0;
+  for (let i = 0; i < 25; i++) {
+    tickets += 1 + (i % 3);
+    const res = await t.buy(show.id, `w${i}`, 1 + (i % 3), `writer-key-${i}`);
+    expect(res.status).toBe(201);
+  }
+  await t.stack.runtime.publisher.drain();
+  const messages = await pumpMessages();
+  expect(messages).toHaveLength(25);
+  const space = t.stack.runtime.space;
+  const pendingOf = async () => (await space.readShards(show.id, 3)).reduce((n, s) => n + s.pendingTickets, 0);
+  expect(await pendingOf()).toBe(tickets);
+
+  const deps = { db: t.stack.runtime.db, space };
+  const first = await projectBatch(deps, messages);
+  expect(first.failures).toEqual([]);
+  expect(first.persisted).toBe(25);
+  const once = await projected(t.stack.config.table.name);
+  expect(once.filter((i) => i.__edb_e__ === "order")).toHaveLength(25);
+  expect(once.filter((i) => i.__edb_e__ === "shardProjection").reduce((n, i) => n + Number(i.soldAfter), 0)).toBe(
+    tickets,
+  );
+  expect(await pendingOf()).toBe(0);
+
+  await projectBatch(deps, messages);
+  expect(await projected(t.stack.config.table.name)).toEqual(once);
+  expect(await pendingOf()).toBe(0);
+
+  // The same facts into a second table, shuffled and split, the later half first, then all again.
+  const other = "hotseat-shuffled";
+  await ensureTable(t.stack.runtime.dynamo, other);
+  const db2 = createDb(t.stack.runtime.dynamo, other);
+  const mixed = shuffle(messages, 42);
+  const half = Math.floor(mixed.length / 2);
+  await projectBatch({ db: db2, space }, mixed.slice(half));
+  await projectBatch({ db: db2, space }, mixed.slice(0, half));
+  await projectBatch({ db: db2, space }, shuffle(messages, 7));
+  expect(await projected(other)).toEqual(once);
+});
+
+it("reports a record it cannot read as a failure and still persists the rest", async () => {
+  const show = await t.createShow({ capacity: 10 });
+  await t.preload(show.id);
+  expect((await t.buy(show.id, "p1", 2, "poison-key-1")).status).toBe(201);
+  await t.stack.runtime.publisher.drain();
+  const good = (await pumpMessages()).filter((m) => m.data.includes(show.id));
+  const batch: PumpMessage[] = [
+    { id: "poison-1", data: "{not json" },
+    ...good,
+    { id: "poison-2", data: JSON.stringify({ type: "order.accepted", order: { id: "nope" } }) },
+  ];
+  const result = await projectBatch({ db: t.stack.runtime.db, space: t.stack.runtime.space }, batch);
+  expect(result.failures.map((f) => f.id)).toEqual(["poison-1", "poison-2"]);
+  expect(result.failures[0]?.reason).toMatch(/not JSON/);
+  expect(result.failures[1]?.reason).toMatch(/order\.id/);
+  expect(result.persisted).toBe(1);
+});
