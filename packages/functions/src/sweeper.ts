@@ -1,3 +1,4 @@
+import { log } from "@hotseat/core/log";
 import { readConfig } from "./config.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
 
@@ -8,6 +9,6 @@ export const handler = async () => {
   runtime ??= createRuntime(readConfig(), { publisher: { lingerMs: 0 } });
   const result = await runtime.sales.sweep();
   await runtime.publisher.drain();
-  console.log(JSON.stringify({ level: "info", event: "sweeper.run", ...result }));
+  log.info("sweeper.run", result);
   return result;
 };

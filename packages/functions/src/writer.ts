@@ -1,3 +1,4 @@
+import { log } from "@hotseat/core/log";
 import { type PumpMessage, projectBatch } from "@hotseat/core/projection";
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
 import { readConfig } from "./config.ts";
@@ -14,10 +15,13 @@ export const toMessages = (event: KinesisStreamEvent): PumpMessage[] =>
 /** Projects a pump batch; a record it cannot take is named in `batchItemFailures` (bisect and retry do the rest). */
 export async function writeBatch(rt: Runtime, event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> {
   const result = await projectBatch({ db: rt.db, space: rt.space }, toMessages(event));
-  for (const f of result.failures)
-    console.error(
-      JSON.stringify({ level: "warn", event: "writer.record_failed", sequenceNumber: f.id, reason: f.reason }),
-    );
+  for (const f of result.failures) log.warn("writer.record_failed", { sequenceNumber: f.id, reason: f.reason });
+  log.info("writer.batch", {
+    records: event.Records.length,
+    persisted: result.persisted,
+    failed: result.failures.length,
+    correlationIds: result.correlationIds,
+  });
   return { batchItemFailures: result.failures.map((f) => ({ itemIdentifier: f.id })) };
 }
 

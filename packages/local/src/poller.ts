@@ -7,6 +7,7 @@ import {
   type KinesisClient,
   ListShardsCommand,
 } from "@aws-sdk/client-kinesis";
+import { log } from "@hotseat/core/log";
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
 
 export interface PollerOptions {
@@ -161,7 +162,7 @@ export class KinesisPoller {
         buffered = [];
         iterator = undefined;
         if (this.running) {
-          console.error(JSON.stringify({ level: "warn", event: "poller.read_failed", shardId, error: String(e) }));
+          log.warn("poller.read_failed", { shardId, error: String(e) });
           await sleep(500);
         }
       }
@@ -225,9 +226,7 @@ export class KinesisPoller {
       })),
     };
     fs.appendFileSync(this.deadLetterFile, `${JSON.stringify(entry)}\n`);
-    console.error(
-      JSON.stringify({ level: "error", event: "poller.dead_letter", shardId, reason, count: records.length }),
-    );
+    log.error("poller.dead_letter", { shardId, reason, count: records.length });
   }
 
   private toEvent(shardId: string, records: _Record[]): KinesisStreamEvent {

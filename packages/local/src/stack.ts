@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import type { SaleOptions } from "@hotseat/core/sale";
 import { createApp } from "@hotseat/functions/api/app";
+import type { RateLimit } from "@hotseat/functions/api/rate-limit";
 import type { RuntimeConfig } from "@hotseat/functions/config";
 import { createRuntime, type Runtime } from "@hotseat/functions/runtime";
 import { writeBatch } from "@hotseat/functions/writer";
@@ -42,6 +43,8 @@ export interface StackOptions {
   sweepIntervalMs?: number;
   sale?: SaleOptions;
   publisherLingerMs?: number;
+  /** Per-client purchase attempts (the API's default when omitted); points 0 turns it off. */
+  purchaseRateLimit?: RateLimit;
   log?: (line: string) => void;
 }
 
@@ -109,6 +112,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const app = createApp({
     sales: runtime.sales,
     adminToken,
+    purchaseRateLimit: options.purchaseRateLimit,
     health: async () => {
       const space = await runtime.space.ping();
       return { ok: space && ready, parts: { space: space ? "up" : "down", pump: "up", table: "up" } };

@@ -15,7 +15,12 @@ export interface RequestOptions {
 /** A whole local stack in a fresh temporary data folder, for a test file. */
 export async function startTestStack(options: StackOptions = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hotseat-test-"));
-  const stack = await startStack({ dataDir, sweepIntervalMs: 0, ...options });
+  const stack = await startStack({
+    dataDir,
+    sweepIntervalMs: 0,
+    purchaseRateLimit: { points: 0, windowSeconds: 1 },
+    ...options,
+  });
 
   const request = async (method: string, url: string, o: RequestOptions = {}) => {
     const headers: Record<string, string> = { ...o.headers };

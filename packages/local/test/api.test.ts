@@ -282,3 +282,41 @@ describe("health", () => {
     expect(down.body).toEqual(errorShape("unavailable"));
   });
 });
+
+describe("rate limit", () => {
+  it("answers 429 with Retry-After once a client exceeds its purchase attempts, and sells nothing more", async () => {
+    const limited = await startTestStack({ purchaseRateLimit: { points: 3, windowSeconds: 60 } });
+    try {
+      const show = await limited.createShow({ capacity: 50, maxPerCustomer: 10 });
+      await limited.preload(show.id);
+      const headers = { "x-forwarded-for": "203.0.113.7" };
+      for (let i = 0; i < 3; i++) {
+        const ok = await limited.request("POST", `/shows/${show.id}/orders`, {
+          body: { customerId: `r${i}`, quantity: 1 },
+          idempotencyKey: `rate-key-000${i}`,
+          headers,
+        });
+        expect(ok.status).toBe(201);
+      }
+      const refused = await limited.request("POST", `/shows/${show.id}/orders`, {
+        body: { customerId: "r9", quantity: 1 },
+        idempotencyKey: "rate-key-0009",
+        headers,
+      });
+      expect(refused.status).toBe(429);
+      expect(refused.body).toEqual(errorShape("rate_limited"));
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+      // another client is not affected
+      const other = await limited.request("POST", `/shows/${show.id}/orders`, {
+        body: { customerId: "r10", quantity: 1 },
+        idempotencyKey: "rate-key-0010",
+        headers: { "x-forwarded-for": "198.51.100.2" },
+      });
+      expect(other.status).toBe(201);
+      const avail = await limited.request("GET", `/shows/${show.id}/availability`);
+      expect(avail.body.remaining).toBe(46);
+    } finally {
+      await limited.stop();
+    }
+  });
+});

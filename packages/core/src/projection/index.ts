@@ -26,6 +26,8 @@ export interface ProjectionResult {
   persisted: number;
   barriers: number;
   dynamoCalls: number;
+  /** The requests behind the orders persisted, so logs can follow a purchase end to end. */
+  correlationIds: string[];
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -154,5 +156,6 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
     await deps.db.entities.barrier.put(barriers.map((b) => ({ ...b, expiresAt }))).go();
   }
 
-  return { failures, persisted: orders.size, barriers: barriers.length, dynamoCalls };
+  const correlationIds = [...orders.values()].flatMap((o) => (o.record.correlationId ? [o.record.correlationId] : []));
+  return { failures, persisted: orders.size, barriers: barriers.length, dynamoCalls, correlationIds };
 }

@@ -1,5 +1,6 @@
 import type { Db } from "../db/index.ts";
 import { HotSeatError } from "../error/index.ts";
+import { log, maskCustomer } from "../log/index.ts";
 import { newOrderId, type Order, type OrderRecord, PurchaseBody, toOrder } from "../order/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
 import { persistedOrders, rehydrateShow } from "../rehydrate/index.ts";
@@ -18,6 +19,11 @@ export interface SaleOptions {
   staleAfterMs?: number;
   /** A loan between shards older than this is settled by the sweeper. */
   loanStaleAfterMs?: number;
+  /**
+   * Fault injection for tests: runs right after the space took the tickets and before the
+   * pump publish, the exact point where a crash must not lose the sale.
+   */
+  afterTake?: (record: OrderRecord) => void | Promise<void>;
 }
 
 export interface SaleDeps {
@@ -86,7 +92,9 @@ const remainingOf = (states: ShardState[]) => states.reduce((sum, s) => sum + s.
 export class Sales {
   private readonly showCache = new Map<string, Show>();
   private readonly missCache = new Map<string, number>();
-  private readonly opts: Required<SaleOptions>;
+  private readonly opts: Required<Omit<SaleOptions, "afterTake">> & Pick<SaleOptions, "afterTake">;
+  /** Rebuilds this worker ran (single-flight means one per loss across all workers). */
+  rehydrations = 0;
 
   constructor(private readonly deps: SaleDeps) {
     this.opts = {
@@ -191,12 +199,22 @@ export class Sales {
       });
       switch (r.outcome) {
         case "ok": {
+          await this.opts.afterTake?.(r.record);
           // Acknowledged only once the pump holds the order, or it is pending in the space
           // for the sweeper to re-publish: either way it cannot be lost.
-          await Promise.all([
+          const [published] = await Promise.all([
             this.deps.publisher.publishOrder(r.record),
             this.deps.space.indexOrder(r.record.id, show.id, home),
           ]);
+          const fields = {
+            correlationId: req.correlationId,
+            orderId: r.record.id,
+            showId: show.id,
+            customer: maskCustomer(customerId),
+            quantity,
+          };
+          if (published) log.debug("order.accepted", fields);
+          else log.warn("order.publish_deferred", fields);
           return { order: toOrder(r.record, "accepted"), created: true };
         }
         case "replay":
@@ -252,8 +270,11 @@ export class Sales {
     if (show.status !== "on_sale") throw new HotSeatError("not_on_sale", "this show is not on sale");
     const token = await this.deps.space.acquireRehydrationLock(show.id, this.opts.rehydrationLockMs);
     if (token) {
+      const started = Date.now();
       try {
-        await rehydrateShow(
+        this.rehydrations++;
+        log.warn("space.rehydrating", { showId: show.id });
+        const result = await rehydrateShow(
           {
             db: this.deps.db,
             space: this.deps.space,
@@ -263,6 +284,7 @@ export class Sales {
           },
           show,
         );
+        log.warn("space.rehydrated", { showId: show.id, ...result, tookMs: Date.now() - started });
       } finally {
         await this.deps.space.releaseRehydrationLock(show.id, token);
       }

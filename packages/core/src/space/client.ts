@@ -1,4 +1,5 @@
 import { Cluster, Redis } from "ioredis";
+import { log } from "../log/index.ts";
 import { CONFIRM_PERSISTED, CREDIT_STOCK, FREEZE_SHARD, LEND_STOCK, LOAD_SHARD, TAKE_TICKETS } from "./scripts.ts";
 
 type Call = (...args: (string | number)[]) => Promise<unknown>;
@@ -44,7 +45,7 @@ export function createSpaceClient(conn: SpaceConnection): SpaceClient {
   client.on("error", (e: Error) => {
     if (Date.now() - lastLogged < 10_000) return;
     lastLogged = Date.now();
-    console.error(JSON.stringify({ level: "warn", event: "space.connection_error", error: e.message }));
+    log.warn("space.connection_error", { error: e.message });
   });
   const scripts = {
     takeTickets: [5, TAKE_TICKETS],

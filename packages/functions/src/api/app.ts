@@ -9,6 +9,7 @@ import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { z } from "zod";
 import { errorResponse } from "./errors.ts";
+import { type RateLimit, rateLimit } from "./rate-limit.ts";
 import { validate } from "./validate.ts";
 
 export interface ApiDeps {
@@ -17,6 +18,8 @@ export interface ApiDeps {
   /** Reports each part's readiness; throws or returns ok:false when the space is unreachable. */
   health: () => Promise<{ ok: boolean; parts: Record<string, string> }>;
   maxBodyBytes?: number;
+  /** Per-client purchase attempts; defaults to 120 a minute. */
+  purchaseRateLimit?: RateLimit;
 }
 
 const showParam = z.object({ showId: z.string() });
@@ -81,6 +84,7 @@ export function createApp(deps: ApiDeps) {
     })
     .post(
       "/:showId/orders",
+      rateLimit(deps.purchaseRateLimit ?? { points: 120, windowSeconds: 60 }),
       validate("param", showParam),
       validate("header", idempotencyHeader),
       validate("json", PurchaseBody),

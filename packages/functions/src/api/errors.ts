@@ -1,4 +1,5 @@
 import { type ErrorCode, HotSeatError } from "@hotseat/core/error";
+import { log } from "@hotseat/core/log";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -34,6 +35,7 @@ const codeOfStatus = (status: number): ErrorCode =>
 export function errorResponse(err: Error, c: Context) {
   if (err instanceof HotSeatError) {
     if (err.code === "rehydrating" || err.code === "unavailable") c.header("Retry-After", "1");
+    if (err.code === "rate_limited") c.header("Retry-After", String(err.details.retryAfterSeconds ?? 1));
     return c.json({ code: err.code, message: err.message, ...err.details }, statusOf[err.code]);
   }
   if (err instanceof HTTPException) {
@@ -42,6 +44,6 @@ export function errorResponse(err: Error, c: Context) {
     if (status >= 500) return c.json({ code: "internal", message: "internal error" }, 500);
     return c.json({ code: codeOfStatus(status), message: err.message || "bad request" }, status);
   }
-  console.error(JSON.stringify({ level: "error", event: "api.unhandled", error: String(err?.stack ?? err) }));
+  log.error("api.unhandled", { correlationId: c.get("requestId"), error: String(err?.stack ?? err) });
   return c.json({ code: "internal", message: "internal error" }, 500);
 }

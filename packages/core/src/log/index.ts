@@ -1,0 +1,30 @@
+/**
+ * Structured logs: one JSON line per event. Each line carries the correlation id that came
+ * with the request, so one purchase can be followed from the API through the pump into the
+ * writer. Customer ids are never logged whole.
+ */
+const levels = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
+export type LogLevel = keyof typeof levels;
+
+const threshold = () => levels[(process.env.HOTSEAT_LOG_LEVEL as LogLevel) ?? "info"] ?? levels.info;
+
+function write(level: Exclude<LogLevel, "silent">, event: string, fields: Record<string, unknown>) {
+  if (levels[level] < threshold()) return;
+  const line = JSON.stringify({ time: new Date().toISOString(), level, event, ...fields });
+  if (levels[level] >= levels.warn) console.error(line);
+  else console.log(line);
+}
+
+export const log = {
+  debug: (event: string, fields: Record<string, unknown> = {}) => write("debug", event, fields),
+  info: (event: string, fields: Record<string, unknown> = {}) => write("info", event, fields),
+  warn: (event: string, fields: Record<string, unknown> = {}) => write("warn", event, fields),
+  error: (event: string, fields: Record<string, unknown> = {}) => write("error", event, fields),
+};
+
+/** Enough of a customer id to correlate lines, not enough to identify the customer. */
+export function maskCustomer(customerId: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < customerId.length; i++) h = Math.imul(h ^ customerId.charCodeAt(i), 16777619);
+  return `cus#${(h >>> 0).toString(16).padStart(8, "0")}`;
+}
