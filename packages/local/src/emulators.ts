@@ -1,5 +1,8 @@
 import { type ChildProcess, fork } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { stopStale } from "./redis.ts";
 
 export interface Emulators {
   kinesisEndpoint: string;
@@ -11,10 +14,19 @@ export interface Emulators {
 const childPath = fileURLToPath(new URL("./emulators-child.mjs", import.meta.url));
 
 /** Starts kinesalite and dynalite (data under `dataDir`) in a child process. */
-export function startEmulators(dataDir: string, ports: { kinesis?: number; dynamo?: number } = {}): Promise<Emulators> {
+export async function startEmulators(
+  dataDir: string,
+  ports: { kinesis?: number; dynamo?: number } = {},
+): Promise<Emulators> {
+  const pidFile = path.join(dataDir, "emulators.pid");
+  await stopStale(pidFile);
   const child = fork(childPath, [dataDir, String(ports.kinesis ?? 0), String(ports.dynamo ?? 0)], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     execArgv: [],
+  });
+  fs.writeFileSync(pidFile, String(child.pid));
+  child.once("exit", () => {
+    if (fs.existsSync(pidFile) && fs.readFileSync(pidFile, "utf8") === String(child.pid)) fs.rmSync(pidFile);
   });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("emulators did not start within 20 s")), 20_000);

@@ -38,16 +38,33 @@ async function waitForPing(url: string, timeoutMs: number) {
   }
 }
 
-/** Kills a redis-server a previous run left behind (for example after `kill -9` of the stack). */
-function killStale(pidFile: string) {
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Stops a process a previous run left behind (for example after `kill -9` of the stack) and
+ * waits until it is gone, so two servers never share one data folder.
+ */
+export async function stopStale(pidFile: string, timeoutMs = 10_000) {
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, "utf8"));
-  try {
-    if (pid > 0) process.kill(pid, "SIGTERM");
-  } catch {
-    // already gone
-  }
   fs.rmSync(pidFile, { force: true });
+  if (!(pid > 0) || !alive(pid)) return;
+  process.kill(pid, "SIGTERM");
+  const deadline = Date.now() + timeoutMs;
+  while (alive(pid)) {
+    if (Date.now() > deadline) {
+      process.kill(pid, "SIGKILL");
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /**
@@ -67,7 +84,7 @@ export async function startRedis(dataDir: string, options: { url?: string; port?
   const dir = path.join(dataDir, "redis");
   fs.mkdirSync(dir, { recursive: true });
   const pidFile = path.join(dir, "redis.pid");
-  killStale(pidFile);
+  await stopStale(pidFile);
   const port = options.port ?? (await freePort());
   const child = spawn(
     "redis-server",
