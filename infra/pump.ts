@@ -19,7 +19,9 @@ export const writer = pump.subscribe(
     ...lambdaDefaults,
     handler: "packages/functions/src/writer.handler",
     timeout: "60 seconds",
-    link: [table, space],
+    // The writer only reads the pump, but the shared composition root (createRuntime) builds a publisher too, so
+    // it needs the stream's name.
+    link: [table, space, pump],
     permissions: [{ actions: ["sqs:SendMessage"], resources: [deadLetters.arn] }],
   },
   {

@@ -18,11 +18,27 @@ force=false
 
 sst_version=$(node -p 'require("./node_modules/sst/package.json").version')
 # The providers come from sst.config.ts, so a changed config needs a new install.
-stamp="sst ${sst_version} config $(sha256sum sst.config.ts | cut -c1-16)"
+stamp="sst ${sst_version} config $(node -p 'require("node:crypto").createHash("sha256").update(require("node:fs").readFileSync("sst.config.ts")).digest("hex").slice(0, 16)')"
 stamp_file=.sst/offline-install.stamp
-if ! $force && [ -f .sst/platform/config.d.ts ] && [ -f .sst/provider-lock.json ] &&
-  [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ]; then
+up_to_date() {
+  [ -f .sst/platform/config.d.ts ] && [ -f .sst/provider-lock.json ] && [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ]
+}
+if ! $force && up_to_date; then
   echo "sst-install-offline: .sst/platform is up to date (${stamp})"
+  exit 0
+fi
+
+# Test files running in parallel may all find the platform missing: one installs, the others wait for it.
+# (A lock left by a killed install is taken over after ten minutes.)
+mkdir -p .sst
+lock=.sst/offline-install.lock
+until mkdir "$lock" 2>/dev/null; do
+  if [ -n "$(find "$lock" -maxdepth 0 -mmin +10 2>/dev/null)" ]; then rm -rf "$lock"; continue; fi
+  sleep 1
+done
+trap 'rmdir "$lock" 2>/dev/null || true' EXIT
+if ! $force && up_to_date; then
+  echo "sst-install-offline: .sst/platform was prepared meanwhile (${stamp})"
   exit 0
 fi
 
@@ -38,7 +54,7 @@ pulumi_version=${SST_PULUMI_VERSION:-$(grep -aoE 'v3\.[0-9]{3}\.[0-9]+' "$sst_bi
 [ -n "$pulumi_version" ] || { echo "sst-install-offline: could not tell which Pulumi version sst ${sst_version} expects" >&2; exit 1; }
 
 stub_dir=$(mktemp -d)
-trap 'rm -rf "$stub_dir"' EXIT
+trap 'rm -rf "$stub_dir"; rmdir "$lock" 2>/dev/null || true' EXIT
 printf '#!/bin/sh\necho "%s"\n' "$pulumi_version" >"$stub_dir/pulumi"
 chmod +x "$stub_dir/pulumi"
 
