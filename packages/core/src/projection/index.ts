@@ -1,5 +1,5 @@
 import type { Db } from "../db/index.ts";
-import { type OrderRecord, PumpEvent } from "../order/index.ts";
+import { OrderRecord, PumpEvent } from "../order/index.ts";
 import type { InventorySpace } from "../space/index.ts";
 
 export interface PumpMessage {
@@ -44,6 +44,23 @@ export const orderItem = (o: OrderRecord) => ({
   priceCents: o.priceCents,
   correlationId: o.correlationId,
 });
+
+/** The order as DynamoDB holds it, back in the shape the space and the pump use. */
+export const fromOrderItem = (
+  item: Omit<ReturnType<typeof orderItem>, "correlationId"> & { correlationId?: string },
+): OrderRecord =>
+  OrderRecord.parse({
+    id: item.orderId,
+    showId: item.showId,
+    customerId: item.customerId,
+    quantity: item.quantity,
+    createdAt: item.createdAt,
+    idempotencyKey: item.idempotencyKey,
+    shard: item.shard,
+    soldAfter: item.soldAfter,
+    priceCents: item.priceCents,
+    correlationId: item.correlationId,
+  });
 
 function decode(message: PumpMessage): PumpEvent | string {
   let json: unknown;

@@ -1,7 +1,8 @@
 import { ulid } from "ulid";
 import type { Db } from "../db/index.ts";
 import { HotSeatError } from "../error/index.ts";
-import { OrderRecord } from "../order/index.ts";
+import type { OrderRecord } from "../order/index.ts";
+import { fromOrderItem } from "../projection/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
 import { type Show, splitCapacity } from "../show/index.ts";
 import type { InventorySpace } from "../space/index.ts";
@@ -22,20 +23,7 @@ const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 /** Every order of a show persisted in DynamoDB, read page by page. */
 export async function persistedOrders(db: Db, showId: string): Promise<OrderRecord[]> {
   const { data } = await db.entities.order.query.byShow({ showId }).go({ pages: "all" });
-  return data.map((o) =>
-    OrderRecord.parse({
-      id: o.orderId,
-      showId: o.showId,
-      customerId: o.customerId,
-      quantity: o.quantity,
-      createdAt: o.createdAt,
-      idempotencyKey: o.idempotencyKey,
-      shard: o.shard,
-      soldAfter: o.soldAfter,
-      priceCents: o.priceCents,
-      correlationId: o.correlationId,
-    }),
-  );
+  return data.map(fromOrderItem);
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Db } from "../db/index.ts";
 import { HotSeatError } from "../error/index.ts";
 import { log, maskCustomer } from "../log/index.ts";
 import { newOrderId, type Order, type OrderRecord, PurchaseBody, toOrder } from "../order/index.ts";
+import { fromOrderItem } from "../projection/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
 import { persistedOrders, rehydrateShow } from "../rehydrate/index.ts";
 import { type Availability, CreateShowInput, newShowId, type Show, splitCapacity } from "../show/index.ts";
@@ -268,58 +269,49 @@ export class Sales {
   private async recover(cached: Show): Promise<void> {
     const show = await this.loadShow(cached.id);
     if (show.status !== "on_sale") throw new HotSeatError("not_on_sale", "this show is not on sale");
-    const token = await this.deps.space.acquireRehydrationLock(show.id, this.opts.rehydrationLockMs);
-    if (token) {
-      const started = Date.now();
-      try {
-        this.rehydrations++;
-        log.warn("space.rehydrating", { showId: show.id });
-        const result = await rehydrateShow(
-          {
-            db: this.deps.db,
-            space: this.deps.space,
-            publisher: this.deps.publisher,
-            graceMs: this.opts.rehydrationGraceMs,
-            barrierTimeoutMs: this.opts.barrierTimeoutMs,
-          },
-          show,
-        );
-        log.warn("space.rehydrated", { showId: show.id, ...result, tookMs: Date.now() - started });
-      } finally {
-        await this.deps.space.releaseRehydrationLock(show.id, token);
-      }
-      return;
-    }
     const deadline = Date.now() + this.opts.rehydrationWaitMs;
-    while (Date.now() < deadline) {
+    for (;;) {
+      // Whoever holds the lock rebuilds; if it dies, the lock expires and the next caller takes over.
+      const token = await this.deps.space.acquireRehydrationLock(show.id, this.opts.rehydrationLockMs);
+      if (token) {
+        await this.rehydrate(show, token);
+        return;
+      }
+      if (Date.now() > deadline) throw new HotSeatError("rehydrating", "the show is being restored; retry in a moment");
       await sleep(50);
       const states = await this.deps.space.readShards(show.id, show.shards);
       if (states.every((s) => s.status === "on_sale")) return;
     }
-    throw new HotSeatError("rehydrating", "the show is being restored; retry in a moment");
   }
 
-  async getOrder(orderId: string): Promise<Order> {
-    const { data } = await this.deps.db.entities.order.get({ orderId }).go();
-    if (data) {
-      return toOrder(
+  private async rehydrate(show: Show, token: string): Promise<void> {
+    const started = Date.now();
+    try {
+      this.rehydrations++;
+      log.warn("space.rehydrating", { showId: show.id });
+      const result = await rehydrateShow(
         {
-          id: data.orderId,
-          showId: data.showId,
-          customerId: data.customerId,
-          quantity: data.quantity,
-          createdAt: data.createdAt,
-          idempotencyKey: data.idempotencyKey,
-          shard: data.shard,
-          soldAfter: data.soldAfter,
-          priceCents: data.priceCents,
+          db: this.deps.db,
+          space: this.deps.space,
+          publisher: this.deps.publisher,
+          graceMs: this.opts.rehydrationGraceMs,
+          barrierTimeoutMs: this.opts.barrierTimeoutMs,
         },
-        "persisted",
+        show,
       );
+      log.warn("space.rehydrated", { showId: show.id, ...result, tookMs: Date.now() - started });
+    } finally {
+      await this.deps.space.releaseRehydrationLock(show.id, token);
     }
+  }
+
+  /** From the space while it still holds the order (no database read), else from DynamoDB. */
+  async getOrder(orderId: string): Promise<Order> {
     const inSpace = await this.deps.space.findOrder(orderId);
-    if (!inSpace) throw new HotSeatError("order_not_found", `no order ${orderId}`);
-    return toOrder(inSpace.record, "accepted");
+    if (inSpace) return toOrder(inSpace.record, inSpace.pending ? "accepted" : "persisted");
+    const { data } = await this.deps.db.entities.order.get({ orderId }).go();
+    if (!data) throw new HotSeatError("order_not_found", `no order ${orderId}`);
+    return toOrder(fromOrderItem(data), "persisted");
   }
 
   /** Loads the show's inventory into the space and puts it on sale. Safe to repeat. */
