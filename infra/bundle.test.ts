@@ -1,0 +1,155 @@
+import fs from "node:fs";
+import { isBuiltin } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Stack, startStack } from "../packages/local/src/stack.ts";
+import {
+  type Bundles,
+  bundleFunctions,
+  type HttpResult,
+  httpApiEvent,
+  kinesisEvent,
+  type LambdaInstance,
+  type PumpRecord,
+  readPump,
+  startLambda,
+} from "./test/bundles";
+
+let work: string;
+let bundles: Bundles;
+let stack: Stack;
+let api: LambdaInstance;
+let writer: LambdaInstance;
+let sweeper: LambdaInstance;
+
+beforeAll(async () => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "hotseat-bundle-"));
+  [bundles, stack] = await Promise.all([
+    bundleFunctions(path.join(work, "functions")),
+    // No poller: the bundled writer, not the local stack's in-process one, consumes the pump here.
+    startStack({ dataDir: path.join(work, "data"), poll: false, sweepIntervalMs: 0 }),
+  ]);
+  api = startLambda(bundles.api.file, stack.env);
+  writer = startLambda(bundles.writer.file, stack.env);
+  sweeper = startLambda(bundles.sweeper.file, stack.env);
+}, 180_000);
+
+afterAll(async () => {
+  for (const instance of [api, writer, sweeper]) instance?.stop();
+  await stack?.stop();
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+const admin = { authorization: "Bearer local-admin-token" };
+
+async function call(method: string, rawPath: string, options: Parameters<typeof httpApiEvent>[2] = {}) {
+  const result = await api.invoke<HttpResult>(httpApiEvent(method, rawPath, options));
+  const text = result.isBase64Encoded ? Buffer.from(result.body, "base64").toString("utf8") : result.body;
+  return { status: result.statusCode, headers: result.headers, body: text ? JSON.parse(text) : null };
+}
+
+describe("bundles", () => {
+  it.each(["api", "writer", "sweeper"] as const)(
+    "%s is one ESM file that imports nothing but Node's built-ins",
+    (name) => {
+      const code = fs.readFileSync(bundles[name].file, "utf8");
+      const imports = [...code.matchAll(/^\s*import\s[^"']*["']([^"']+)["']/gm)].map((m) => m[1] as string);
+      expect(imports.length).toBeGreaterThan(0);
+      expect(imports.filter((specifier) => !isBuiltin(specifier))).toEqual([]);
+      expect(code).toMatch(/export\s*{[^}]*\bhandler\b/);
+    },
+  );
+});
+
+describe("API bundle behind an HTTP API event", () => {
+  it("answers GET /health", async () => {
+    const res = await call("GET", "/health");
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: "ok" });
+  });
+
+  it("refuses admin routes without the bearer token", async () => {
+    const res = await call("POST", "/admin/shows", { body: { name: "x" } });
+    expect(res.status).toBe(401);
+  });
+});
+
+describe("a sale through the bundled API and the bundled writer", () => {
+  let showId: string;
+  let orderId: string;
+  let records: PumpRecord[];
+
+  it("creates and preloads a show, then sells a ticket once per idempotency key", async () => {
+    const created = await call("POST", "/admin/shows", {
+      headers: admin,
+      body: {
+        name: "Bundle Night",
+        venue: "Lambda Hall",
+        startsAt: "2027-03-01T20:00:00Z",
+        capacity: 10,
+        priceCents: 2500,
+      },
+    });
+    expect(created.status).toBe(201);
+    showId = created.body.show.id;
+    expect((await call("POST", `/admin/shows/${showId}/preload`, { headers: admin })).body).toMatchObject({
+      showId,
+      remaining: 10,
+    });
+
+    const purchase = {
+      headers: { "idempotency-key": "bundle-key-1" },
+      body: { customerId: "cus_bundle", quantity: 2 },
+    };
+    const bought = await call("POST", `/shows/${showId}/orders`, purchase);
+    expect(bought.status).toBe(201);
+    orderId = bought.body.order.id;
+    const replay = await call("POST", `/shows/${showId}/orders`, purchase);
+    expect([200, 201]).toContain(replay.status);
+    expect(replay.body.order.id).toBe(orderId);
+    expect((await call("GET", `/shows/${showId}/availability`)).body).toMatchObject({ remaining: 8 });
+  });
+
+  it("put the order on the pump before answering", async () => {
+    records = await readPump(stack.emulators.kinesisEndpoint, stack.config.pump.streamName);
+    const accepted = records
+      .map((r) => JSON.parse(Buffer.from(r.Data, "base64").toString("utf8")))
+      .filter((e) => e.type === "order.accepted" && e.order.id === orderId);
+    expect(accepted.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("the writer persists the pump's records and names only the poison one as a batch item failure", async () => {
+    const poison: PumpRecord = {
+      shardId: "shardId-000000000000",
+      SequenceNumber: "49999999999999999999999999999999999999999999999999999999",
+      PartitionKey: "poison",
+      Data: Buffer.from("{ not json").toString("base64"),
+      ApproximateArrivalTimestamp: Date.now() / 1000,
+    };
+    const result = await writer.invoke(kinesisEvent(stack.config.pump.streamName, [...records, poison]));
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: poison.SequenceNumber }] });
+
+    const order = await call("GET", `/orders/${orderId}`);
+    expect(order.body.order).toMatchObject({ id: orderId, showId, quantity: 2, status: "persisted" });
+  });
+
+  it("a redelivered batch changes nothing", async () => {
+    const stats = async () => {
+      const { at: _readAt, ...counts } = (await call("GET", `/admin/shows/${showId}/stats`, { headers: admin })).body;
+      return counts;
+    };
+    const before = await stats();
+    expect(await writer.invoke(kinesisEvent(stack.config.pump.streamName, records))).toEqual({
+      batchItemFailures: [],
+    });
+    expect(await stats()).toEqual(before);
+    expect(before).toMatchObject({ capacity: 10, sold: 2, persisted: 2 });
+  });
+
+  it("the sweeper bundle runs on the scheduler's event", async () => {
+    const result = await sweeper.invoke<Record<string, number>>({});
+    expect(result).toMatchObject({ failed: 0 });
+    expect(typeof result.republished).toBe("number");
+  });
+});
