@@ -11,7 +11,7 @@ export function Layout({ children }: { children: ReactNode }) {
       </a>
       <header className="site-header">
         <div className="container site-header__inner">
-          <Link href="/" className="brand" aria-label="HotSeat, all shows">
+          <Link href="/" className="brand" aria-label="HotSeat home">
             <span className="brand__mark" aria-hidden="true">
               H
             </span>

@@ -58,6 +58,9 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   try {
     response = await fetch(`${apiBaseUrl()}${path}`, {
       method: options.method ?? "GET",
+      // The API's short max-age is for a CDN in front of millions of pollers. This browser polls no faster than that
+      // anyway, and after its own purchase or admin action it must not be handed the count from before it.
+      cache: "no-cache",
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,

@@ -78,7 +78,7 @@ export function CreateShowForm({ onCreated }: { onCreated: (show: Show) => void 
           <label htmlFor={`${id}-venue`}>Venue</label>
           <input {...field("venue")} required maxLength={200} autoComplete="off" />
         </div>
-        <div className="field">
+        <div className="field field--wide">
           <label htmlFor={`${id}-startsAt`}>Starts at</label>
           <input {...field("startsAt")} type="datetime-local" required />
         </div>
