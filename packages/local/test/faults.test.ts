@@ -292,3 +292,20 @@ describe("a connection storm", () => {
     expect((await statsOf(show.id)).sold).toBe(1000);
   });
 });
+
+describe("a rehydrator that dies holding the lock", () => {
+  it("lets the next buyer take over once the lock expires", async () => {
+    const show = await t.createShow({ capacity: 8 });
+    await t.preload(show.id);
+    expect((await t.buy(show.id, "lk1", 3, "lock-key-0001")).status).toBe(201);
+    await t.stack.drain();
+    // A worker took the lock and died: nobody will release it, it only expires.
+    expect(await t.stack.runtime.space.acquireRehydrationLock(show.id, 700)).toBeTruthy();
+    await t.stack.runtime.redis.flushall();
+    const res = await t.buy(show.id, "lk2", 2, "lock-key-0002");
+    expect(res.status).toBe(201);
+    expect((await t.request("GET", `/shows/${show.id}/availability`)).body.remaining).toBe(3);
+    const replay = await t.buy(show.id, "lk1", 3, "lock-key-0001");
+    expect(replay.status).toBe(200);
+  });
+});

@@ -238,25 +238,28 @@ export class Sales {
           recovered = true;
           break;
         case "short": {
-          if (show.shards > 1 && (await this.borrow(show, home, quantity - r.stock)) > 0) break;
-          const remaining =
-            show.shards > 1 ? remainingOf(await this.deps.space.readShards(show.id, show.shards)) : r.stock;
-          if (remaining >= quantity && show.shards > 1) break;
+          // The home shard is short. Pull stock from the others only when the show as a whole
+          // has enough, so a refusal never moves anything.
+          const states = show.shards > 1 ? await this.deps.space.readShards(show.id, show.shards) : [];
+          const remaining = show.shards > 1 ? remainingOf(states) : r.stock;
           if (remaining === 0) throw new HotSeatError("sold_out", "sold out", { remaining: 0 });
-          throw new HotSeatError("insufficient_inventory", `only ${remaining} ticket(s) left`, { remaining });
+          if (remaining < quantity)
+            throw new HotSeatError("insufficient_inventory", `only ${remaining} ticket(s) left`, { remaining });
+          await this.borrow(show, home, quantity - r.stock, states);
+          break;
         }
       }
     }
     throw new HotSeatError("rehydrating", "the show is busy rebalancing; retry in a moment");
   }
 
-  /** Pulls stock to the buyer's home shard from the others; returns how many tickets moved. */
-  private async borrow(show: Show, home: number, need: number): Promise<number> {
+  /** Pulls stock to the buyer's home shard from the others that have some; returns how many tickets moved. */
+  private async borrow(show: Show, home: number, need: number, states: ShardState[]): Promise<number> {
+    const donors = states.filter((s) => s.shard !== home && s.stock > 0).map((s) => s.shard);
+    const start = Math.floor(Math.random() * Math.max(1, donors.length));
     let moved = 0;
-    const start = Math.floor(Math.random() * show.shards);
-    for (let i = 0; i < show.shards && moved < need; i++) {
-      const donor = (start + i) % show.shards;
-      if (donor === home) continue;
+    for (let i = 0; i < donors.length && moved < need; i++) {
+      const donor = donors[(start + i) % donors.length] as number;
       moved += await this.deps.space.moveStock(show.id, donor, home, need - moved);
     }
     return moved;
