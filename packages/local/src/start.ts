@@ -1,8 +1,17 @@
-import { defaultWebDist, startStack } from "./stack.ts";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { defaultWebDist, repoRoot, startStack } from "./stack.ts";
 
 const env = process.env;
 const port = Number(env.PORT ?? 3000);
 const webPort = Number(env.WEB_PORT ?? 5173);
+
+if (!fs.existsSync(path.join(defaultWebDist, "index.html"))) {
+  console.log("building the storefront (first start)…");
+  const build = spawnSync("pnpm", ["--filter", "@hotseat/web", "build"], { cwd: repoRoot, stdio: "inherit" });
+  if (build.status !== 0) console.error("hotseat: the storefront did not build; the API runs without it");
+}
 
 const stack = await startStack({
   dataDir: env.DATA_DIR ?? ".data",
