@@ -5,7 +5,8 @@ import { deadLetters, pump } from "./pump";
 export const alerts = new sst.aws.SnsTopic("Alerts");
 
 const alarmEmail = process.env.HOTSEAT_ALARM_EMAIL;
-if (alarmEmail) alerts.subscribe("Email", alarmEmail);
+if (alarmEmail)
+  new aws.sns.TopicSubscription("AlertsEmail", { topic: alerts.arn, protocol: "email", endpoint: alarmEmail });
 
 const actions = { alarmActions: [alerts.arn], okActions: [alerts.arn] };
 

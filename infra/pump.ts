@@ -1,8 +1,16 @@
 import { lambdaDefaults } from "./lambda";
 import { space } from "./space";
+import { stageSettings } from "./stage";
 import { table } from "./table";
 
-export const pump = new sst.aws.KinesisStream("Pump");
+const { pumpShards } = stageSettings($app.stage);
+
+export const pump = new sst.aws.KinesisStream(
+  "Pump",
+  pumpShards > 0
+    ? { transform: { stream: { streamModeDetails: { streamMode: "PROVISIONED" }, shardCount: pumpShards } } }
+    : {},
+);
 
 /**
  * Where the writer's event source mapping sends batches it gave up on. The message names the shard and sequence

@@ -15,16 +15,22 @@ export interface StageSettings {
    * Off (0) by default because it bills every hour it is on; raise it before a scheduled sale, lower it after.
    */
   apiPrewarm: number;
+  /**
+   * Sale day, the pump's side. 0 is on-demand: no capacity planning, but a new or quiet stream starts at 4,000
+   * records/s and only doubles its peak over minutes, too slow for a sale that opens at once. N > 0 is provisioned
+   * with N shards, 1,000 records/s each, there from the first second (and billed every hour).
+   */
+  pumpShards: number;
   /** ElastiCache node type for the space. */
   spaceInstance: string;
   /** Shards (node groups) of the space's cluster. */
   spaceShards: number;
 }
 
-const defaults: StageSettings = { apiPrewarm: 0, spaceInstance: "t4g.micro", spaceShards: 1 };
+const defaults: StageSettings = { apiPrewarm: 0, pumpShards: 0, spaceInstance: "t4g.micro", spaceShards: 1 };
 
 const perStage: Record<string, Partial<StageSettings>> = {
-  // Before a sale, for example: prod: { apiPrewarm: 50, spaceInstance: "r7g.large", spaceShards: 2 },
+  // Before a sale, for example: prod: { apiPrewarm: 50, pumpShards: 20, spaceInstance: "r7g.large", spaceShards: 2 },
 };
 
 const wholeNumberFromEnvironment = (name: string): number | undefined => {
@@ -37,6 +43,11 @@ const wholeNumberFromEnvironment = (name: string): number | undefined => {
 
 export function stageSettings(stage: string): StageSettings {
   const chosen = { ...defaults, ...perStage[stage] };
-  // A one-off for the deploy before a sale, without a commit: HOTSEAT_API_PREWARM=50 sst deploy --stage prod
-  return { ...chosen, apiPrewarm: wholeNumberFromEnvironment("HOTSEAT_API_PREWARM") ?? chosen.apiPrewarm };
+  // One-offs for the deploy before a sale, without a commit:
+  //   HOTSEAT_API_PREWARM=50 HOTSEAT_PUMP_SHARDS=20 pnpm sst deploy --stage prod
+  return {
+    ...chosen,
+    apiPrewarm: wholeNumberFromEnvironment("HOTSEAT_API_PREWARM") ?? chosen.apiPrewarm,
+    pumpShards: wholeNumberFromEnvironment("HOTSEAT_PUMP_SHARDS") ?? chosen.pumpShards,
+  };
 }

@@ -10,9 +10,12 @@ let dev: InfraRun;
 beforeAll(async () => {
   await preparePlatform();
   [production, saleDay, dev] = await Promise.all([
-    runInfra({ stage: "prod", env: { HOTSEAT_API_PREWARM: "" } }),
-    runInfra({ stage: "test", env: { HOTSEAT_API_PREWARM: "25" } }),
-    runInfra({ stage: "dev", dev: true, env: { HOTSEAT_API_PREWARM: "" } }),
+    runInfra({ stage: "prod" }),
+    runInfra({
+      stage: "test",
+      env: { HOTSEAT_API_PREWARM: "25", HOTSEAT_PUMP_SHARDS: "8", HOTSEAT_ALARM_EMAIL: "ops@example.com" },
+    }),
+    runInfra({ stage: "dev", dev: true }),
   ]);
 }, 300_000);
 
@@ -23,8 +26,11 @@ describe("production stage", () => {
     expect(only(production, "aws:dynamodb/table:Table").inputs.deletionProtectionEnabled).toBe(true);
   });
 
-  it("is not pre-warmed by default", () => {
+  it("is not pre-warmed by default, and its pump is on-demand", () => {
     expect(ofType(production, "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig")).toEqual([]);
+    const stream = only(production, "aws:kinesis/stream:Stream").inputs;
+    expect(stream.streamModeDetails).toEqual({ streamMode: "ON_DEMAND" });
+    expect(stream.shardCount).toBeUndefined();
   });
 });
 
@@ -36,6 +42,23 @@ describe("sale day", () => {
     expect(more).toEqual([]);
     expect(warm?.inputs).toMatchObject({ provisionedConcurrentExecutions: 25, qualifier: "1" });
     expect(only(saleDay, "aws:apigatewayv2/integration:Integration").inputs.integrationUri).toMatch(/:1$/);
+  });
+
+  it("gives the pump the asked number of provisioned shards", () => {
+    expect(only(saleDay, "aws:kinesis/stream:Stream").inputs).toMatchObject({
+      streamModeDetails: { streamMode: "PROVISIONED" },
+      shardCount: 8,
+    });
+  });
+});
+
+describe("alarm email", () => {
+  it("subscribes HOTSEAT_ALARM_EMAIL to the alarms' topic, and nobody by default", () => {
+    expect(only(saleDay, "aws:sns/topicSubscription:TopicSubscription").inputs).toMatchObject({
+      protocol: "email",
+      endpoint: "ops@example.com",
+    });
+    expect(ofType(production, "aws:sns/topicSubscription:TopicSubscription")).toEqual([]);
   });
 });
 

@@ -6,5 +6,5 @@ export const web = new sst.aws.StaticSite("Web", {
     output: "packages/web/dist",
   },
   environment: { VITE_API_URL: api.url },
-  dev: { command: "pnpm --filter @hotseat/web exec vite", url: "http://localhost:5173" },
+  dev: { command: "pnpm --filter @hotseat/web dev", url: "http://localhost:5173" },
 });

@@ -54,6 +54,12 @@ function unwrapSecrets(value: unknown): unknown {
   return value;
 }
 
+/** The test's environment without the deploy-time settings a developer's shell may carry. */
+const inheritedEnv = () =>
+  Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith("HOTSEAT_") && !name.startsWith("SST_")),
+  );
+
 /** Runs sst.config.ts under Pulumi mocks in a child process (one mock run per process) and returns what it made. */
 export async function runInfra(
   options: { stage?: string; dev?: boolean; env?: Record<string, string> } = {},
@@ -67,7 +73,7 @@ export async function runInfra(
     cwd: root,
     timeout: 120_000,
     maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, SST_SECRET_AdminToken: "mock-admin-token", ...options.env },
+    env: { ...inheritedEnv(), SST_SECRET_AdminToken: "mock-admin-token", ...options.env },
   });
   const result = unwrapSecrets(JSON.parse(fs.readFileSync(out, "utf8"))) as InfraRun;
   fs.rmSync(path.dirname(out), { recursive: true, force: true });
