@@ -30,9 +30,13 @@ export function ShowStatsPanel({ show, onPreloaded }: { show: Show; onPreloaded:
           </div>
         </div>
         <div className="stats__actions">
-          <span className={onSale ? "badge badge--available" : "badge badge--muted"}>
-            {onSale ? "On sale" : "Draft"}
-          </span>
+          {onSale && stats.data?.remaining === 0 ? (
+            <span className="badge badge--sold-out">Sold out</span>
+          ) : (
+            <span className={onSale ? "badge badge--available" : "badge badge--muted"}>
+              {onSale ? "On sale" : "Draft"}
+            </span>
+          )}
           <button
             type="button"
             className={onSale ? "button button--secondary button--small" : "button button--primary button--small"}
