@@ -15,7 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
 const webRoot = fileURLToPath(new URL("..", import.meta.url));
-const screenshotDir = path.resolve(webRoot, "../../docs/screenshots");
+// The README's pictures are refreshed on request (`pnpm --filter @hotseat/web screenshots`), so an ordinary test run
+// does not leave changed PNGs in the work tree; the pages are photographed either way.
+const updateScreenshots = process.env.UPDATE_SCREENSHOTS === "1";
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const chromiumArgs = [
   "--headless",
@@ -33,6 +35,7 @@ const FIRST_PURCHASE = 2;
 const BURST = 40;
 const showName = "The Midnight Echoes";
 
+let screenshotDir: string;
 let stack: Stack;
 let browser: Browser;
 let adminPage: Page;
@@ -55,6 +58,7 @@ beforeAll(async () => {
   }
   // Built here, not by a separate step, so this file proves exactly the bundle it serves. The API URL is not baked
   // in: the stack's /config.js supplies it at run time, as it would for any deployment.
+  screenshotDir = updateScreenshots ? path.resolve(webRoot, "../../docs/screenshots") : tempDir("hotseat-shots-");
   fs.mkdirSync(screenshotDir, { recursive: true });
   const dist = tempDir("hotseat-web-");
   // A child process, as `pnpm build` would run it: vitest's NODE_ENV=test would otherwise give React's dev build.
