@@ -3,7 +3,7 @@ import { isBuiltin } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "../packages/local/src/stack.ts";
+import { type Stack, startStack } from "../../packages/local/src/stack.ts";
 import {
   type Bundles,
   bundleFunctions,
@@ -14,7 +14,7 @@ import {
   type PumpRecord,
   readPump,
   startLambda,
-} from "./test/bundles";
+} from "./bundles";
 
 let work: string;
 let bundles: Bundles;

@@ -1,15 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { tableKeys } from "../packages/core/src/db/table.ts";
-import {
-  functionFor,
-  type InfraRun,
-  named,
-  ofType,
-  only,
-  physicalName,
-  preparePlatform,
-  runInfra,
-} from "./test/harness";
+import { tableKeys } from "../../packages/core/src/db/table.ts";
+import { functionFor, type InfraRun, named, ofType, only, physicalName, preparePlatform, runInfra } from "./harness";
 
 const API = "packages/functions/src/api/lambda.handler";
 const WRITER = "packages/functions/src/writer.handler";

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { functionFor, type InfraRun, named, ofType, only, preparePlatform, runInfra } from "./test/harness";
+import { functionFor, type InfraRun, named, ofType, only, preparePlatform, runInfra } from "./harness";
 
 const API = "packages/functions/src/api/lambda.handler";
 
