@@ -15,39 +15,92 @@ import {
   readPump,
   startLambda,
 } from "./bundles";
+import { functionFor, type InfraRun, preparePlatform, runInfra } from "./harness";
+
+const HANDLERS = {
+  api: "packages/functions/src/api/lambda.handler",
+  writer: "packages/functions/src/writer.handler",
+  sweeper: "packages/functions/src/sweeper.handler",
+} as const;
+type FunctionName = keyof typeof HANDLERS;
 
 let work: string;
 let bundles: Bundles;
 let stack: Stack;
-let api: LambdaInstance;
-let writer: LambdaInstance;
-let sweeper: LambdaInstance;
+let infra: InfraRun;
+/** Configured the local way: HOTSEAT_* variables. */
+let local: Record<FunctionName, LambdaInstance>;
+/** Configured the AWS way: SST's links, exactly the ones infra/ gives each function, pointed at the local stack. */
+let linked: Record<FunctionName, LambdaInstance>;
+
+/** What `SST_RESOURCE_*` would hold for each link on AWS, with the local stack's values. */
+function linkedEnvironment(links: string[]): Record<string, string> {
+  const redis = new URL(stack.config.redis.url);
+  const values: Record<string, unknown> = {
+    Space: {
+      host: redis.hostname,
+      port: Number(redis.port),
+      username: "default",
+      password: "",
+      tls: false,
+      cluster: false,
+    },
+    Pump: { name: stack.config.pump.streamName },
+    Table: { name: stack.config.table.name },
+    AdminToken: { value: stack.adminToken },
+  };
+  const env: Record<string, string> = {
+    SST_RESOURCE_App: JSON.stringify({ name: "hotseat", stage: "test" }),
+    // The SDK's own endpoint override, so the AWS-configured clients reach the emulators.
+    AWS_ENDPOINT_URL_KINESIS: stack.emulators.kinesisEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: stack.emulators.dynamoEndpoint,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+  };
+  for (const link of links) {
+    if (!(link in values)) throw new Error(`no local value for link ${link}`);
+    env[`SST_RESOURCE_${link}`] = JSON.stringify(values[link]);
+  }
+  return env;
+}
+
+const startAll = (env: (name: FunctionName) => Record<string, string>) =>
+  Object.fromEntries(
+    (Object.keys(HANDLERS) as FunctionName[]).map((name) => [name, startLambda(bundles[name].file, env(name))]),
+  ) as Record<FunctionName, LambdaInstance>;
 
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "hotseat-bundle-"));
-  [bundles, stack] = await Promise.all([
+  [bundles, stack, infra] = await Promise.all([
     bundleFunctions(path.join(work, "functions")),
     // No poller: the bundled writer, not the local stack's in-process one, consumes the pump here.
     startStack({ dataDir: path.join(work, "data"), poll: false, sweepIntervalMs: 0 }),
+    preparePlatform().then(() => runInfra({ stage: "test" })),
   ]);
-  api = startLambda(bundles.api.file, stack.env);
-  writer = startLambda(bundles.writer.file, stack.env);
-  sweeper = startLambda(bundles.sweeper.file, stack.env);
-}, 180_000);
+  local = startAll(() => stack.env);
+  linked = startAll((name) => linkedEnvironment(Object.keys(functionFor(infra, HANDLERS[name]).links)));
+}, 300_000);
 
 afterAll(async () => {
-  for (const instance of [api, writer, sweeper]) instance?.stop();
+  for (const instance of [...Object.values(local ?? {}), ...Object.values(linked ?? {})]) instance.stop();
   await stack?.stop();
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
 const admin = { authorization: "Bearer local-admin-token" };
 
-async function call(method: string, rawPath: string, options: Parameters<typeof httpApiEvent>[2] = {}) {
+async function callWith(
+  api: LambdaInstance,
+  method: string,
+  rawPath: string,
+  options: Parameters<typeof httpApiEvent>[2] = {},
+) {
   const result = await api.invoke<HttpResult>(httpApiEvent(method, rawPath, options));
   const text = result.isBase64Encoded ? Buffer.from(result.body, "base64").toString("utf8") : result.body;
   return { status: result.statusCode, headers: result.headers, body: text ? JSON.parse(text) : null };
 }
+const call = (...args: [string, string, Parameters<typeof httpApiEvent>[2]?]) => callWith(local.api, ...args);
 
 describe("bundles", () => {
   it.each(["api", "writer", "sweeper"] as const)(
@@ -127,7 +180,7 @@ describe("a sale through the bundled API and the bundled writer", () => {
       Data: Buffer.from("{ not json").toString("base64"),
       ApproximateArrivalTimestamp: Date.now() / 1000,
     };
-    const result = await writer.invoke(kinesisEvent(stack.config.pump.streamName, [...records, poison]));
+    const result = await local.writer.invoke(kinesisEvent(stack.config.pump.streamName, [...records, poison]));
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: poison.SequenceNumber }] });
 
     const order = await call("GET", `/orders/${orderId}`);
@@ -140,7 +193,7 @@ describe("a sale through the bundled API and the bundled writer", () => {
       return counts;
     };
     const before = await stats();
-    expect(await writer.invoke(kinesisEvent(stack.config.pump.streamName, records))).toEqual({
+    expect(await local.writer.invoke(kinesisEvent(stack.config.pump.streamName, records))).toEqual({
       batchItemFailures: [],
     });
     expect(await stats()).toEqual(before);
@@ -148,8 +201,42 @@ describe("a sale through the bundled API and the bundled writer", () => {
   });
 
   it("the sweeper bundle runs on the scheduler's event", async () => {
-    const result = await sweeper.invoke<Record<string, number>>({});
+    const result = await local.sweeper.invoke<Record<string, number>>({});
     expect(result).toMatchObject({ failed: 0 });
     expect(typeof result.republished).toBe("number");
+  });
+});
+
+describe("bundles configured by SST's links, as on AWS", () => {
+  it("serve, sell, persist and sweep with exactly the links infra/ gives each function", async () => {
+    const linkedCall = (...args: [string, string, Parameters<typeof httpApiEvent>[2]?]) =>
+      callWith(linked.api, ...args);
+    expect((await linkedCall("GET", "/health")).status).toBe(200);
+
+    const created = await linkedCall("POST", "/admin/shows", {
+      headers: admin,
+      body: {
+        name: "Linked Night",
+        venue: "Cloud Hall",
+        startsAt: "2027-04-01T20:00:00Z",
+        capacity: 5,
+        priceCents: 900,
+      },
+    });
+    expect(created.status).toBe(201);
+    const showId = created.body.show.id;
+    expect((await linkedCall("POST", `/admin/shows/${showId}/preload`, { headers: admin })).status).toBe(200);
+    const bought = await linkedCall("POST", `/shows/${showId}/orders`, {
+      headers: { "idempotency-key": "linked-key-1" },
+      body: { customerId: "cus_linked", quantity: 1 },
+    });
+    expect(bought.status).toBe(201);
+
+    const records = await readPump(stack.emulators.kinesisEndpoint, stack.config.pump.streamName);
+    expect(await linked.writer.invoke(kinesisEvent(stack.config.pump.streamName, records))).toEqual({
+      batchItemFailures: [],
+    });
+    expect((await linkedCall("GET", `/orders/${bought.body.order.id}`)).body.order.status).toBe("persisted");
+    expect(await linked.sweeper.invoke({})).toMatchObject({ failed: 0 });
   });
 });
