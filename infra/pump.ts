@@ -27,9 +27,8 @@ export const writer = pump.subscribe(
     ...lambdaDefaults,
     handler: "packages/functions/src/writer.handler",
     timeout: "60 seconds",
-    // The writer only reads the pump, but the shared composition root (createRuntime) builds a publisher too, so
-    // it needs the stream's name.
-    link: [table, space, pump],
+    // The writer reads the pump through its event source mapping and never publishes: no link to the stream.
+    link: [table, space],
     permissions: [{ actions: ["sqs:SendMessage"], resources: [deadLetters.arn] }],
   },
   {

@@ -1,32 +1,20 @@
+import { tableKeys } from "../packages/core/src/db/table.ts";
 import { isProductionStage } from "./stage";
 
 /**
- * The key layout of the ElectroDB model (packages/core/src/db/entities.ts). Written out rather than imported from
- * `@hotseat/core/db`'s `tableKeys()`: SST bundles this config with `@aws-sdk/*` left external, and loading the model
- * loads electrodb, which requires `@aws-sdk/lib-dynamodb` at once, so `sst deploy` would fail. The infra test reads
- * `tableKeys()` from the model and fails if this layout and the model ever differ.
+ * Keyed exactly as the ElectroDB model says: `tableKeys()` reads the model's plain schema
+ * constants (no electrodb, no AWS SDK), so it loads inside SST's config bundle.
  */
-export const tableLayout = {
-  hashKey: "pk",
-  rangeKey: "sk",
-  globalIndexes: [
-    { name: "gsi1", hashKey: "gsi1pk", rangeKey: "gsi1sk" },
-    { name: "gsi2", hashKey: "gsi2pk", rangeKey: "gsi2sk" },
-  ],
-};
-
-const keyFields = [
-  tableLayout.hashKey,
-  tableLayout.rangeKey,
-  ...tableLayout.globalIndexes.flatMap((index) => [index.hashKey, index.rangeKey]),
-];
+const keys = tableKeys();
 
 export const table = new sst.aws.Dynamo("Table", {
   // ElectroDB composes every key into a string.
-  fields: Object.fromEntries(keyFields.map((field) => [field, "string" as const])),
-  primaryIndex: { hashKey: tableLayout.hashKey, rangeKey: tableLayout.rangeKey },
+  fields: Object.fromEntries(keys.fields.map((field) => [field, "string" as const])),
+  primaryIndex: { hashKey: keys.hashKey, rangeKey: keys.rangeKey },
   globalIndexes: Object.fromEntries(
-    tableLayout.globalIndexes.map((index) => [index.name, { hashKey: index.hashKey, rangeKey: index.rangeKey }]),
+    keys.globalIndexes.map((index) => [index.name, { hashKey: index.hashKey, rangeKey: index.rangeKey }]),
   ),
+  // Rehydration barriers are only needed for minutes; DynamoDB deletes them a day later.
+  ttl: keys.ttlAttribute,
   deletionProtection: isProductionStage($app.stage),
 });

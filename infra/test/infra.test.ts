@@ -101,6 +101,7 @@ describe("table", () => {
       })),
     ).toEqual(model.globalIndexes);
     expect(table.attributes).toEqual(model.fields.map((name) => ({ name, type: "S" })));
+    expect(table.ttl).toEqual({ attributeName: model.ttlAttribute, enabled: true });
     expect(table.billingMode).toBe("PAY_PER_REQUEST");
     expect(table.deletionProtectionEnabled).toBe(false);
   });
@@ -141,7 +142,7 @@ describe("functions", () => {
 
   it.each([
     ["api", API, ["AdminToken", "Pump", "Space", "Table"]],
-    ["writer", WRITER, ["Pump", "Space", "Table"]],
+    ["writer", WRITER, ["Space", "Table"]],
     ["sweeper", SWEEPER, ["Pump", "Space", "Table"]],
   ])("the %s runs on Node 22 in the VPC's private subnets, linked to exactly what it uses", (_, handler, links) => {
     const fn = functionFor(infra, handler);

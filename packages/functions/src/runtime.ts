@@ -1,3 +1,4 @@
+import type { KinesisClient } from "@aws-sdk/client-kinesis";
 import { createDb, createDocumentClient } from "@hotseat/core/db";
 import { createKinesisClient, type PublisherOptions, PumpPublisher } from "@hotseat/core/pump";
 import { type SaleOptions, Sales } from "@hotseat/core/sale";
@@ -9,37 +10,60 @@ export interface RuntimeOptions {
   sale?: SaleOptions;
 }
 
-/** The composition root: every adapter builds its parts here, once per process. */
+/**
+ * The composition root: every adapter builds its parts here, once per process. The pump's
+ * client, publisher and the sale are made on first use, so the writer (which never publishes)
+ * needs no link to the stream.
+ */
 export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {}) {
   const redis = createSpaceClient(config.redis);
   const space = new InventorySpace(redis);
-  const credentials =
-    config.pump.endpoint || config.table.endpoint
+  // An endpoint means an emulator, which accepts any credentials; on AWS the role's are used.
+  const credentials = (endpoint: string | undefined) =>
+    endpoint
       ? {
           accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "local",
           secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "local",
         }
       : undefined;
-  const kinesis = createKinesisClient({ region: config.region, endpoint: config.pump.endpoint, credentials });
-  const publisher = new PumpPublisher(kinesis, config.pump.streamName, options.publisher);
-  const dynamo = createDocumentClient({ region: config.region, endpoint: config.table.endpoint, credentials });
+  const dynamo = createDocumentClient({
+    region: config.region,
+    endpoint: config.table.endpoint,
+    credentials: credentials(config.table.endpoint),
+  });
   const db = createDb(dynamo, config.table.name);
-  const sales = new Sales({ db, space, publisher, options: options.sale });
-  return {
+  let kinesis: KinesisClient | undefined;
+  let publisher: PumpPublisher | undefined;
+  let sales: Sales | undefined;
+  const runtime = {
     config,
     redis,
     space,
-    kinesis,
-    publisher,
     dynamo,
     db,
-    sales,
+    get kinesis(): KinesisClient {
+      kinesis ??= createKinesisClient({
+        region: config.region,
+        endpoint: config.pump.endpoint,
+        credentials: credentials(config.pump.endpoint),
+      });
+      return kinesis;
+    },
+    get publisher(): PumpPublisher {
+      publisher ??= new PumpPublisher(runtime.kinesis, config.pump.streamName, options.publisher);
+      return publisher;
+    },
+    get sales(): Sales {
+      sales ??= new Sales({ db, space, publisher: runtime.publisher, options: options.sale });
+      return sales;
+    },
     async stop() {
-      await publisher.drain();
+      await publisher?.drain();
       redis.disconnect();
-      kinesis.destroy();
+      kinesis?.destroy();
       dynamo.destroy();
     },
   };
+  return runtime;
 }
 export type Runtime = ReturnType<typeof createRuntime>;

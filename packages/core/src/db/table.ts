@@ -1,4 +1,4 @@
-import { schemas } from "./entities.ts";
+import { schemas, ttlAttribute } from "./schema.ts";
 
 export interface TableKeys {
   hashKey: string;
@@ -6,6 +6,8 @@ export interface TableKeys {
   globalIndexes: { name: string; hashKey: string; rangeKey: string }[];
   /** Every key attribute, all strings in ElectroDB's single-table layout. */
   fields: string[];
+  /** The attribute DynamoDB's TTL reads. */
+  ttlAttribute: string;
 }
 
 /** The table's keys, read off the ElectroDB model so infra and the local stack cannot drift from it. */
@@ -34,5 +36,5 @@ export function tableKeys(): TableKeys {
   }
   const globalIndexes = [...globals.values()].sort((a, b) => a.name.localeCompare(b.name));
   const fields = [hashKey, rangeKey, ...globalIndexes.flatMap((g) => [g.hashKey, g.rangeKey])];
-  return { hashKey, rangeKey, globalIndexes, fields };
+  return { hashKey, rangeKey, globalIndexes, fields, ttlAttribute };
 }

@@ -18,16 +18,22 @@ export function createKinesisClient(config: KinesisClientConfig & { endpoint?: s
 }
 
 export interface PublisherOptions {
-  /** How long a record waits for company before its PutRecords goes out. */
+  /** How long a record waits for company before its PutRecords goes out (when no call is in flight). */
   lingerMs?: number;
   /** Kinesis caps PutRecords at 500 records. */
   maxBatch?: number;
   /** Attempts per record, with backoff, before it is left to the sweeper. */
   maxAttempts?: number;
+  /**
+   * PutRecords calls in flight at once. While they are, new records gather into the next batch
+   * and go out the moment one returns: batches grow with the load instead of the call count.
+   */
+  maxInFlight?: number;
 }
 
 interface Waiting {
   entry: PutRecordsRequestEntry;
+  bytes: number;
   attempts: number;
   resolve: (published: boolean) => void;
 }
@@ -45,10 +51,14 @@ export class PumpPublisher {
   private queuedBytes = 0;
   private timer: NodeJS.Timeout | null = null;
   private inFlight = new Set<Promise<void>>();
+  /** Records waiting out a retry backoff (they hold no in-flight slot meanwhile). */
+  private backingOff = new Set<Promise<void>>();
   private readonly lingerMs: number;
   private readonly maxBatch: number;
   private readonly maxAttempts: number;
+  private readonly maxInFlight: number;
   putCalls = 0;
+  putRecords = 0;
 
   constructor(
     private readonly kinesis: KinesisClient,
@@ -58,13 +68,15 @@ export class PumpPublisher {
     this.lingerMs = options.lingerMs ?? 4;
     this.maxBatch = Math.min(options.maxBatch ?? MAX_PUT_RECORDS, MAX_PUT_RECORDS);
     this.maxAttempts = options.maxAttempts ?? 4;
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 2);
   }
 
   /** Publishes one event; the partition key spreads load across pump shards. */
   publish(event: PumpEvent, partitionKey: string): Promise<boolean> {
     const data = Buffer.from(JSON.stringify(event));
     return new Promise((resolve) => {
-      this.enqueue({ entry: { Data: data, PartitionKey: partitionKey }, attempts: 0, resolve });
+      const entry = { Data: data, PartitionKey: partitionKey };
+      this.enqueue({ entry, bytes: data.length + partitionKey.length, attempts: 0, resolve });
     });
   }
 
@@ -78,7 +90,8 @@ export class PumpPublisher {
 
   private enqueue(w: Waiting) {
     this.queue.push(w);
-    this.queuedBytes += (w.entry.Data?.length ?? 0) + (w.entry.PartitionKey?.length ?? 0);
+    this.queuedBytes += w.bytes;
+    if (this.inFlight.size >= this.maxInFlight) return; // goes out when a call returns
     if (this.queue.length >= this.maxBatch || this.queuedBytes >= MAX_PUT_BYTES) this.flush();
     else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.lingerMs);
   }
@@ -88,16 +101,29 @@ export class PumpPublisher {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      const p = this.put(batch).finally(() => this.inFlight.delete(p));
+    while (this.queue.length > 0 && this.inFlight.size < this.maxInFlight) {
+      let n = 0;
+      let bytes = 0;
+      while (n < this.queue.length && n < this.maxBatch) {
+        const b = this.queue[n]?.bytes ?? 0;
+        if (n > 0 && bytes + b > MAX_PUT_BYTES) break;
+        bytes += b;
+        n++;
+      }
+      const batch = this.queue.splice(0, n);
+      this.queuedBytes -= bytes;
+      const p: Promise<void> = this.put(batch).finally(() => {
+        this.inFlight.delete(p);
+        // Whatever gathered meanwhile has waited long enough.
+        if (this.queue.length > 0) this.flush();
+      });
       this.inFlight.add(p);
     }
-    this.queuedBytes = 0;
   }
 
   private async put(batch: Waiting[]) {
     this.putCalls++;
+    this.putRecords += batch.length;
     let failed: Waiting[];
     try {
       const out = await this.kinesis.send(
@@ -121,16 +147,20 @@ export class PumpPublisher {
     }
     if (retry.length > 0) {
       const attempt = retry[0]?.attempts ?? 1;
-      await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 800) * (0.5 + Math.random())));
-      for (const w of retry) this.enqueue(w);
+      const delay = Math.min(50 * 2 ** attempt, 800) * (0.5 + Math.random());
+      const p: Promise<void> = new Promise<void>((r) => setTimeout(r, delay)).then(() => {
+        this.backingOff.delete(p);
+        for (const w of retry) this.enqueue(w);
+      });
+      this.backingOff.add(p);
     }
   }
 
   /** Waits for every record handed in so far to be settled. */
   async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.inFlight.size > 0 || this.timer) {
+    while (this.queue.length > 0 || this.inFlight.size > 0 || this.backingOff.size > 0 || this.timer) {
       this.flush();
-      await Promise.all([...this.inFlight]);
+      await Promise.all([...this.inFlight, ...this.backingOff]);
     }
   }
 

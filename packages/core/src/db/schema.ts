@@ -1,0 +1,104 @@
+/**
+ * The ElectroDB schemas as plain constants, with no imports: infra reads the table's keys from
+ * here inside SST's config bundle, where electrodb and the AWS SDK cannot be loaded.
+ */
+const service = "hotseat";
+
+export const showSchema = {
+  model: { entity: "show", version: "1", service },
+  attributes: {
+    showId: { type: "string", required: true, readOnly: true },
+    name: { type: "string", required: true },
+    venue: { type: "string", required: true },
+    startsAt: { type: "string", required: true },
+    capacity: { type: "number", required: true },
+    priceCents: { type: "number", required: true },
+    maxPerCustomer: { type: "number", required: true },
+    shards: { type: "number", required: true },
+    status: { type: ["draft", "on_sale"] as const, required: true },
+    createdAt: { type: "string", required: true },
+  },
+  indexes: {
+    primary: {
+      pk: { field: "pk", composite: ["showId"] },
+      sk: { field: "sk", composite: [] },
+    },
+    all: {
+      index: "gsi1",
+      pk: { field: "gsi1pk", composite: [] },
+      sk: { field: "gsi1sk", composite: ["startsAt", "showId"] },
+    },
+  },
+} as const;
+
+export const orderSchema = {
+  model: { entity: "order", version: "1", service },
+  attributes: {
+    orderId: { type: "string", required: true, readOnly: true },
+    showId: { type: "string", required: true },
+    customerId: { type: "string", required: true },
+    quantity: { type: "number", required: true },
+    createdAt: { type: "string", required: true },
+    idempotencyKey: { type: "string", required: true },
+    shard: { type: "number", required: true },
+    soldAfter: { type: "number", required: true },
+    priceCents: { type: "number", required: true },
+    correlationId: { type: "string" },
+  },
+  indexes: {
+    primary: {
+      pk: { field: "pk", composite: ["orderId"] },
+      sk: { field: "sk", composite: [] },
+    },
+    byShow: {
+      index: "gsi1",
+      pk: { field: "gsi1pk", composite: ["showId"] },
+      sk: { field: "gsi1sk", composite: ["orderId"] },
+    },
+    byCustomer: {
+      index: "gsi2",
+      pk: { field: "gsi2pk", composite: ["customerId"] },
+      sk: { field: "gsi2sk", composite: ["createdAt", "orderId"] },
+    },
+  },
+} as const;
+
+/**
+ * The writer's projection of one space shard: `soldAfter` is a max-register (the highest
+ * cumulative count any persisted order of that shard carried), so replays never inflate it.
+ */
+export const shardProjectionSchema = {
+  model: { entity: "shardProjection", version: "1", service },
+  attributes: {
+    showId: { type: "string", required: true, readOnly: true },
+    shard: { type: "number", required: true, readOnly: true },
+    soldAfter: { type: "number", required: true },
+  },
+  indexes: {
+    primary: {
+      pk: { field: "pk", composite: ["showId"] },
+      sk: { field: "sk", composite: ["shard"] },
+    },
+  },
+} as const;
+
+/** A barrier the rehydrator sent down one pump shard, recorded by the writer once it got there. */
+export const barrierSchema = {
+  model: { entity: "barrier", version: "1", service },
+  attributes: {
+    barrierId: { type: "string", required: true, readOnly: true },
+    pumpShardId: { type: "string", required: true, readOnly: true },
+    expiresAt: { type: "number", required: true },
+  },
+  indexes: {
+    primary: {
+      pk: { field: "pk", composite: ["barrierId"] },
+      sk: { field: "sk", composite: ["pumpShardId"] },
+    },
+  },
+} as const;
+
+/** Items carrying this attribute (epoch seconds) expire by DynamoDB's TTL: the rehydration barriers. */
+export const ttlAttribute = "expiresAt";
+
+export const schemas = [showSchema, orderSchema, shardProjectionSchema, barrierSchema] as const;
