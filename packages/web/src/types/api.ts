@@ -1,52 +1,12 @@
-// Resource shapes of the HotSeat public API (see DESIGN.md, "Public API"), shared by every feature.
+// Resource shapes of the HotSeat public API, taken from the core's own types (type-only: nothing
+// of the core ships to the browser), so each shape is defined once.
+import type { Order as CoreOrder } from "@hotseat/core/order";
+import type { ShowStats as CoreShowStats, ShowView } from "@hotseat/core/sale";
+import type { Availability as CoreAvailability } from "@hotseat/core/show";
 
-export type ShowStatus = "draft" | "on_sale";
-
-export type Show = {
-  id: string;
-  name: string;
-  venue: string;
-  startsAt: string;
-  capacity: number;
-  priceCents: number;
-  maxPerCustomer: number;
-  shards: number;
-  status: ShowStatus;
-  createdAt: string;
-  remaining: number;
-  soldOut: boolean;
-};
-
-export type Availability = {
-  showId: string;
-  remaining: number;
-  soldOut: boolean;
-  onSale: boolean;
-};
-
-export type OrderStatus = "accepted" | "persisted";
-
-export type Order = {
-  id: string;
-  showId: string;
-  customerId: string;
-  quantity: number;
-  status: OrderStatus;
-  createdAt: string;
-  priceCents: number;
-  idempotencyKey: string;
-  shard: number;
-};
-
-export type ShowStats = {
-  showId: string;
-  capacity: number;
-  remaining: number;
-  sold: number;
-  persisted: number;
-  pending: number;
-  pendingOrders: number;
-  oldestPendingMs: number;
-  shards: number;
-  at: string;
-};
+export type Show = ShowView;
+export type ShowStatus = Show["status"];
+export type Availability = CoreAvailability;
+export type Order = CoreOrder;
+export type OrderStatus = Order["status"];
+export type ShowStats = CoreShowStats;

@@ -75,7 +75,7 @@ export function ShowStatsPanel({ show, onPreloaded }: { show: Show; onPreloaded:
               tone={stats.data.pending > 0 ? "warn" : "ok"}
               hint={
                 stats.data.pendingOrders > 0
-                  ? `${formatCount(stats.data.pendingOrders)} orders, oldest ${(stats.data.oldestPendingMs / 1000).toFixed(1)} s`
+                  ? `${formatCount(stats.data.pendingOrders)} orders, oldest ${((stats.data.oldestPendingMs ?? 0) / 1000).toFixed(1)} s`
                   : "in step with the table"
               }
             />
