@@ -93,6 +93,8 @@ const remainingOf = (states: ShardState[]) => states.reduce((sum, s) => sum + s.
 export class Sales {
   private readonly showCache = new Map<string, Show>();
   private readonly missCache = new Map<string, number>();
+  /** Shows found not yet on sale, and when: buyers hammering before the opening must not each read DynamoDB. */
+  private readonly draftSeen = new Map<string, number>();
   private readonly opts: Required<Omit<SaleOptions, "afterTake">> & Pick<SaleOptions, "afterTake">;
   /** Rebuilds this worker ran (single-flight means one per loss across all workers). */
   rehydrations = 0;
@@ -270,8 +272,13 @@ export class Sales {
    * wait briefly for it and then get 503 `rehydrating`.
    */
   private async recover(cached: Show): Promise<void> {
+    const seen = this.draftSeen.get(cached.id);
+    if (seen && Date.now() - seen < 1000) throw new HotSeatError("not_on_sale", "this show is not on sale");
     const show = await this.loadShow(cached.id);
-    if (show.status !== "on_sale") throw new HotSeatError("not_on_sale", "this show is not on sale");
+    if (show.status !== "on_sale") {
+      this.draftSeen.set(show.id, Date.now());
+      throw new HotSeatError("not_on_sale", "this show is not on sale");
+    }
     const deadline = Date.now() + this.opts.rehydrationWaitMs;
     for (;;) {
       // Whoever holds the lock rebuilds; if it dies, the lock expires and the next caller takes over.
@@ -332,6 +339,7 @@ export class Sales {
       // Flip the status first: if we crash before the space is loaded, recovery rebuilds from
       // the (empty) order history instead of a second fresh load overselling.
       await this.deps.db.entities.show.patch({ showId }).set({ status: "on_sale" }).go();
+      this.draftSeen.delete(showId);
       show = { ...show, status: "on_sale" };
       this.showCache.set(showId, show);
       const stock = splitCapacity(show.capacity, show.shards);
