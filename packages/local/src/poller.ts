@@ -156,7 +156,11 @@ export class KinesisPoller {
           if (last) this.checkpoints.set(shardId, last);
           continue;
         }
-        if (records.length === 0) await sleep(buffered.length > 0 ? 5 : this.options.pollIntervalMs);
+        // Not enough for a batch yet: read again after the poll interval, or when the window closes
+        // if that comes first. Reading in a tight loop meanwhile costs the writer and the stream a
+        // call per few records (Kinesis allows five reads per shard per second).
+        const windowLeft = buffered.length > 0 ? firstAt + this.options.batchingWindowMs - Date.now() : Infinity;
+        await sleep(Math.max(1, Math.min(this.options.pollIntervalMs, windowLeft)));
       } catch (e) {
         // The stream went away or an iterator expired: start again from the last checkpoint.
         buffered = [];

@@ -1,0 +1,262 @@
+// The HotSeat API under load: the real local stack (Redis, kinesalite + dynalite, the API on
+// Node, the poller driving the writer) in this process, instrumented from the outside: every
+// Redis command this process sends is counted, the emulators count what reaches them, and the
+// sale and the writer are wrapped (never changed) to time the last acknowledged purchase and
+// the last persisted order.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Sales } from "@hotseat/core/sale";
+import { createSpaceClient, InventorySpace } from "@hotseat/core/space";
+import type { Redis } from "ioredis";
+import { type StackOptions, startStack } from "../../stack.ts";
+import { type BenchChild, cpuProfiler, serveParent, spawnChild } from "../child.ts";
+import type { HotSeatChildOptions, HotSeatCounters, HotSeatInfo, StackSample } from "../types.ts";
+import type { WriterChildOptions, WriterCounters } from "./writer.ts";
+
+const options: HotSeatChildOptions = JSON.parse(process.argv[2] ?? "{}");
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hotseat-bench-"));
+
+const stackOptions: StackOptions = {
+  dataDir,
+  port: 0,
+  // As `pnpm start` runs it, minus the per-client rate limit: every buyer here shares one address.
+  sweepIntervalMs: 5000,
+  purchaseRateLimit: { points: 0, windowSeconds: 1 },
+  streamShards: options.streamShards,
+  poller: options.poller,
+  poll: (options.writer ?? "in-process") === "in-process",
+  publisherLingerMs: options.publisherLingerMs,
+};
+const stack = await startStack(stackOptions);
+const runtime = stack.runtime;
+const writerOptions: WriterChildOptions = { config: stack.config, dataDir, poller: options.poller };
+const writer: BenchChild<{ pid: number }> | null =
+  options.writer === "separate"
+    ? await spawnChild("writer", [JSON.stringify(writerOptions)], { env: stack.env })
+    : null;
+const writerCounters = () =>
+  writer
+    ? writer.call<WriterCounters>("counters")
+    : Promise.resolve({
+        persisted,
+        lastPersistAt,
+        invocations: stack.poller?.invocations ?? 0,
+        records: stack.poller?.recordsHandled ?? 0,
+        millisBehind: Math.max(0, ...(stack.poller?.millisBehind.values() ?? [])),
+      });
+const redis = runtime.redis as Redis;
+
+// Redis commands, as this process sends them (one command = one request/reply with Redis;
+// auto-pipelining may put several in one socket write, counted apart).
+const scriptNames = new Map<string, string>();
+for (const [name, script] of Object.entries(
+  (redis as unknown as { scriptsSet: Record<string, { sha: string }> }).scriptsSet,
+))
+  scriptNames.set(script.sha, name);
+const commands: Record<string, number> = {};
+const sendCommand = redis.sendCommand.bind(redis);
+redis.sendCommand = ((command: { name: string; args: unknown[] }, ...rest: unknown[]) => {
+  let label = command.name;
+  if (label === "evalsha") label = `evalsha:${scriptNames.get(String(command.args[0])) ?? "other"}`;
+  commands[label] = (commands[label] ?? 0) + 1;
+  return (sendCommand as (...a: unknown[]) => unknown)(command, ...rest);
+}) as typeof redis.sendCommand;
+let socketWrites = 0;
+const stream = redis.stream as unknown as { write: (...a: unknown[]) => boolean };
+const write = stream.write.bind(stream);
+stream.write = (...a: unknown[]) => {
+  socketWrites++;
+  return write(...a);
+};
+
+// The sale and the writer, timed from outside.
+const sales = runtime.sales as Sales;
+const purchase = sales.purchase.bind(sales);
+let purchaseCalls = 0;
+let accepted = 0;
+let lastAckAt = 0;
+sales.purchase = async (req) => {
+  purchaseCalls++;
+  const r = await purchase(req);
+  if (r.created) {
+    accepted++;
+    lastAckAt = Date.now();
+  }
+  return r;
+};
+const space = runtime.space;
+const confirmPersisted = space.confirmPersisted.bind(space);
+let persisted = 0;
+let lastPersistAt = 0;
+space.confirmPersisted = async (...a: Parameters<typeof confirmPersisted>) => {
+  const n = await confirmPersisted(...a);
+  persisted += n;
+  if (n > 0) lastPersistAt = Date.now();
+  return n;
+};
+
+// The emulators answer a stats request over their IPC channel (see emulators-child.mjs).
+let emulatorRequestId = 0;
+const emulators = stack.emulators.process;
+const emulatorCall = <T>(message: Record<string, unknown>): Promise<T> =>
+  new Promise((resolve, reject) => {
+    const id = ++emulatorRequestId;
+    const timer = setTimeout(() => reject(new Error("emulators did not answer")), 10_000);
+    const onMessage = (m: { type: string; id: number }) => {
+      if (m?.id !== id) return;
+      clearTimeout(timer);
+      emulators.off("message", onMessage);
+      resolve(m as T);
+    };
+    emulators.on("message", onMessage);
+    emulators.send({ ...message, id });
+  });
+
+// A separate connection for the bench's own reads, so they are not counted as the API's.
+const probe = createSpaceClient({ url: runtime.config.redis.url });
+const probeSpace = new InventorySpace(probe);
+const probeCommands: Record<string, number> = {};
+const probeSend = probe.sendCommand.bind(probe);
+probe.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
+  probeCommands[command.name] = (probeCommands[command.name] ?? 0) + 1;
+  return (probeSend as (...a: unknown[]) => unknown)(command, ...rest);
+}) as typeof probe.sendCommand;
+
+function parseCommandStats(info: string) {
+  const out: Record<string, number> = {};
+  for (const line of info.split("\n")) {
+    const m = line.match(/^cmdstat_([^:]+):calls=(\d+)/);
+    if (m?.[1] && m[1] !== "info") out[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
+let samples: StackSample[] = [];
+let sampler: NodeJS.Timeout | null = null;
+
+const methods = {
+  async counters(): Promise<HotSeatCounters> {
+    const [info, emu, w] = await Promise.all([
+      probe.info("commandstats"),
+      emulatorCall<Pick<HotSeatCounters, "emulators">["emulators"]>({ type: "stats" }),
+      writerCounters(),
+    ]);
+    return {
+      at: Date.now(),
+      purchaseCalls,
+      accepted,
+      persisted: w.persisted,
+      lastAckAt,
+      lastPersistAt: w.lastPersistAt,
+      redisClient: { ...commands },
+      redisSocketWrites: socketWrites,
+      redisServer: parseCommandStats(info),
+      probeCommands: { ...probeCommands },
+      emulators: emu,
+      publisherPutCalls: runtime.publisher.putCalls,
+      pollerInvocations: w.invocations,
+      pollerRecords: w.records,
+      cpu: process.cpuUsage(),
+      memory: process.memoryUsage(),
+    };
+  },
+  /** Samples the show's inventory and the pump's progress every `everyMs`. */
+  watch(showId: string, shards: number, everyMs: number) {
+    samples = [];
+    if (sampler) clearInterval(sampler);
+    let busy = false;
+    sampler = setInterval(async () => {
+      if (busy) return;
+      busy = true;
+      try {
+        const states = await probeSpace.readShards(showId, shards);
+        samples.push({
+          at: Date.now(),
+          remaining: states.reduce((n, s) => n + s.stock + s.inTransit, 0),
+          sold: states.reduce((n, s) => n + s.sold, 0),
+          pendingOrders: states.reduce((n, s) => n + s.pendingOrders, 0),
+          accepted,
+          rssMb: Math.round(process.memoryUsage.rss() / 1048576),
+        });
+      } finally {
+        busy = false;
+      }
+    }, everyMs);
+    return true;
+  },
+  unwatch() {
+    if (sampler) clearInterval(sampler);
+    sampler = null;
+    return samples;
+  },
+  /** Waits until every order acknowledged so far is persisted; returns when that happened. */
+  async waitDrained(timeoutMs: number) {
+    const deadline = Date.now() + timeoutMs;
+    await runtime.publisher.drain();
+    let w = await writerCounters();
+    while (w.persisted < accepted && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+      w = await writerCounters();
+    }
+    await stack.drain(Math.max(1000, deadline - Date.now()));
+    return { accepted, persisted: w.persisted, lastAckAt, lastPersistAt: w.lastPersistAt };
+  },
+  /** Counts the show's orders in DynamoDB (the projection), for the oversell check. */
+  async persistedOrders(showId: string) {
+    let count = 0;
+    let tickets = 0;
+    let cursor: string | null = null;
+    do {
+      const page: { data: { quantity: number }[]; cursor: string | null } = await runtime.db.entities.order.query
+        .byShow({ showId })
+        .go({ cursor, attributes: ["quantity"] });
+      count += page.data.length;
+      tickets += page.data.reduce((n, o) => n + o.quantity, 0);
+      cursor = page.cursor;
+    } while (cursor);
+    return { orders: count, tickets };
+  },
+  async profileStart(intervalUs: number) {
+    await Promise.all([
+      profiler.start(intervalUs),
+      emulatorCall({ type: "profile", action: "start", intervalUs }),
+      writer?.call("profileStart", intervalUs),
+    ]);
+    return true;
+  },
+  /** Stops the profiles and writes them to `dir`; returns the files by process name. */
+  async profileStop(dir: string) {
+    const files: Record<string, string> = {
+      api: path.join(dir, "api.cpuprofile"),
+      emulators: path.join(dir, "emulators.cpuprofile"),
+    };
+    if (writer) files.writer = path.join(dir, "writer.cpuprofile");
+    await Promise.all([
+      profiler.stop(files.api ?? ""),
+      emulatorCall({ type: "profile", action: "stop", file: files.emulators }),
+      writer?.call("profileStop", files.writer),
+    ]);
+    return files;
+  },
+};
+
+const profiler = cpuProfiler();
+
+const info: HotSeatInfo = {
+  url: stack.apiUrl ?? "",
+  adminToken: stack.adminToken,
+  pids: {
+    api: process.pid,
+    emulators: emulators.pid ?? 0,
+    redis: stack.redis.process?.pid ?? 0,
+    ...(writer ? { writer: writer.pid } : {}),
+  },
+};
+serveParent(info, methods, async () => {
+  if (sampler) clearInterval(sampler);
+  probe.disconnect();
+  await writer?.stop();
+  await stack.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});

@@ -1,0 +1,62 @@
+// The writer in a process of its own, as on AWS (the API and the writer are separate Lambdas):
+// the local poller drives the same writer handler against the stack's emulators and Redis.
+import type { RuntimeConfig } from "@hotseat/functions/config";
+import { createRuntime } from "@hotseat/functions/runtime";
+import { writeBatch } from "@hotseat/functions/writer";
+import { KinesisPoller, type PollerOptions } from "../../poller.ts";
+import { cpuProfiler, serveParent } from "../child.ts";
+
+export interface WriterChildOptions {
+  config: RuntimeConfig;
+  dataDir: string;
+  poller?: Partial<PollerOptions>;
+}
+
+export interface WriterCounters {
+  persisted: number;
+  lastPersistAt: number;
+  invocations: number;
+  records: number;
+  millisBehind: number;
+}
+
+const options: WriterChildOptions = JSON.parse(process.argv[2] ?? "{}");
+const runtime = createRuntime(options.config);
+const space = runtime.space;
+const confirmPersisted = space.confirmPersisted.bind(space);
+let persisted = 0;
+let lastPersistAt = 0;
+space.confirmPersisted = async (...a: Parameters<typeof confirmPersisted>) => {
+  const n = await confirmPersisted(...a);
+  persisted += n;
+  if (n > 0) lastPersistAt = Date.now();
+  return n;
+};
+const poller = new KinesisPoller(
+  runtime.kinesis,
+  options.config.pump.streamName,
+  (event) => writeBatch(runtime, event),
+  options.dataDir,
+  options.poller,
+);
+await poller.start();
+const profiler = cpuProfiler();
+
+serveParent(
+  { pid: process.pid },
+  {
+    counters: (): WriterCounters => ({
+      persisted,
+      lastPersistAt,
+      invocations: poller.invocations,
+      records: poller.recordsHandled,
+      millisBehind: Math.max(0, ...poller.millisBehind.values()),
+    }),
+    profileStart: (intervalUs: number) => profiler.start(intervalUs),
+    profileStop: (file: string) => profiler.stop(file),
+  },
+  async () => {
+    await poller.stop();
+    await runtime.stop();
+  },
+);

@@ -1,0 +1,336 @@
+import type { FlameRect, ProfileSummary } from "./profile.ts";
+import type { BenchResult, LoadPhase, SaleResult } from "./result.ts";
+import type { Latency } from "./stats.ts";
+
+// A self-contained page: inline SVG charts drawn here, no script, no CDN.
+
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const fmt = (n: number | null | undefined, digits = 0) =>
+  n === null || n === undefined || Number.isNaN(n)
+    ? "–"
+    : n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+const colors = ["#d9480f", "#1971c2", "#2f9e44", "#7048e8", "#e8590c", "#0c8599", "#c2255c", "#868e96"];
+
+interface Series {
+  name: string;
+  points: [number, number][];
+  color?: string;
+  dashed?: boolean;
+}
+
+function niceMax(v: number) {
+  if (v <= 0) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= v) return m * p;
+  return 10 * p;
+}
+
+function lineChart(title: string, series: Series[], o: { xLabel: string; yLabel: string; step?: boolean }) {
+  const W = 720;
+  const H = 260;
+  const L = 64;
+  const R = 16;
+  const T = 28;
+  const B = 40;
+  const all = series.flatMap((s) => s.points);
+  const maxX = niceMax(Math.max(1e-9, ...all.map((p) => p[0])));
+  const maxY = niceMax(Math.max(1e-9, ...all.map((p) => p[1])));
+  const x = (v: number) => L + (v / maxX) * (W - L - R);
+  const y = (v: number) => H - B - (v / maxY) * (H - T - B);
+  const ticks = (max: number) => Array.from({ length: 6 }, (_, i) => (max * i) / 5);
+  const grid = ticks(maxY)
+    .map(
+      (v) =>
+        `<line x1="${L}" x2="${W - R}" y1="${y(v)}" y2="${y(v)}" class="grid"/><text x="${L - 6}" y="${y(v) + 4}" text-anchor="end">${fmt(v, maxY < 10 ? 1 : 0)}</text>`,
+    )
+    .join("");
+  const xt = ticks(maxX)
+    .map((v) => `<text x="${x(v)}" y="${H - B + 16}" text-anchor="middle">${fmt(v, maxX < 10 ? 1 : 0)}</text>`)
+    .join("");
+  const lines = series
+    .map((s, i) => {
+      const c = s.color ?? colors[i % colors.length];
+      const d = s.points.map((p, j) => `${j ? "L" : "M"}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join("");
+      return `<path d="${d}" fill="none" stroke="${c}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ""}/>`;
+    })
+    .join("");
+  const legend = series
+    .map(
+      (s, i) =>
+        `<span class="key"><i style="background:${s.color ?? colors[i % colors.length]}"></i>${esc(s.name)}</span>`,
+    )
+    .join("");
+  return `<figure><figcaption>${esc(title)}</figcaption><svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}">
+${grid}${xt}<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle" class="axis">${esc(o.xLabel)}</text>
+<text x="14" y="${(T + H - B) / 2}" text-anchor="middle" class="axis" transform="rotate(-90 14 ${(T + H - B) / 2})">${esc(o.yLabel)}</text>
+${lines}</svg><div class="legend">${legend}</div></figure>`;
+}
+
+function latencyBars(title: string, rows: { name: string; latency: Latency }[]) {
+  const W = 720;
+  const rowH = 34;
+  const L = 250;
+  const R = 70;
+  const T = 10;
+  const H = T + rows.length * rowH + 30;
+  const maxV = Math.max(1, ...rows.map((r) => r.latency.p99));
+  // Log scale: the naive design's tail and a hello-world's median differ by orders of magnitude.
+  const lo = 0.1;
+  const hi = 10 ** Math.ceil(Math.log10(maxV));
+  const x = (v: number) => L + (Math.log10(Math.max(lo, v) / lo) / Math.log10(hi / lo)) * (W - L - R);
+  const pcts: [keyof Latency, string][] = [
+    ["p50", colors[1] ?? ""],
+    ["p95", colors[4] ?? ""],
+    ["p99", colors[0] ?? ""],
+  ];
+  const bars = rows
+    .map((r, i) => {
+      const y0 = T + i * rowH;
+      const b = pcts
+        .map(
+          ([k, c], j) =>
+            `<rect x="${L}" y="${y0 + j * 9}" width="${Math.max(1, x(r.latency[k]) - L)}" height="8" fill="${c}"><title>${k} ${r.latency[k]} ms</title></rect>`,
+        )
+        .join("");
+      return `<text x="${L - 8}" y="${y0 + 16}" text-anchor="end">${esc(r.name)}</text>${b}<text x="${x(r.latency.p99) + 4}" y="${y0 + 24}">${fmt(r.latency.p99, 1)} ms</text>`;
+    })
+    .join("");
+  const ticks = [];
+  for (let v = lo; v <= hi * 1.0001; v *= 10)
+    ticks.push(
+      `<line x1="${x(v)}" x2="${x(v)}" y1="${T}" y2="${H - 28}" class="grid"/><text x="${x(v)}" y="${H - 12}" text-anchor="middle">${fmt(v, 1)}</text>`,
+    );
+  const legend = pcts.map(([k, c]) => `<span class="key"><i style="background:${c}"></i>${k}</span>`).join("");
+  return `<figure><figcaption>${esc(title)}</figcaption><svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}">${ticks.join("")}${bars}</svg><div class="legend">${legend} (ms, log scale)</div></figure>`;
+}
+
+function flameGraph(title: string, rects: FlameRect[]) {
+  const W = 1100;
+  const rowH = 15;
+  const depth = Math.max(0, ...rects.map((r) => r.depth)) + 1;
+  const H = depth * rowH + 4;
+  const hue = (g: string) => {
+    let h = 0;
+    for (const ch of g) h = (h * 31 + ch.charCodeAt(0)) % 360;
+    return h;
+  };
+  const body = rects
+    .map((r) => {
+      const rx = r.x * W;
+      const rw = r.w * W;
+      const label =
+        rw > 40
+          ? `<text x="${rx + 3}" y="${r.depth * rowH + 11}" class="fl">${esc(r.name.slice(0, Math.floor(rw / 6.5)))}</text>`
+          : "";
+      return `<g><title>${esc(`${r.name} — ${r.group} — ${(r.w * 100).toFixed(1)}%`)}</title><rect x="${rx.toFixed(1)}" y="${r.depth * rowH}" width="${Math.max(0.5, rw - 0.5).toFixed(1)}" height="${rowH - 1}" fill="hsl(${hue(r.group)},60%,72%)"/>${label}</g>`;
+    })
+    .join("");
+  return `<figure class="wide"><figcaption>${esc(title)} (icicle: callers above callees; width = share of busy CPU; hover for package)</figcaption><svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}">${body}</svg></figure>`;
+}
+
+const table = (head: string[], rows: (string | number)[][]) =>
+  `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${typeof c === "number" ? fmt(c, 3) : c}</td>`).join("")}</tr>`)
+    .join("")}</tbody></table>`;
+
+const mb = (b: number | undefined) => (b ? `${fmt(b / 1048576)} MB` : "–");
+
+function throughputPoints(p: LoadPhase, key: string): [number, number][] {
+  return p.throughput.map((pt) => [pt.t, pt[key] ?? 0]);
+}
+
+function saleRows(s: SaleResult) {
+  return [
+    ["orders/s (first request to last acknowledged order)", fmt(s.ordersPerSec)],
+    ["peak orders/s (best 1 s)", fmt(s.peakOrdersPerSec)],
+    ["sell-out time", `${fmt(s.sellOutMs / 1000, 2)} s`],
+    ["order latency p50 / p95 / p99", `${s.orderLatency.p50} / ${s.orderLatency.p95} / ${s.orderLatency.p99} ms`],
+    [
+      "sold: acknowledged / in the store / persisted",
+      `${fmt(s.soldAcknowledged)} / ${fmt(s.soldInSpace)} / ${fmt(s.soldPersisted)} of ${fmt(s.capacity)}`,
+    ],
+    ["oversold", `<b>${s.oversold}</b>`],
+    ["pump drain (last ack → last persisted)", s.pumpDrainMs === null ? "synchronous" : `${fmt(s.pumpDrainMs)} ms`],
+    ["DynamoDB calls per order", fmt(s.dynamoCallsPerOrder, 4)],
+    ["Redis commands per order (server, incl. inside Lua)", fmt(s.redisCommandsPerOrder, 2)],
+    ["Redis round trips per purchase (client)", fmt(s.redisRoundTripsPerPurchase, 3)],
+    ["status counts", esc(JSON.stringify(s.statusCounts))],
+    ["CPU µs per order, by process", esc(JSON.stringify(s.cpuMicrosPerOrder))],
+  ];
+}
+
+export function renderHtml(r: BenchResult): string {
+  const s = r.hotseat.sale;
+  const n = r.naive.sale;
+  const charts: string[] = [];
+  charts.push(
+    lineChart(
+      "Throughput over time (250 ms buckets, per second)",
+      [
+        { name: "HotSeat orders/s", points: throughputPoints(s, "orders") },
+        { name: "HotSeat sold-out answers/s", points: throughputPoints(s, "rejected"), dashed: true },
+        { name: "naive orders/s", points: throughputPoints(n, "orders") },
+        {
+          name: `hello-world ceiling (${fmt(r.ceiling.requestsPerSec)} req/s)`,
+          points: [
+            [0, r.ceiling.requestsPerSec],
+            [Math.max(s.durationMs, n.durationMs) / 1000, r.ceiling.requestsPerSec],
+          ],
+          dashed: true,
+          color: "#868e96",
+        },
+      ],
+      { xLabel: "seconds since the sale opened", yLabel: "per second" },
+    ),
+  );
+  charts.push(
+    latencyBars("Latency percentiles", [
+      ...r.ceiling.runs.map((c) => ({ name: c.name, latency: c.latency })),
+      { name: "HotSeat purchases (sale, peak)", latency: s.orderLatency },
+      { name: "HotSeat sold-out answers", latency: s.rejectionLatency },
+      {
+        name: `HotSeat at half the peak (${r.hotseat.halfRate.targetRatePerSec}/s)`,
+        latency: r.hotseat.halfRate.latency,
+      },
+      { name: "HotSeat availability", latency: r.hotseat.availability.latency },
+      { name: "naive purchases", latency: n.orderLatency },
+    ]),
+  );
+  charts.push(
+    lineChart(
+      "Remaining tickets (HotSeat sale, read from the space)",
+      [{ name: "remaining", points: s.timeline.map((p) => [p.t, p.remaining]) }],
+      { xLabel: "seconds since the sale opened", yLabel: "tickets" },
+    ),
+  );
+  charts.push(
+    lineChart(
+      "Pump: orders accepted vs persisted, and the lag between them",
+      [
+        { name: "accepted (space)", points: s.timeline.map((p) => [p.t, p.accepted]) },
+        { name: "persisted (DynamoDB, confirmed)", points: s.timeline.map((p) => [p.t, p.persisted]) },
+        { name: "lag (pending orders)", points: s.timeline.map((p) => [p.t, p.lag]), dashed: true },
+      ],
+      { xLabel: "seconds since the sale opened", yLabel: "orders" },
+    ),
+  );
+  const procs = [...new Set(s.cpu.flatMap((p) => Object.keys(p.cores)))];
+  charts.push(
+    lineChart(
+      `CPU by process during the HotSeat sale (cores; the machine has ${r.machine.cpus})`,
+      procs.map((p) => ({ name: p, points: s.cpu.map((pt) => [pt.t / 1000, pt.cores[p] ?? 0] as [number, number]) })),
+      { xLabel: "seconds since the sale opened", yLabel: "cores" },
+    ),
+  );
+  charts.push(
+    lineChart(
+      "API process resident memory (HotSeat sale)",
+      [{ name: "RSS MB", points: s.timeline.map((p) => [p.t, p.rssMb]) }],
+      { xLabel: "seconds since the sale opened", yLabel: "MB" },
+    ),
+  );
+
+  const targets = table(
+    ["target", "wanted", "measured", ""],
+    r.targets.map((t) => [
+      esc(t.name),
+      esc(t.target),
+      fmt(t.value, 3),
+      t.met === null ? "n/a" : t.met ? '<span class="ok">met</span>' : '<span class="miss">missed</span>',
+    ]),
+  );
+  const sideBySide = table(
+    ["", "HotSeat", "naive"],
+    saleRows(s).map((row, i) => [row[0] ?? "", row[1] ?? "", saleRows(n)[i]?.[1] ?? ""]),
+  );
+  const breakdown = (o: Record<string, number>) =>
+    esc(
+      Object.entries(o)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k} ${fmt(v)}`)
+        .join(", "),
+    );
+  const details = table(
+    ["measure", "value"],
+    [
+      ["DynamoDB calls (sale + drain)", breakdown(s.dynamoCalls)],
+      ["Kinesis calls (sale + drain)", breakdown(s.kinesisCalls)],
+      ["records per PutRecords", fmt(s.pumpBatchRecords, 1)],
+      ["Redis commands executed (INFO commandstats)", breakdown(s.redisServerCommands)],
+      ["Redis commands sent by the API process", breakdown(s.redisClientCommands)],
+      ["Redis socket writes per purchase (auto-pipelining)", fmt(s.redisSocketWritesPerPurchase, 3)],
+      [
+        "emulator service time (mean / max ms)",
+        esc(
+          Object.entries(s.emulatorServiceMs)
+            .map(([k, v]) => `${k}: ${v.calls} calls, ${v.meanMs} / ${v.maxMs}`)
+            .join("; "),
+        ),
+      ],
+      ["CPU seconds during the sale, by process", breakdown(s.cpuSeconds)],
+      [
+        "peak RSS (HotSeat run)",
+        esc(
+          Object.entries(r.hotseat.peakRssBytes)
+            .map(([k, v]) => `${k} ${mb(v)}`)
+            .join(", "),
+        ),
+      ],
+      [
+        "peak RSS (naive run)",
+        esc(
+          Object.entries(r.naive.peakRssBytes)
+            .map(([k, v]) => `${k} ${mb(v)}`)
+            .join(", "),
+        ),
+      ],
+      [
+        "availability polling",
+        `${fmt(r.hotseat.availability.requestsPerSec)} req/s, p99 ${r.hotseat.availability.latency.p99} ms`,
+      ],
+      [
+        "half-rate run",
+        `${fmt(r.hotseat.halfRate.achievedRatePerSec)}/s of ${fmt(r.hotseat.halfRate.targetRatePerSec)}/s target, ${esc(JSON.stringify(r.hotseat.halfRate.statusCounts))}`,
+      ],
+      ...r.ceiling.runs.map((c) => [esc(c.name), `${fmt(c.requestsPerSec)} req/s, p99 ${c.latency.p99} ms`]),
+    ],
+  );
+  const profiles = Object.entries(r.profiles ?? {})
+    .map(([name, p]: [string, ProfileSummary]) => {
+      const groups = table(
+        ["package / part", "self ms", "share of busy"],
+        p.byGroup.slice(0, 15).map((g) => [esc(g.group), fmt(g.ms), `${fmt(g.share * 100, 1)}%`]),
+      );
+      const top = table(
+        ["function", "where", "self ms", "share"],
+        p.top.map((f) => [esc(f.name), esc(f.where), fmt(f.ms), `${fmt(f.share * 100, 1)}%`]),
+      );
+      return `<h3>${esc(name)} process</h3><div class="cols">${groups}${top}</div>${flameGraph(`${name}: CPU during the sale`, p.flame)}`;
+    })
+    .join("");
+
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>HotSeat bench ${esc(r.startedAt)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1160px;color:#212529;padding:0 16px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}h3{font-size:15px}
+.sub{color:#666}.grid{stroke:#e9ecef}svg text{font-size:11px;fill:#495057}.axis{fill:#212529}
+figure{margin:12px 0;display:inline-block;width:49%;vertical-align:top;min-width:480px}figure.wide{width:100%}
+figcaption{font-weight:600;margin-bottom:4px}.legend{font-size:12px}.key{margin-right:12px}.key i{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}
+table{border-collapse:collapse;margin:8px 0;font-size:13px}td,th{border-bottom:1px solid #e9ecef;padding:4px 10px;text-align:left;vertical-align:top}
+.ok{color:#2f9e44;font-weight:600}.miss{color:#c92a2a;font-weight:600}.cols{display:flex;gap:16px;flex-wrap:wrap}.fl{font-size:10px;fill:#212529}
+.big{font-size:20px;font-weight:600}
+</style></head><body>
+<h1>HotSeat: the space vs the database</h1>
+<div class="sub">${esc(r.config.mode)} run, ${esc(r.startedAt)} · Node ${esc(r.machine.node)} · ${r.machine.cpus} × ${esc(r.machine.cpuModel)} · load average ${r.machine.loadAverageStart.join(" ")} → ${r.machine.loadAverageEnd.join(" ")} · ${fmt(r.config.capacity)} tickets, ${r.config.connections} buyers in flight</div>
+<p class="big">${fmt(s.ordersPerSec)} orders/s · ${fmt(r.ratios.purchasesVsCeiling * 100, 1)}% of hello-world · ${fmt(r.ratios.hotseatVsNaive, 1)}× the naive design · oversold ${s.oversold}</p>
+<h2>Targets</h2>${targets}
+<h2>Charts</h2>${charts.join("\n")}
+<h2>HotSeat and the naive design, side by side</h2>${sideBySide}
+<h2>Details</h2>${details}
+${profiles ? `<h2>Profiles</h2>${profiles}` : ""}
+<h2>Notes</h2><ul>${r.notes.map((x) => `<li>${esc(x)}</li>`).join("")}</ul>
+</body></html>
+`;
+}

@@ -1,0 +1,52 @@
+import fs from "node:fs";
+import path from "node:path";
+import { renderHtml } from "./html.ts";
+import type { BenchResult } from "./result.ts";
+
+/** Writes `<stamp>.json` and `<stamp>.html` (and `latest.*` copies); returns their paths. */
+export function writeResults(r: BenchResult, outDir: string) {
+  fs.mkdirSync(outDir, { recursive: true });
+  const stamp = `${r.startedAt.replace(/[:.]/g, "-")}-${r.config.mode}`;
+  const json = path.join(outDir, `${stamp}.json`);
+  const html = path.join(outDir, `${stamp}.html`);
+  fs.writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
+  fs.writeFileSync(html, renderHtml(r));
+  fs.copyFileSync(json, path.join(outDir, `latest-${r.config.mode}.json`));
+  fs.copyFileSync(html, path.join(outDir, `latest-${r.config.mode}.html`));
+  return { json, html };
+}
+
+const n = (v: number | null | undefined, d = 0) =>
+  v === null || v === undefined ? "–" : v.toLocaleString("en-US", { maximumFractionDigits: d });
+
+export function summary(r: BenchResult): string {
+  const s = r.hotseat.sale;
+  const nv = r.naive.sale;
+  const lines = [
+    "",
+    `HotSeat bench (${r.config.mode}) — ${r.machine.cpus} cores, Node ${r.machine.node}, load ${r.machine.loadAverageStart.join("/")}`,
+    "",
+    `  ceiling (hello-world GET)   ${n(r.ceiling.requestsPerSec)} req/s   (POST /echo ${n(r.ceiling.postRequestsPerSec)} req/s)`,
+    `  HotSeat purchases           ${n(s.ordersPerSec)} orders/s (peak 1 s ${n(s.peakOrdersPerSec)}), ${n(s.capacity)} tickets in ${n(s.sellOutMs / 1000, 2)} s`,
+    `    latency p50/p95/p99       ${s.orderLatency.p50} / ${s.orderLatency.p95} / ${s.orderLatency.p99} ms (${s.connections} in flight)`,
+    `    at half the peak rate     p50/p95/p99 ${r.hotseat.halfRate.latency.p50} / ${r.hotseat.halfRate.latency.p95} / ${r.hotseat.halfRate.latency.p99} ms at ${n(r.hotseat.halfRate.achievedRatePerSec)}/s`,
+    `    sold                      ${n(s.soldAcknowledged)} acknowledged, ${n(s.soldInSpace)} in the space, ${n(s.soldPersisted)} persisted of ${n(s.capacity)}; oversold ${s.oversold}`,
+    `    pump drain                ${n(s.pumpDrainMs)} ms (last acknowledged purchase → last order persisted)`,
+    `    DynamoDB calls per order  ${n(s.dynamoCallsPerOrder, 4)}   Redis commands per order ${n(s.redisCommandsPerOrder, 2)} (server, Lua included)`,
+    `    Redis round trips/purchase ${n(s.redisRoundTripsPerPurchase, 3)} (client-side count)`,
+    `    peak RSS                  API ${n((r.hotseat.peakRssBytes.api ?? 0) / 1048576)} MB, emulators ${n((r.hotseat.peakRssBytes.emulators ?? 0) / 1048576)} MB, redis ${n((r.hotseat.peakRssBytes.redis ?? 0) / 1048576)} MB`,
+    `  HotSeat availability        ${n(r.hotseat.availability.requestsPerSec)} req/s, p99 ${r.hotseat.availability.latency.p99} ms`,
+    `  naive (DynamoDB per buy)    ${n(nv.ordersPerSec)} orders/s, p99 ${nv.orderLatency.p99} ms, sold ${n(nv.soldPersisted)}/${n(nv.capacity)}, oversold ${nv.oversold}, ${n(nv.dynamoCallsPerOrder, 2)} DynamoDB calls/order`,
+    "",
+    "  ratios: purchases/ceiling " +
+      `${n(r.ratios.purchasesVsCeiling, 3)}, HotSeat/naive ${n(r.ratios.hotseatVsNaive, 2)}, availability/ceiling ${n(r.ratios.availabilityVsCeiling, 3)}`,
+    "",
+    "  targets:",
+    ...r.targets.map(
+      (t) =>
+        `    ${t.met === null ? "n/a   " : t.met ? "met   " : "MISSED"} ${t.name} ${t.target} (measured ${n(t.value, 3)})`,
+    ),
+    "",
+  ];
+  return lines.join("\n");
+}

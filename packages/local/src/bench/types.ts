@@ -1,0 +1,73 @@
+import type { PollerOptions } from "../poller.ts";
+
+export interface HotSeatChildOptions {
+  /** Where the writer runs: in the API process as `pnpm start` does (default), in its own process as on AWS, or nowhere. */
+  writer?: "in-process" | "separate" | "none";
+  streamShards?: number;
+  poller?: Partial<PollerOptions>;
+  publisherLingerMs?: number;
+}
+
+export interface HotSeatInfo {
+  url: string;
+  adminToken: string;
+  pids: { api: number; emulators: number; redis: number; writer?: number };
+}
+
+export interface EmulatorOpStats {
+  calls: number;
+  totalMs: number;
+  maxMs: number;
+}
+
+export interface EmulatorStats {
+  traffic: { kinesis: Record<string, EmulatorOpStats>; dynamo: Record<string, EmulatorOpStats> };
+  cpu: { user: number; system: number };
+  memory: { rss: number };
+  pid: number;
+}
+
+export interface HotSeatCounters {
+  at: number;
+  purchaseCalls: number;
+  accepted: number;
+  persisted: number;
+  lastAckAt: number;
+  lastPersistAt: number;
+  /** Commands this process sent to Redis, by name (`evalsha:<script>` for the space's scripts). */
+  redisClient: Record<string, number>;
+  redisSocketWrites: number;
+  /** INFO commandstats calls per command: what Redis executed, commands inside Lua included. */
+  redisServer: Record<string, number>;
+  /** Commands the bench's own probe connection sent (to subtract from `redisServer`). */
+  probeCommands: Record<string, number>;
+  emulators: EmulatorStats;
+  publisherPutCalls: number;
+  pollerInvocations: number;
+  pollerRecords: number;
+  cpu: { user: number; system: number };
+  memory: { rss: number };
+}
+
+export interface StackSample {
+  at: number;
+  remaining: number;
+  sold: number;
+  pendingOrders: number;
+  /** Purchases this API process acknowledged so far. */
+  accepted: number;
+  rssMb: number;
+}
+
+export interface NaiveInfo {
+  url: string;
+  showId: string;
+  pids: { api: number; emulators: number };
+}
+
+export interface NaiveCounters {
+  at: number;
+  accepted: number;
+  lastAckAt: number;
+  emulators: EmulatorStats;
+}

@@ -1,0 +1,44 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { configFor } from "../src/bench/config.ts";
+import { writeResults } from "../src/bench/report.ts";
+import { runBench } from "../src/bench/run.ts";
+
+// The bench is a tool, not a test: this checks that every part of it runs and that nothing is
+// oversold. It asserts no timing: on a shared CI machine those numbers mean nothing.
+const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "hotseat-bench-smoke-"));
+afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
+
+describe("pnpm bench --smoke", () => {
+  it("runs the ceiling, the HotSeat sale and the naive design, sells exactly the capacity, and writes JSON and HTML", async () => {
+    const result = await runBench(configFor("smoke", { outDir }), () => {});
+    const files = writeResults(result, outDir);
+
+    for (const sale of [result.hotseat.warmup, result.hotseat.sale]) {
+      expect(sale.oversold).toBe(0);
+      expect(sale.soldAcknowledged).toBe(sale.capacity);
+      expect(sale.soldInSpace).toBe(sale.capacity);
+      expect(sale.soldPersisted).toBe(sale.capacity);
+      expect(sale.ordersPersisted).toBe(sale.capacity);
+      expect(sale.statusCounts["500"] ?? 0).toBe(0);
+    }
+    expect(result.naive.sale.oversold).toBe(0);
+    expect(result.naive.sale.soldPersisted).toBe(result.naive.sale.soldAcknowledged);
+    expect(result.targets.find((t) => t.name === "oversold")?.met).toBe(true);
+
+    for (const ratio of Object.values(result.ratios)) expect(Number.isFinite(ratio)).toBe(true);
+    expect(result.hotseat.sale.dynamoCallsPerOrder).toEqual(expect.any(Number));
+    expect(result.hotseat.sale.redisRoundTripsPerPurchase).toEqual(expect.any(Number));
+    expect(result.hotseat.sale.pumpDrainMs).toEqual(expect.any(Number));
+    expect(result.hotseat.peakRssBytes.api).toBeGreaterThan(0);
+
+    const json = JSON.parse(fs.readFileSync(files.json, "utf8"));
+    expect(json.hotseat.sale.capacity).toBe(result.config.capacity);
+    const html = fs.readFileSync(files.html, "utf8");
+    expect(html).toContain("<svg");
+    // Self-contained: nothing fetched from elsewhere.
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!www\.w3\.org)/);
+  });
+});
