@@ -252,6 +252,9 @@ describe("admin", () => {
     const stats = await t.request("GET", `/admin/shows/${show.id}/stats`, { admin: true });
     expect(stats.status).toBe(200);
     expect(stats.body).toMatchObject({ capacity: 9, remaining: 7, sold: 2, persisted: 2, pending: 0, shards: 3 });
+    const buckets = stats.body.timeline.buckets as { at: number; tickets: number }[];
+    expect(buckets).toHaveLength(20);
+    expect(buckets.reduce((n, b) => n + b.tickets, 0)).toBe(2);
 
     for (const [method, path] of [
       ["POST", `/admin/shows/${missingShow}/preload`],

@@ -248,6 +248,9 @@ describe("the space loses a show in the middle of a sale", () => {
       expect(orders.map((o) => o.orderId).sort()).toEqual([...acknowledged.keys()].sort());
       const stats = await statsOf(show.id);
       expect(stats).toMatchObject({ remaining: 0, sold: capacity, persisted: capacity, pending: 0 });
+      // The sales chart's timeline was rebuilt from the persisted orders too.
+      const charted = stats.timeline.buckets.reduce((n: number, b: { tickets: number }) => n + b.tickets, 0);
+      expect(charted).toBe(capacity);
     } finally {
       await Promise.all(workers.map((w) => w.stop()));
     }

@@ -6,7 +6,7 @@ import { fromOrderItem } from "../projection/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
 import { persistedOrders, rehydrateShow } from "../rehydrate/index.ts";
 import { type Availability, CreateShowInput, newShowId, type Show, splitCapacity } from "../show/index.ts";
-import { fingerprintOf, homeShard, type InventorySpace, type ShardState } from "../space/index.ts";
+import { fingerprintOf, homeShard, type InventorySpace, type ShardState, TIMELINE_BUCKET_MS } from "../space/index.ts";
 
 export { persistedOrders };
 
@@ -56,6 +56,8 @@ export interface ShowStats {
   projectedSold: number;
   shards: number;
   at: string;
+  /** Tickets sold per bucket over the last five minutes, oldest first (`at` is the bucket's start, epoch ms). */
+  timeline: { bucketMs: number; buckets: { at: number; tickets: number }[] };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -351,9 +353,11 @@ export class Sales {
 
   async stats(showId: string): Promise<ShowStats> {
     const show = await this.loadShow(showId);
-    const [states, projections] = await Promise.all([
+    const now = Date.now();
+    const [states, projections, buckets] = await Promise.all([
       this.deps.space.readShards(show.id, show.shards),
       this.deps.db.entities.shardProjection.query.primary({ showId }).go({ pages: "all" }),
+      this.deps.space.salesTimeline(show.id, show.shards, now - 5 * 60_000 + TIMELINE_BUCKET_MS, now),
     ]);
     const sold = states.reduce((sum, s) => sum + s.sold, 0);
     const pending = states.reduce((sum, s) => sum + s.pendingTickets, 0);
@@ -375,7 +379,8 @@ export class Sales {
       oldestPendingMs: oldest === null ? null : Math.max(0, Date.now() - oldest),
       projectedSold: projections.data.reduce((sum, p) => sum + p.soldAfter, 0),
       shards: show.shards,
-      at: new Date().toISOString(),
+      at: new Date(now).toISOString(),
+      timeline: { bucketMs: TIMELINE_BUCKET_MS, buckets },
     };
   }
 

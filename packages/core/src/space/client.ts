@@ -48,7 +48,7 @@ export function createSpaceClient(conn: SpaceConnection): SpaceClient {
     log.warn("space.connection_error", { error: e.message });
   });
   const scripts = {
-    takeTickets: [5, TAKE_TICKETS],
+    takeTickets: [6, TAKE_TICKETS],
     lendStock: [2, LEND_STOCK],
     creditStock: [2, CREDIT_STOCK],
     confirmPersisted: [2, CONFIRM_PERSISTED],

@@ -1,10 +1,10 @@
 import { ulid } from "ulid";
 import { OrderRecord } from "../order/index.ts";
 import type { SpaceClient } from "./client.ts";
-import { onSaleKey, orderIndexKey, rehydrationLockKey, shardKeys } from "./keys.ts";
+import { onSaleKey, orderIndexKey, rehydrationLockKey, shardKeys, TIMELINE_BUCKET_MS } from "./keys.ts";
 
 export { createSpaceClient, type SpaceClient, type SpaceConnection } from "./client.ts";
-export { homeShard, shardKeys, shardTag } from "./keys.ts";
+export { homeShard, shardKeys, shardTag, TIMELINE_BUCKET_MS } from "./keys.ts";
 
 export type TakeResult =
   | { outcome: "ok"; record: OrderRecord }
@@ -45,6 +45,16 @@ export interface ShardSnapshot {
   orders: OrderRecord[];
 }
 
+/** Tickets sold per bucket of `TIMELINE_BUCKET_MS`, keyed by the bucket's start. */
+export const timelineOf = (orders: Pick<OrderRecord, "createdAt" | "quantity">[]) => {
+  const buckets = new Map<number, number>();
+  for (const o of orders) {
+    const at = Math.floor(Date.parse(o.createdAt) / TIMELINE_BUCKET_MS) * TIMELINE_BUCKET_MS;
+    buckets.set(at, (buckets.get(at) ?? 0) + o.quantity);
+  }
+  return buckets;
+};
+
 const parseRecord = (json: string) => OrderRecord.parse(JSON.parse(json));
 
 export class InventorySpace {
@@ -58,6 +68,7 @@ export class InventorySpace {
       k.idempotency,
       k.orders,
       k.pending,
+      k.timeline,
       `${input.customerId}\n${input.idempotencyKey}`,
       input.fingerprint,
       input.customerId,
@@ -65,6 +76,7 @@ export class InventorySpace {
       JSON.stringify(input.order),
       input.order.id,
       input.nowMs,
+      TIMELINE_BUCKET_MS,
     )) as [string, ...(string | number)[]];
     const [outcome, a, b] = reply;
     switch (outcome) {
@@ -134,8 +146,10 @@ export class InventorySpace {
   async rebuildShard(showId: string, shard: number, snap: ShardSnapshot): Promise<void> {
     const k = shardKeys(showId, shard);
     const tx = this.redis.multi();
-    tx.del(k.inventory, k.customers, k.idempotency, k.orders, k.pending, k.lent, k.received);
+    tx.del(k.inventory, k.customers, k.idempotency, k.orders, k.pending, k.lent, k.received, k.timeline);
     if (snap.customers.size > 0) tx.hset(k.customers, Object.fromEntries(snap.customers));
+    const timeline = timelineOf(snap.orders);
+    if (timeline.size > 0) tx.hset(k.timeline, Object.fromEntries(timeline));
     const chunk = 1000;
     for (let i = 0; i < snap.orders.length; i += chunk) {
       const part = snap.orders.slice(i, i + chunk);
@@ -191,6 +205,24 @@ export class InventorySpace {
         oldestPendingAt: oldest.length === 2 ? Number(oldest[1]) : null,
       };
     });
+  }
+
+  /** Tickets sold per timeline bucket since `sinceMs`, over all shards, oldest first, zero-filled up to now. */
+  async salesTimeline(showId: string, shards: number, sinceMs: number, nowMs = Date.now()) {
+    const pipe = this.redis.pipeline();
+    for (let s = 0; s < shards; s++) pipe.hgetall(shardKeys(showId, s).timeline);
+    const replies = (await pipe.exec()) ?? [];
+    const first = Math.floor(sinceMs / TIMELINE_BUCKET_MS) * TIMELINE_BUCKET_MS;
+    const totals = new Map<number, number>();
+    for (let at = first; at <= nowMs; at += TIMELINE_BUCKET_MS) totals.set(at, 0);
+    for (const [err, value] of replies) {
+      if (err) throw err;
+      for (const [at, tickets] of Object.entries(value as Record<string, string>)) {
+        const bucket = Number(at);
+        if (totals.has(bucket)) totals.set(bucket, (totals.get(bucket) ?? 0) + Number(tickets));
+      }
+    }
+    return [...totals].map(([at, tickets]) => ({ at, tickets }));
   }
 
   /** Orders taken but not confirmed persisted, accepted before `beforeMs`. */

@@ -22,8 +22,13 @@ export function shardKeys(showId: string, shard: number) {
     lent: `${p}:lent`,
     /** transfer ids already credited to this shard */
     received: `${p}:recv`,
+    /** bucket start (ms) → tickets sold in that bucket: the sales chart */
+    timeline: `${p}:timeline`,
   };
 }
+
+/** The sales timeline's resolution. */
+export const TIMELINE_BUCKET_MS = 15_000;
 
 export const rehydrationLockKey = (showId: string) => `show:{${showId}}:rehydrating`;
 export const orderIndexKey = (orderId: string) => `order:{${orderId}}`;

@@ -6,8 +6,8 @@
  */
 
 /**
- * KEYS: inventory, customers, idempotency, orders, pending
- * ARGV: idempotencyField, fingerprint, customerId, quantity, orderJson, orderId, nowMs
+ * KEYS: inventory, customers, idempotency, orders, pending, timeline
+ * ARGV: idempotencyField, fingerprint, customerId, quantity, orderJson, orderId, nowMs, timelineBucketMs
  * Returns {outcome, ...}: ok(json) | replay(json, pending 0/1) | reused | missing | rehydrating
  * | not_on_sale | limit(allowed) | short(stock)
  */
@@ -40,6 +40,8 @@ local json = cjson.encode(order)
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[2] .. '\\n' .. ARGV[6])
 redis.call('HSET', KEYS[4], ARGV[6], json)
 redis.call('ZADD', KEYS[5], ARGV[7], ARGV[6])
+local bucketMs = tonumber(ARGV[8])
+redis.call('HINCRBY', KEYS[6], math.floor(tonumber(ARGV[7]) / bucketMs) * bucketMs, qty)
 return {'ok', json}
 `;
 

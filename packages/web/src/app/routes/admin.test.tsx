@@ -19,6 +19,16 @@ const stats = (sold: number, persisted: number) => ({
   oldestPendingMs: 0,
   shards: 1,
   at: new Date().toISOString(),
+  status: "on_sale" as const,
+  projectedSold: persisted,
+  // 20 buckets of 15 s: the last five minutes, with the sales in the two latest ones
+  timeline: {
+    bucketMs: 15_000,
+    buckets: Array.from({ length: 20 }, (_, i) => ({
+      at: i * 15_000,
+      tickets: i === 18 ? Math.max(0, sold - 5) : i === 19 ? Math.min(sold, 5) : 0,
+    })),
+  },
 });
 
 beforeEach(() => sessionStorage.clear());
@@ -59,7 +69,9 @@ describe("AdminRoute", () => {
     await waitFor(() => expect(within(panel).getByTestId("stat-sold").textContent).toBe("12"));
     expect(within(panel).getByTestId("stat-persisted").textContent).toBe("9");
     expect(within(panel).getByTestId("stat-pending").textContent).toBe("3");
-    expect(within(panel).getByRole("img", { name: /tickets sold in the last 5 minutes/ })).toBeTruthy();
+    expect(
+      within(panel).getByRole("img", { name: "12 tickets sold in the last 5 minutes, at most 7 in any 15 seconds." }),
+    ).toBeTruthy();
 
     await user.click(within(panel).getByRole("button", { name: "Preload & open sale" }));
     await within(panel).findByText("On sale");

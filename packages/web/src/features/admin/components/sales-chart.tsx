@@ -1,24 +1,26 @@
-import { CHART_BUCKET_MS, CHART_WINDOW_MS, type SalesSample, salesPerBucket } from "../lib/sales-history.ts";
+import type { ShowStats } from "../../../types/api.ts";
 
-const BUCKETS = CHART_WINDOW_MS / CHART_BUCKET_MS;
 const WIDTH = 300;
 const HEIGHT = 84;
 const GAP = 2;
 
-export function SalesChart({ samples }: { samples: SalesSample[] }) {
-  const last = samples.at(-1);
-  const buckets = last ? salesPerBucket(samples, last.atMs, CHART_BUCKET_MS, BUCKETS) : Array<number>(BUCKETS).fill(0);
+/** Tickets sold per bucket, from the space's own sales timeline (so it shows sales made before the page opened). */
+export function SalesChart({ timeline }: { timeline: ShowStats["timeline"] | undefined }) {
+  const buckets = timeline?.buckets.map((b) => b.tickets) ?? [];
+  const count = Math.max(1, buckets.length);
+  const bucketSeconds = (timeline?.bucketMs ?? 15_000) / 1000;
+  const windowMinutes = Math.round((count * bucketSeconds) / 60);
   const peak = Math.max(1, ...buckets);
   const total = buckets.reduce((sum, n) => sum + n, 0);
-  const barWidth = WIDTH / BUCKETS - GAP;
-  const summary = `${total} tickets sold in the last ${CHART_WINDOW_MS / 60_000} minutes, at most ${peak} in any ${CHART_BUCKET_MS / 1000} seconds.`;
+  const barWidth = WIDTH / count - GAP;
+  const summary = `${total} tickets sold in the last ${windowMinutes} minutes, at most ${peak} in any ${bucketSeconds} seconds.`;
 
   return (
     <figure className="chart">
       <figcaption className="chart__caption">
-        <span>Sales, last {CHART_WINDOW_MS / 60_000} min</span>
+        <span>Sales, last {windowMinutes} min</span>
         <span className="chart__legend">
-          per {CHART_BUCKET_MS / 1000} s · peak {peak}
+          per {bucketSeconds} s · peak {peak}
         </span>
       </figcaption>
       <svg
@@ -31,10 +33,9 @@ export function SalesChart({ samples }: { samples: SalesSample[] }) {
         <line x1={0} x2={WIDTH} y1={HEIGHT - 0.5} y2={HEIGHT - 0.5} className="chart__axis" />
         {buckets.map((n, i) => {
           const h = n === 0 ? 0 : Math.max(2, (n / peak) * (HEIGHT - 6));
-          const bucketEndMs = (last?.atMs ?? 0) - (BUCKETS - 1 - i) * CHART_BUCKET_MS;
           return (
             <rect
-              key={bucketEndMs}
+              key={timeline?.buckets[i]?.at ?? i}
               x={i * (barWidth + GAP)}
               y={HEIGHT - h}
               width={barWidth}
@@ -48,7 +49,7 @@ export function SalesChart({ samples }: { samples: SalesSample[] }) {
         })}
       </svg>
       <div className="chart__ticks" aria-hidden="true">
-        <span>−{CHART_WINDOW_MS / 60_000} min</span>
+        <span>−{windowMinutes} min</span>
         <span>now</span>
       </div>
     </figure>

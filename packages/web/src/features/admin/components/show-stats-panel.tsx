@@ -4,13 +4,11 @@ import { dateBadge, formatCount, formatDateTime, formatTime } from "../../../lib
 import type { Show } from "../../../types/api.ts";
 import { useShowStats } from "../api/get-show-stats.ts";
 import { usePreloadShow } from "../api/preload-show.ts";
-import { useSalesHistory } from "../lib/sales-history.ts";
 import { SalesChart } from "./sales-chart.tsx";
 
 export function ShowStatsPanel({ show, onPreloaded }: { show: Show; onPreloaded: (showId: string) => void }) {
   const stats = useShowStats(show.id);
   const preload = usePreloadShow({ onSuccess: onPreloaded });
-  const samples = useSalesHistory(stats.data?.at, stats.data?.sold);
   const titleId = `stats-${show.id}`;
   const badge = dateBadge(show.startsAt);
   const onSale = show.status === "on_sale";
@@ -81,7 +79,7 @@ export function ShowStatsPanel({ show, onPreloaded }: { show: Show; onPreloaded:
             />
           </dl>
           <SoldBar capacity={stats.data.capacity} sold={stats.data.sold} persisted={stats.data.persisted} />
-          <SalesChart samples={samples} />
+          <SalesChart timeline={stats.data?.timeline} />
           <p className="stats__footer muted">
             {stats.data.shards} {stats.data.shards === 1 ? "shard" : "shards"} · updated{" "}
             <time dateTime={stats.data.at}>{formatTime(stats.data.at)}</time>
