@@ -30,6 +30,8 @@ export interface BenchConfig {
   profile: boolean;
   /** kinesalite and dynalite keep their data in memory (the bench throws it away) rather than in LevelDB on disk. */
   emulatorsInMemory: boolean;
+  /** dynalite in its own process, apart from kinesalite (which every purchase waits on). */
+  splitEmulators: boolean;
   outDir: string;
   stack: HotSeatChildOptions;
 }
@@ -38,13 +40,14 @@ const base = {
   shards: 1,
   profile: false,
   emulatorsInMemory: true,
+  splitEmulators: false,
   outDir: path.join(repoRoot, "bench/results"),
   stack: {},
 };
 
 export const modes: Record<
   BenchMode,
-  Omit<BenchConfig, "profile" | "outDir" | "stack" | "shards" | "emulatorsInMemory">
+  Omit<BenchConfig, "profile" | "outDir" | "stack" | "shards" | "emulatorsInMemory" | "splitEmulators">
 > = {
   // Seconds, for CI: does every part run, is nothing oversold. No timing means anything here.
   smoke: {
@@ -108,6 +111,7 @@ const usage = `pnpm bench [--smoke | --full] [options]
   --naive-capacity N   tickets in the naive sale
   --profile            CPU profiles of the API, writer and emulators during the sale (bench/results/profiles-*)
   --writer WHERE       separate (default: its own process, as on AWS) or in-process (as \`pnpm start\` runs it)
+  --split-emulators    dynalite in a process of its own, apart from kinesalite
   --on-disk            emulators keep their data in LevelDB on disk, as \`pnpm start\` does (default: in memory)
   --out DIR            where the JSON and HTML go (default bench/results)
   --linger MS          the publisher's linger (stack default 4)
@@ -152,6 +156,9 @@ export function parseArgs(argv: string[]): BenchConfig | "help" {
         break;
       case "--on-disk":
         o.emulatorsInMemory = false;
+        break;
+      case "--split-emulators":
+        o.splitEmulators = true;
         break;
       case "--writer": {
         const where = argv[++i];

@@ -165,20 +165,11 @@ export function renderHtml(r: BenchResult): string {
   const charts: string[] = [];
   charts.push(
     lineChart(
-      "Throughput over time (250 ms buckets, per second)",
+      `Throughput over time (250 ms buckets, per second; hello-world ceiling ${fmt(r.ceiling.requestsPerSec)} req/s)`,
       [
         { name: "HotSeat orders/s", points: throughputPoints(s, "orders") },
         { name: "HotSeat sold-out answers/s", points: throughputPoints(s, "rejected"), dashed: true },
         { name: "naive orders/s", points: throughputPoints(n, "orders") },
-        {
-          name: `hello-world ceiling (${fmt(r.ceiling.requestsPerSec)} req/s)`,
-          points: [
-            [0, r.ceiling.requestsPerSec],
-            [Math.max(s.durationMs, n.durationMs) / 1000, r.ceiling.requestsPerSec],
-          ],
-          dashed: true,
-          color: "#868e96",
-        },
       ],
       { xLabel: "seconds since the sale opened", yLabel: "per second" },
     ),
@@ -295,6 +286,30 @@ export function renderHtml(r: BenchResult): string {
       ...r.ceiling.runs.map((c) => [esc(c.name), `${fmt(c.requestsPerSec)} req/s, p99 ${c.latency.p99} ms`]),
     ],
   );
+  const stageRows = (name: string, stages: Record<string, Latency> | undefined) =>
+    Object.entries(stages ?? {}).map(([k, l]) => [esc(`${name}: ${k}`), l.p50, l.p95, l.p99, l.max]);
+  const stages = table(
+    ["inside the API process (ms)", "p50", "p95", "p99", "max"],
+    [...stageRows("sale", s.stages), ...stageRows("half rate", r.hotseat.halfRate.stages)],
+  );
+  const perReq = (label: string, p: LoadPhase) => [
+    esc(label),
+    esc(
+      Object.entries(p.cpuMicrosPerRequest)
+        .map(([k, v]) => `${k} ${fmt(v)}`)
+        .join(", "),
+    ),
+  ];
+  const cpuTable = table(
+    ["CPU µs per response, by process", ""],
+    [
+      ...r.ceiling.runs.map((c) => perReq(c.name, c)),
+      perReq("HotSeat purchases (sale, per response incl. sold-out answers)", s),
+      [esc("HotSeat, per order"), esc(JSON.stringify(s.cpuMicrosPerOrder))],
+      perReq("HotSeat availability", r.hotseat.availability),
+      perReq("naive purchases", n),
+    ],
+  );
   const profiles = Object.entries(r.profiles ?? {})
     .map(([name, p]: [string, ProfileSummary]) => {
       const groups = table(
@@ -328,6 +343,7 @@ table{border-collapse:collapse;margin:8px 0;font-size:13px}td,th{border-bottom:1
 <h2>Targets</h2>${targets}
 <h2>Charts</h2>${charts.join("\n")}
 <h2>HotSeat and the naive design, side by side</h2>${sideBySide}
+<h2>Where the time goes</h2>${stages}${cpuTable}
 <h2>Details</h2>${details}
 ${profiles ? `<h2>Profiles</h2>${profiles}` : ""}
 <h2>Notes</h2><ul>${r.notes.map((x) => `<li>${esc(x)}</li>`).join("")}</ul>

@@ -27,6 +27,7 @@ export function summary(r: BenchResult): string {
     `HotSeat bench (${r.config.mode}) — ${r.machine.cpus} cores, Node ${r.machine.node}, load ${r.machine.loadAverageStart.join("/")}`,
     "",
     `  ceiling (hello-world GET)   ${n(r.ceiling.requestsPerSec)} req/s   (POST /echo ${n(r.ceiling.postRequestsPerSec)} req/s)`,
+    `    server CPU per request    ${r.ceiling.runs.map((c) => `${c.name.replace("ceiling ", "")} ${n(c.cpuMicrosPerRequest.server)} µs`).join(", ")}`,
     `  HotSeat purchases           ${n(s.ordersPerSec)} orders/s (peak 1 s ${n(s.peakOrdersPerSec)}), ${n(s.capacity)} tickets in ${n(s.sellOutMs / 1000, 2)} s`,
     `    latency p50/p95/p99       ${s.orderLatency.p50} / ${s.orderLatency.p95} / ${s.orderLatency.p99} ms (${s.connections} in flight)`,
     `    at half the peak rate     p50/p95/p99 ${r.hotseat.halfRate.latency.p50} / ${r.hotseat.halfRate.latency.p95} / ${r.hotseat.halfRate.latency.p99} ms at ${n(r.hotseat.halfRate.achievedRatePerSec)}/s`,
@@ -34,7 +35,19 @@ export function summary(r: BenchResult): string {
     `    pump drain                ${n(s.pumpDrainMs)} ms (last acknowledged purchase → last order persisted)`,
     `    DynamoDB calls per order  ${n(s.dynamoCallsPerOrder, 4)}   Redis commands per order ${n(s.redisCommandsPerOrder, 2)} (server, Lua included)`,
     `    Redis round trips/purchase ${n(s.redisRoundTripsPerPurchase, 3)} (client-side count)`,
-    `    peak RSS                  API ${n((r.hotseat.peakRssBytes.api ?? 0) / 1048576)} MB, emulators ${n((r.hotseat.peakRssBytes.emulators ?? 0) / 1048576)} MB, redis ${n((r.hotseat.peakRssBytes.redis ?? 0) / 1048576)} MB`,
+    `    peak RSS                  ${Object.entries(r.hotseat.peakRssBytes)
+      .map(([p, b]) => `${p} ${n(b / 1048576)} MB`)
+      .join(", ")}`,
+    `    CPU per order (µs)        ${Object.entries(s.cpuMicrosPerOrder)
+      .map(([p, us]) => `${p} ${n(us)}`)
+      .join(", ")}`,
+    ...(s.stages
+      ? [
+          `    inside the API (p50/p99)  ${Object.entries(s.stages)
+            .map(([k, l]) => `${k} ${l.p50}/${l.p99} ms`)
+            .join(", ")}`,
+        ]
+      : []),
     `  HotSeat availability        ${n(r.hotseat.availability.requestsPerSec)} req/s, p99 ${r.hotseat.availability.latency.p99} ms`,
     `  naive (DynamoDB per buy)    ${n(nv.ordersPerSec)} orders/s, p99 ${nv.orderLatency.p99} ms, sold ${n(nv.soldPersisted)}/${n(nv.capacity)}, oversold ${nv.oversold}, ${n(nv.dynamoCallsPerOrder, 2)} DynamoDB calls/order`,
     "",

@@ -15,6 +15,8 @@ export interface LoadPhase {
   latency: Latency;
   /** CPU seconds per process over the phase (`loadgen` is the bench itself). */
   cpuSeconds: Record<string, number>;
+  /** CPU µs per response, per process. */
+  cpuMicrosPerRequest: Record<string, number>;
   throughput: SeriesPoint[];
   cpu: CpuSeriesPoint[];
 }
@@ -55,6 +57,8 @@ export interface SaleResult extends LoadPhase {
   emulatorServiceMs: Record<string, { calls: number; meanMs: number; maxMs: number }>;
   peakRssBytes: Record<string, number>;
   cpuMicrosPerOrder: Record<string, number>;
+  /** Inside the API process: Sales.purchase, the take script and the pump publish (ms). */
+  stages?: Record<string, Latency>;
   /** The space and the pump over time (the API process samples them). */
   timeline: { t: number; remaining: number; accepted: number; persisted: number; lag: number; rssMb: number }[];
 }
@@ -69,6 +73,7 @@ export interface LatencyPhase {
   errors: number;
   /** From when each request was due (open loop, no coordinated omission). */
   latency: Latency;
+  stages?: Record<string, Latency>;
 }
 
 export interface TargetCheck {

@@ -11,7 +11,8 @@ export interface HotSeatChildOptions {
 export interface HotSeatInfo {
   url: string;
   adminToken: string;
-  pids: { api: number; emulators: number; redis: number; writer?: number };
+  /** api, redis, writer (when apart) and the emulator processes by name. */
+  pids: Record<string, number>;
 }
 
 export interface EmulatorOpStats {
@@ -25,6 +26,8 @@ export interface EmulatorStats {
   cpu: { user: number; system: number };
   memory: { rss: number };
   pid: number;
+  /** The emulator processes (one, or kinesalite and dynalite apart when split). */
+  processes: { name: string; pid: number }[];
 }
 
 export interface HotSeatCounters {
@@ -62,7 +65,7 @@ export interface StackSample {
 export interface NaiveInfo {
   url: string;
   showId: string;
-  pids: { api: number; emulators: number };
+  pids: Record<string, number>;
 }
 
 export interface NaiveCounters {

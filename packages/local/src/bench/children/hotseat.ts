@@ -11,7 +11,8 @@ import { createSpaceClient, InventorySpace } from "@hotseat/core/space";
 import type { Redis } from "ioredis";
 import { type StackOptions, startStack } from "../../stack.ts";
 import { type BenchChild, cpuProfiler, serveParent, spawnChild } from "../child.ts";
-import type { HotSeatChildOptions, HotSeatCounters, HotSeatInfo, StackSample } from "../types.ts";
+import { latencyOf } from "../stats.ts";
+import type { EmulatorStats, HotSeatChildOptions, HotSeatCounters, HotSeatInfo, StackSample } from "../types.ts";
 import type { WriterChildOptions, WriterCounters } from "./writer.ts";
 
 const options: HotSeatChildOptions = JSON.parse(process.argv[2] ?? "{}");
@@ -76,15 +77,31 @@ const purchase = sales.purchase.bind(sales);
 let purchaseCalls = 0;
 let accepted = 0;
 let lastAckAt = 0;
+// Where a purchase's time goes, stage by stage (ms): the whole of Sales.purchase, the take
+// script in Redis, and the pump publish; what is left of the HTTP latency is the server itself.
+const stages = { purchase: [] as number[], take: [] as number[], publish: [] as number[] };
+const timed =
+  <A extends unknown[], R>(into: number[], fn: (...a: A) => Promise<R>) =>
+  async (...a: A): Promise<R> => {
+    const t = performance.now();
+    try {
+      return await fn(...a);
+    } finally {
+      if (into.length < 1_000_000) into.push(performance.now() - t);
+    }
+  };
+const timedPurchase = timed(stages.purchase, purchase);
 sales.purchase = async (req) => {
   purchaseCalls++;
-  const r = await purchase(req);
+  const r = await timedPurchase(req);
   if (r.created) {
     accepted++;
     lastAckAt = Date.now();
   }
   return r;
 };
+runtime.space.takeTickets = timed(stages.take, runtime.space.takeTickets.bind(runtime.space));
+runtime.publisher.publishOrder = timed(stages.publish, runtime.publisher.publishOrder.bind(runtime.publisher));
 const space = runtime.space;
 const confirmPersisted = space.confirmPersisted.bind(space);
 let persisted = 0;
@@ -161,6 +178,12 @@ const methods = {
       memory: process.memoryUsage(),
     };
   },
+  /** Stage latencies since the last call (and starts over). */
+  stageLatencies() {
+    const out = Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, latencyOf(v)]));
+    for (const v of Object.values(stages)) v.length = 0;
+    return out;
+  },
   /** Samples the show's inventory and the pump's progress every `everyMs`. */
   watch(showId: string, shards: number, everyMs: number) {
     samples = [];
@@ -227,28 +250,27 @@ const methods = {
   },
   /** Stops the profiles and writes them to `dir`; returns the files by process name. */
   async profileStop(dir: string) {
-    const files: Record<string, string> = {
-      api: path.join(dir, "api.cpuprofile"),
-      emulators: path.join(dir, "emulators.cpuprofile"),
-    };
+    const files: Record<string, string> = { api: path.join(dir, "api.cpuprofile") };
     if (writer) files.writer = path.join(dir, "writer.cpuprofile");
-    await Promise.all([
+    const [, emu] = await Promise.all([
       profiler.stop(files.api ?? ""),
-      emulatorCall({ type: "profile", action: "stop", file: files.emulators }),
+      emulatorCall<{ files: string[] }>({ type: "profile", action: "stop", dir }),
       writer?.call("profileStop", files.writer),
     ]);
+    for (const f of emu.files) files[path.basename(f, ".cpuprofile")] = f;
     return files;
   },
 };
 
 const profiler = cpuProfiler();
 
+const emulatorProcesses = (await emulatorCall<EmulatorStats>({ type: "stats" })).processes;
 const info: HotSeatInfo = {
   url: stack.apiUrl ?? "",
   adminToken: stack.adminToken,
   pids: {
     api: process.pid,
-    emulators: emulators.pid ?? 0,
+    ...Object.fromEntries(emulatorProcesses.map((p) => [p.name, p.pid])),
     redis: stack.redis.process?.pid ?? 0,
     ...(writer ? { writer: writer.pid } : {}),
   },

@@ -133,11 +133,12 @@ const methods = {
   },
 };
 
+const emulatorProcesses = (await emulatorStats()).processes;
 const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (addr: AddressInfo) => {
   const info: NaiveInfo = {
     url: `http://127.0.0.1:${addr.port}`,
     showId: "",
-    pids: { api: process.pid, emulators: emulators.process.pid ?? 0 },
+    pids: { api: process.pid, ...Object.fromEntries(emulatorProcesses.map((p) => [p.name, p.pid])) },
   };
   serveParent(info, methods, async () => {
     await new Promise<void>((done) => server.close(() => done()));
