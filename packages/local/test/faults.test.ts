@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import http from "node:http";
 import { fileURLToPath } from "node:url";
 import { PutRecordCommand } from "@aws-sdk/client-kinesis";
+import { shardKeys } from "@hotseat/core/space";
 import { createRuntime } from "@hotseat/functions/runtime";
 import { writeBatch } from "@hotseat/functions/writer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +14,7 @@ let t: TestStack;
 beforeAll(async () => {
   t = await startTestStack({
     port: 0,
-    sale: { staleAfterMs: 300, rehydrationGraceMs: 300, rehydrationWaitMs: 5000 },
+    sale: { staleAfterMs: 300, rehydrationGraceMs: 300, rehydrationWaitMs: 5000, loanStaleAfterMs: 200 },
     poller: { batchingWindowMs: 20, maxRetries: 2 },
   });
 });
@@ -310,5 +311,33 @@ describe("a rehydrator that dies holding the lock", () => {
     expect((await t.request("GET", `/shows/${show.id}/availability`)).body.remaining).toBe(3);
     const replay = await t.buy(show.id, "lk1", 3, "lock-key-0001");
     expect(replay.status).toBe(200);
+  });
+});
+
+describe("a buyer dies while moving stock between shards", () => {
+  it("leaves the tickets in transit, still counted, and the sweeper credits them once", async () => {
+    const show = await t.createShow({ capacity: 20, shards: 2 });
+    await t.preload(show.id);
+    const { redis, space } = t.stack.runtime;
+    const donor = shardKeys(show.id, 1);
+    // The first half of a move (the loan) happens; the process dies before the credit.
+    expect(Number(await redis.lendStock(donor.inventory, donor.lent, 4, "loan-of-a-dead-buyer", 0, Date.now()))).toBe(
+      4,
+    );
+    const inTransit = await space.readShards(show.id, 2);
+    expect(inTransit.map((s) => [s.stock, s.inTransit])).toEqual([
+      [10, 0],
+      [6, 4],
+    ]);
+    expect((await t.request("GET", `/shows/${show.id}/availability`)).body.remaining).toBe(20);
+
+    await new Promise((r) => setTimeout(r, 250));
+    expect((await t.stack.sweep()).settled).toBe(4);
+    expect((await t.stack.sweep()).settled).toBe(0);
+    const settled = await space.readShards(show.id, 2);
+    expect(settled.map((s) => [s.stock, s.inTransit])).toEqual([
+      [14, 0],
+      [6, 0],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
-import { ulid } from "ulid";
 import { z } from "zod";
+import { newUlid } from "../id/index.ts";
 import { ShowId } from "../show/index.ts";
 
 export const MAX_QUANTITY = 100;
@@ -59,7 +59,7 @@ export const toOrder = (r: OrderRecord, status: OrderStatus): Order => ({
   status,
 });
 
-export const newOrderId = () => `ord_${ulid()}`;
+export const newOrderId = () => `ord_${newUlid()}`;
 
 /** Facts on the pump. The writer switches on `type`; the compiler checks every case. */
 export const OrderAccepted = z.object({ type: z.literal("order.accepted"), order: OrderRecord });

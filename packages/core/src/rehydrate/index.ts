@@ -1,6 +1,6 @@
-import { ulid } from "ulid";
 import type { Db } from "../db/index.ts";
 import { HotSeatError } from "../error/index.ts";
+import { newUlid } from "../id/index.ts";
 import type { OrderRecord } from "../order/index.ts";
 import { fromOrderItem } from "../projection/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
@@ -45,7 +45,7 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
   }
   await sleep(deps.graceMs ?? 1000);
 
-  const barrierId = `bar_${ulid()}`;
+  const barrierId = `bar_${newUlid()}`;
   const pumpShards = await deps.publisher.sendBarrier(barrierId);
   const deadline = Date.now() + (deps.barrierTimeoutMs ?? 30_000);
   for (;;) {

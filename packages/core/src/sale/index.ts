@@ -21,6 +21,11 @@ export interface SaleOptions {
   /** A loan between shards older than this is settled by the sweeper. */
   loanStaleAfterMs?: number;
   /**
+   * How long one process reuses a show's availability. Pollers far outnumber buyers; the count
+   * only falls, so a reused value never claims sold out early. 0 reads the space every time.
+   */
+  availabilityCacheMs?: number;
+  /**
    * Fault injection for tests: runs right after the space took the tickets and before the
    * pump publish, the exact point where a crash must not lose the sale.
    */
@@ -97,6 +102,7 @@ export class Sales {
   private readonly missCache = new Map<string, number>();
   /** Shows found not yet on sale, and when: buyers hammering before the opening must not each read DynamoDB. */
   private readonly draftSeen = new Map<string, number>();
+  private readonly availabilityCache = new Map<string, { at: number; value: Promise<Availability> }>();
   private readonly opts: Required<Omit<SaleOptions, "afterTake">> & Pick<SaleOptions, "afterTake">;
   /** Rebuilds this worker ran (single-flight means one per loss across all workers). */
   rehydrations = 0;
@@ -109,6 +115,7 @@ export class Sales {
       barrierTimeoutMs: 30_000,
       staleAfterMs: 30_000,
       loanStaleAfterMs: 5_000,
+      availabilityCacheMs: 200,
       ...deps.options,
     };
   }
@@ -161,7 +168,19 @@ export class Sales {
     return this.view(show, await this.deps.space.readShards(show.id, show.shards));
   }
 
+  /** Served from the space; concurrent and repeated reads within `availabilityCacheMs` share one read. */
   async availability(showId: string): Promise<Availability> {
+    const cached = this.availabilityCache.get(showId);
+    if (cached && Date.now() - cached.at < this.opts.availabilityCacheMs) return cached.value;
+    const value = this.readAvailability(showId);
+    if (this.opts.availabilityCacheMs > 0) {
+      this.availabilityCache.set(showId, { at: Date.now(), value });
+      value.catch(() => this.availabilityCache.delete(showId));
+    }
+    return value;
+  }
+
+  private async readAvailability(showId: string): Promise<Availability> {
     const show = await this.showSettings(showId);
     const states = await this.deps.space.readShards(show.id, show.shards);
     const v = this.view(show, states);

@@ -1,5 +1,5 @@
-import { ulid } from "ulid";
 import { z } from "zod";
+import { newUlid } from "../id/index.ts";
 
 export const MAX_CAPACITY = 10_000_000;
 export const MAX_SHARDS = 64;
@@ -45,7 +45,7 @@ export const Availability = z.object({
 });
 export type Availability = z.infer<typeof Availability>;
 
-export const newShowId = () => `shw_${ulid()}`;
+export const newShowId = () => `shw_${newUlid()}`;
 
 /** Splits capacity across shards: the first `capacity % shards` shards get one extra ticket. */
 export function splitCapacity(capacity: number, shards: number): number[] {

@@ -1,6 +1,14 @@
 import { Cluster, Redis } from "ioredis";
 import { log } from "../log/index.ts";
-import { CONFIRM_PERSISTED, CREDIT_STOCK, FREEZE_SHARD, LEND_STOCK, LOAD_SHARD, TAKE_TICKETS } from "./scripts.ts";
+import {
+  CONFIRM_PERSISTED,
+  CREDIT_STOCK,
+  FREEZE_SHARD,
+  LEND_STOCK,
+  LOAD_SHARD,
+  READ_SHARD,
+  TAKE_TICKETS,
+} from "./scripts.ts";
 
 type Call = (...args: (string | number)[]) => Promise<unknown>;
 export type SpaceClient = (Redis | Cluster) & {
@@ -10,6 +18,7 @@ export type SpaceClient = (Redis | Cluster) & {
   confirmPersisted: Call;
   loadShard: Call;
   freezeShard: Call;
+  readShard: Call;
 };
 
 export interface SpaceConnection {
@@ -54,6 +63,7 @@ export function createSpaceClient(conn: SpaceConnection): SpaceClient {
     confirmPersisted: [2, CONFIRM_PERSISTED],
     loadShard: [1, LOAD_SHARD],
     freezeShard: [1, FREEZE_SHARD],
+    readShard: [3, READ_SHARD],
   } as const;
   for (const [name, [numberOfKeys, lua]] of Object.entries(scripts)) client.defineCommand(name, { numberOfKeys, lua });
   return client as SpaceClient;

@@ -1,4 +1,4 @@
-import { ulid } from "ulid";
+import { newUlid } from "../id/index.ts";
 import { OrderRecord } from "../order/index.ts";
 import type { SpaceClient } from "./client.ts";
 import { onSaleKey, orderIndexKey, rehydrationLockKey, shardKeys, TIMELINE_BUCKET_MS } from "./keys.ts";
@@ -101,7 +101,7 @@ export class InventorySpace {
   /** Moves up to `want` tickets from `from` to `to`; returns how many moved. Safe against a crash in between (see `settleLoans`). */
   async moveStock(showId: string, from: number, to: number, want: number): Promise<number> {
     const donor = shardKeys(showId, from);
-    const transferId = ulid();
+    const transferId = newUlid();
     const lent = Number(await this.redis.lendStock(donor.inventory, donor.lent, want, transferId, to, Date.now()));
     if (lent <= 0) return 0;
     const home = shardKeys(showId, to);
@@ -175,36 +175,27 @@ export class InventorySpace {
   }
 
   async readShards(showId: string, shards: number): Promise<ShardState[]> {
-    const pipe = this.redis.pipeline();
-    for (let s = 0; s < shards; s++) {
-      const k = shardKeys(showId, s);
-      pipe.hmget(k.inventory, "status", "stock", "sold", "pendingTickets");
-      pipe.hvals(k.lent);
-      pipe.zcard(k.pending);
-      pipe.zrange(k.pending, 0, 0, "WITHSCORES");
-    }
-    const replies = (await pipe.exec()) ?? [];
-    return Array.from({ length: shards }, (_, s) => {
-      const at = (i: number) => {
-        const [err, value] = replies[s * 4 + i] ?? [new Error("no reply"), null];
-        if (err) throw err;
-        return value;
-      };
-      const [status, stock, sold, pendingTickets] = at(0) as (string | null)[];
-      const lent = (at(1) as string[]).reduce((sum, v) => sum + Number(v.split("\n")[1]), 0);
-      const oldest = at(3) as string[];
-      return {
-        shard: s,
-        exists: status !== null,
-        status: status ?? null,
-        stock: Number(stock ?? 0),
-        inTransit: lent,
-        sold: Number(sold ?? 0),
-        pendingTickets: Number(pendingTickets ?? 0),
-        pendingOrders: Number(at(2)),
-        oldestPendingAt: oldest.length === 2 ? Number(oldest[1]) : null,
-      };
-    });
+    return Promise.all(
+      Array.from({ length: shards }, async (_, shard) => {
+        const k = shardKeys(showId, shard);
+        const [status, stock, sold, pendingTickets, inTransit, pendingOrders, oldest] = (await this.redis.readShard(
+          k.inventory,
+          k.lent,
+          k.pending,
+        )) as [string | null, number, number, number, number, number, string | null];
+        return {
+          shard,
+          exists: status !== null,
+          status,
+          stock,
+          inTransit,
+          sold,
+          pendingTickets,
+          pendingOrders,
+          oldestPendingAt: oldest === null ? null : Number(oldest),
+        };
+      }),
+    );
   }
 
   /** Tickets sold per timeline bucket since `sinceMs`, over all shards, oldest first, zero-filled up to now. */
@@ -261,7 +252,7 @@ export class InventorySpace {
 
   /** Single-flight: the lock expires on its own if its holder dies. */
   async acquireRehydrationLock(showId: string, ttlMs: number): Promise<string | null> {
-    const token = ulid();
+    const token = newUlid();
     const ok = await this.redis.set(rehydrationLockKey(showId), token, "PX", ttlMs, "NX");
     return ok === "OK" ? token : null;
   }

@@ -103,3 +103,20 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'status', 'frozen')
 return 1
 `;
+
+/**
+ * One shard's state in one command (so concurrent readers share ioredis's auto-pipeline).
+ * KEYS: inventory, lent, pending. Returns {status|false, stock, sold, pendingTickets, inTransit, pendingOrders, oldestPendingMs|false}.
+ */
+export const READ_SHARD = `
+local v = redis.call('HMGET', KEYS[1], 'status', 'stock', 'sold', 'pendingTickets')
+local lent = 0
+for _, loan in ipairs(redis.call('HVALS', KEYS[2])) do
+  local a = string.find(loan, '\\n', 1, true)
+  local b = string.find(loan, '\\n', a + 1, true)
+  lent = lent + tonumber(string.sub(loan, a + 1, b - 1))
+end
+local oldest = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+return {v[1], tonumber(v[2] or '0'), tonumber(v[3] or '0'), tonumber(v[4] or '0'), lent,
+  redis.call('ZCARD', KEYS[3]), oldest[2] or false}
+`;
