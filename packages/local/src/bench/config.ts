@@ -32,6 +32,8 @@ export interface BenchConfig {
   emulatorsInMemory: boolean;
   /** dynalite in its own process, apart from kinesalite (which every purchase waits on). */
   splitEmulators: boolean;
+  /** Nice value for the persistence side (writer, and dynalite when split): 0 leaves it as it is. */
+  persistenceNice: number;
   outDir: string;
   stack: HotSeatChildOptions;
 }
@@ -41,13 +43,17 @@ const base = {
   profile: false,
   emulatorsInMemory: true,
   splitEmulators: false,
+  persistenceNice: 0,
   outDir: path.join(repoRoot, "bench/results"),
   stack: {},
 };
 
 export const modes: Record<
   BenchMode,
-  Omit<BenchConfig, "profile" | "outDir" | "stack" | "shards" | "emulatorsInMemory" | "splitEmulators">
+  Omit<
+    BenchConfig,
+    "profile" | "outDir" | "stack" | "shards" | "emulatorsInMemory" | "splitEmulators" | "persistenceNice"
+  >
 > = {
   // Seconds, for CI: does every part run, is nothing oversold. No timing means anything here.
   smoke: {
@@ -112,6 +118,7 @@ const usage = `pnpm bench [--smoke | --full] [options]
   --profile            CPU profiles of the API, writer and emulators during the sale (bench/results/profiles-*)
   --writer WHERE       separate (default: its own process, as on AWS) or in-process (as \`pnpm start\` runs it)
   --split-emulators    dynalite in a process of its own, apart from kinesalite
+  --nice-persistence N run the writer (and dynalite, when split) at nice N: the request path first
   --on-disk            emulators keep their data in LevelDB on disk, as \`pnpm start\` does (default: in memory)
   --out DIR            where the JSON and HTML go (default bench/results)
   --linger MS          the publisher's linger (stack default 4)
@@ -159,6 +166,9 @@ export function parseArgs(argv: string[]): BenchConfig | "help" {
         break;
       case "--split-emulators":
         o.splitEmulators = true;
+        break;
+      case "--nice-persistence":
+        o.persistenceNice = num();
         break;
       case "--writer": {
         const where = argv[++i];

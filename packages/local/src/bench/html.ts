@@ -183,6 +183,7 @@ export function renderHtml(r: BenchResult): string {
         name: `HotSeat at half the peak (${r.hotseat.halfRate.targetRatePerSec}/s)`,
         latency: r.hotseat.halfRate.latency,
       },
+      { name: "  same, from when sent", latency: r.hotseat.halfRate.sentLatency },
       { name: "HotSeat availability", latency: r.hotseat.availability.latency },
       { name: "naive purchases", latency: n.orderLatency },
     ]),

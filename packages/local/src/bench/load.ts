@@ -122,24 +122,36 @@ export interface PacedOptions {
  * by fewer requests: no coordinated omission). autocannon's own rate limit sends each second's
  * quota in a burst, which would measure the peak again, hence this.
  */
-export async function runPaced(o: PacedOptions): Promise<Recording> {
+export interface PacedRecording {
+  rec: Recording;
+  /** From when each request actually left (what the server and the network took). */
+  sentLatencies: number[];
+  /** How late the load generator sent each request (its own scheduling on a busy machine). */
+  sendLags: number[];
+}
+
+export async function runPaced(o: PacedOptions): Promise<PacedRecording> {
   const target = new URL(o.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.maxSockets });
   const rec = new Recording();
-  const total = Math.round((o.ratePerSec * o.durationMs) / 1000);
+  const total = Math.max(1, Math.round((o.ratePerSec * o.durationMs) / 1000));
   const interval = 1000 / o.ratePerSec;
   let sent = 0;
   let done = 0;
+  const sentLatencies: number[] = [];
+  const sendLags: number[] = [];
   return new Promise((resolve) => {
     const finishIfDone = () => {
       if (done === total) {
         clearInterval(timer);
         agent.destroy();
-        resolve(rec.finish());
+        resolve({ rec: rec.finish(), sentLatencies, sendLags });
       }
     };
     const send = (i: number) => {
       const dueAt = i * interval;
+      const sentAt = rec.elapsed();
+      sendLags.push(sentAt - dueAt);
       const { headers, body } = o.request(i);
       const req = http.request(
         {
@@ -153,7 +165,9 @@ export async function runPaced(o: PacedOptions): Promise<Recording> {
         (res) => {
           res.resume();
           res.on("end", () => {
-            rec.record(res.statusCode ?? 0, rec.elapsed() - dueAt);
+            const now = rec.elapsed();
+            rec.record(res.statusCode ?? 0, now - dueAt);
+            if (res.statusCode === 201) sentLatencies.push(now - sentAt);
             done++;
             finishIfDone();
           });

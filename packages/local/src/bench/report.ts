@@ -30,7 +30,7 @@ export function summary(r: BenchResult): string {
     `    server CPU per request    ${r.ceiling.runs.map((c) => `${c.name.replace("ceiling ", "")} ${n(c.cpuMicrosPerRequest.server)} µs`).join(", ")}`,
     `  HotSeat purchases           ${n(s.ordersPerSec)} orders/s (peak 1 s ${n(s.peakOrdersPerSec)}), ${n(s.capacity)} tickets in ${n(s.sellOutMs / 1000, 2)} s`,
     `    latency p50/p95/p99       ${s.orderLatency.p50} / ${s.orderLatency.p95} / ${s.orderLatency.p99} ms (${s.connections} in flight)`,
-    `    at half the peak rate     p50/p95/p99 ${r.hotseat.halfRate.latency.p50} / ${r.hotseat.halfRate.latency.p95} / ${r.hotseat.halfRate.latency.p99} ms at ${n(r.hotseat.halfRate.achievedRatePerSec)}/s`,
+    `    at half the peak rate     p50/p95/p99 ${r.hotseat.halfRate.latency.p50} / ${r.hotseat.halfRate.latency.p95} / ${r.hotseat.halfRate.latency.p99} ms at ${n(r.hotseat.halfRate.achievedRatePerSec)}/s (from when due; from when sent ${r.hotseat.halfRate.sentLatency.p50} / ${r.hotseat.halfRate.sentLatency.p95} / ${r.hotseat.halfRate.sentLatency.p99}, load generator late by p99 ${r.hotseat.halfRate.sendLag.p99} ms)`,
     `    sold                      ${n(s.soldAcknowledged)} acknowledged, ${n(s.soldInSpace)} in the space, ${n(s.soldPersisted)} persisted of ${n(s.capacity)}; oversold ${s.oversold}`,
     `    pump drain                ${n(s.pumpDrainMs)} ms (last acknowledged purchase → last order persisted)`,
     `    DynamoDB calls per order  ${n(s.dynamoCallsPerOrder, 4)}   Redis commands per order ${n(s.redisCommandsPerOrder, 2)} (server, Lua included)`,

@@ -73,6 +73,10 @@ export interface LatencyPhase {
   errors: number;
   /** From when each request was due (open loop, no coordinated omission). */
   latency: Latency;
+  /** From when each request actually left the load generator. */
+  sentLatency: Latency;
+  /** How late the load generator itself sent requests (its share of the latency above). */
+  sendLag: Latency;
   stages?: Record<string, Latency>;
 }
 

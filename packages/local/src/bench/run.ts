@@ -270,6 +270,12 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
   const hs = await spawnChild<HotSeatInfo>("hotseat", [JSON.stringify(config.stack)], { nodeFlags, env: emulatorEnv });
   const { url, adminToken, pids } = hs.info;
   const hsPids: Record<string, number> = { ...pids };
+  if (config.persistenceNice) {
+    for (const name of ["writer", "dynalite"]) {
+      const pid = hsPids[name];
+      if (pid) os.setPriority(pid, config.persistenceNice);
+    }
+  }
   const newShow = async (capacity: number, name: string) => {
     const { show } = await adminCall<{ show: { id: string } }>(url, adminToken, "POST", "/admin/shows", {
       name,
@@ -337,7 +343,11 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
   const halfShow = await newShow(halfTickets, "Half rate");
   const run = Date.now().toString(36);
   await hs.call("stageLatencies");
-  const halfRec = await runPaced({
+  const {
+    rec: halfRec,
+    sentLatencies,
+    sendLags,
+  } = await runPaced({
     url,
     path: `/shows/${halfShow}/orders`,
     method: "POST",
@@ -358,6 +368,8 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
     statusCounts: halfRec.statusCounts(),
     errors: halfRec.errors,
     latency: latencyWhere(halfRec, (s) => s === 201),
+    sentLatency: latencyOf(sentLatencies),
+    sendLag: latencyOf(sendLags),
     stages: await hs.call("stageLatencies"),
   };
   log(`  p50 ${halfPhase.latency.p50} ms, p95 ${halfPhase.latency.p95} ms, p99 ${halfPhase.latency.p99} ms`);
