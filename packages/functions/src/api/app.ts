@@ -4,10 +4,10 @@ import type { Sales } from "@hotseat/core/sale";
 import { CreateShowInput, ShowId } from "@hotseat/core/show";
 import { type Context, Hono } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { z } from "zod";
+import { limitBody } from "./body-limit.ts";
 import { errorResponse } from "./errors.ts";
 import { type RateLimit, rateLimit } from "./rate-limit.ts";
 import { validate } from "./validate.ts";
@@ -47,12 +47,7 @@ export function createApp(deps: ApiDeps) {
       maxAge: 600,
     }),
   );
-  app.use(
-    bodyLimit({
-      maxSize: maxBody,
-      onError: (c) => c.json({ code: "payload_too_large", message: `request body over ${maxBody} bytes` }, 413),
-    }),
-  );
+  app.use(limitBody(maxBody));
 
   app.get("/health", async (c) => {
     try {
