@@ -16,6 +16,8 @@ function write(level: Exclude<LogLevel, "silent">, event: string, fields: Record
 }
 
 export const log = {
+  /** Whether a line at `level` would be written: lets a hot path skip building its fields. */
+  enabled: (level: Exclude<LogLevel, "silent">) => levels[level] >= threshold(),
   debug: (event: string, fields: Record<string, unknown> = {}) => write("debug", event, fields),
   info: (event: string, fields: Record<string, unknown> = {}) => write("info", event, fields),
   warn: (event: string, fields: Record<string, unknown> = {}) => write("warn", event, fields),

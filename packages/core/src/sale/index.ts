@@ -230,15 +230,17 @@ export class Sales {
             this.deps.publisher.publishOrder(r.record),
             this.deps.space.indexOrder(r.record.id, show.id, home),
           ]);
-          const fields = {
-            correlationId: req.correlationId,
-            orderId: r.record.id,
-            showId: show.id,
-            customer: maskCustomer(customerId),
-            quantity,
-          };
-          if (published) log.debug("order.accepted", fields);
-          else log.warn("order.publish_deferred", fields);
+          if (!published || log.enabled("debug")) {
+            const fields = {
+              correlationId: req.correlationId,
+              orderId: r.record.id,
+              showId: show.id,
+              customer: maskCustomer(customerId),
+              quantity,
+            };
+            if (published) log.debug("order.accepted", fields);
+            else log.warn("order.publish_deferred", fields);
+          }
           return { order: toOrder(r.record, "accepted"), created: true };
         }
         case "replay":
