@@ -13,10 +13,10 @@ import { createDocumentClient } from "@hotseat/core/db";
 import { HotSeatError } from "@hotseat/core/error";
 import { IdempotencyKey, newOrderId, PurchaseBody } from "@hotseat/core/order";
 import { newShowId, ShowId } from "@hotseat/core/show";
+import { limitBody } from "@hotseat/functions/api/body-limit";
 import { errorResponse } from "@hotseat/functions/api/errors";
 import { validate } from "@hotseat/functions/api/validate";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { z } from "zod";
@@ -43,7 +43,7 @@ const app = new Hono();
 app.onError(errorResponse);
 app.use(requestId({ headerName: "X-Correlation-Id", limitLength: 128 }));
 app.use(cors({ origin: "*", allowHeaders: ["Content-Type", "Idempotency-Key", "X-Correlation-Id"] }));
-app.use(bodyLimit({ maxSize: 8 * 1024 }));
+app.use(limitBody(8 * 1024));
 app.post(
   "/shows/:showId/orders",
   validate("param", z.object({ showId: ShowId })),
