@@ -13,6 +13,7 @@ import { type StackOptions, startStack } from "../../stack.ts";
 import { type BenchChild, cpuProfiler, serveParent, spawnChild } from "../child.ts";
 import { latencyOf } from "../stats.ts";
 import type { EmulatorStats, HotSeatChildOptions, HotSeatCounters, HotSeatInfo, StackSample } from "../types.ts";
+import { countConfirmations } from "./confirmations.ts";
 import type { WriterChildOptions, WriterCounters } from "./writer.ts";
 
 const options: HotSeatChildOptions = JSON.parse(process.argv[2] ?? "{}");
@@ -40,8 +41,8 @@ const writerCounters = () =>
   writer
     ? writer.call<WriterCounters>("counters")
     : Promise.resolve({
-        persisted,
-        lastPersistAt,
+        persisted: confirmations.persisted,
+        lastPersistAt: confirmations.lastPersistAt,
         invocations: stack.poller?.invocations ?? 0,
         records: stack.poller?.recordsHandled ?? 0,
         millisBehind: Math.max(0, ...(stack.poller?.millisBehind.values() ?? [])),
@@ -103,15 +104,7 @@ sales.purchase = async (req) => {
 runtime.space.takeTickets = timed(stages.take, runtime.space.takeTickets.bind(runtime.space));
 runtime.publisher.publishOrder = timed(stages.publish, runtime.publisher.publishOrder.bind(runtime.publisher));
 const space = runtime.space;
-const confirmPersisted = space.confirmPersisted.bind(space);
-let persisted = 0;
-let lastPersistAt = 0;
-space.confirmPersisted = async (...a: Parameters<typeof confirmPersisted>) => {
-  const n = await confirmPersisted(...a);
-  persisted += n;
-  if (n > 0) lastPersistAt = Date.now();
-  return n;
-};
+const confirmations = countConfirmations(space);
 
 // The emulators answer a stats request over their IPC channel (see emulators-child.mjs).
 let emulatorRequestId = 0;

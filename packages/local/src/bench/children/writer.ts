@@ -5,6 +5,7 @@ import { createRuntime } from "@hotseat/functions/runtime";
 import { writeBatch } from "@hotseat/functions/writer";
 import { KinesisPoller, type PollerOptions } from "../../poller.ts";
 import { cpuProfiler, serveParent } from "../child.ts";
+import { countConfirmations } from "./confirmations.ts";
 
 export interface WriterChildOptions {
   config: RuntimeConfig;
@@ -23,15 +24,7 @@ export interface WriterCounters {
 const options: WriterChildOptions = JSON.parse(process.argv[2] ?? "{}");
 const runtime = createRuntime(options.config);
 const space = runtime.space;
-const confirmPersisted = space.confirmPersisted.bind(space);
-let persisted = 0;
-let lastPersistAt = 0;
-space.confirmPersisted = async (...a: Parameters<typeof confirmPersisted>) => {
-  const n = await confirmPersisted(...a);
-  persisted += n;
-  if (n > 0) lastPersistAt = Date.now();
-  return n;
-};
+const confirmations = countConfirmations(space);
 const poller = new KinesisPoller(
   runtime.kinesis,
   options.config.pump.streamName,
@@ -46,8 +39,8 @@ serveParent(
   { pid: process.pid },
   {
     counters: (): WriterCounters => ({
-      persisted,
-      lastPersistAt,
+      persisted: confirmations.persisted,
+      lastPersistAt: confirmations.lastPersistAt,
       invocations: poller.invocations,
       records: poller.recordsHandled,
       millisBehind: Math.max(0, ...poller.millisBehind.values()),
