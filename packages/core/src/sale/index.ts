@@ -4,11 +4,9 @@ import { log, maskCustomer } from "../log/index.ts";
 import { newOrderId, type Order, type OrderRecord, PurchaseBody, toOrder } from "../order/index.ts";
 import { fromOrderItem } from "../projection/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
-import { persistedOrders, rehydrateShow } from "../rehydrate/index.ts";
+import { rehydrateShow } from "../rehydrate/index.ts";
 import { type Availability, CreateShowInput, newShowId, type Show, splitCapacity } from "../show/index.ts";
 import { fingerprintOf, homeShard, type InventorySpace, type ShardState, TIMELINE_BUCKET_MS } from "../space/index.ts";
-
-export { persistedOrders };
 
 export interface SaleOptions {
   /** How long a buyer waits for another worker's rehydration before a 503. */
@@ -387,12 +385,11 @@ export class Sales {
         s.oldestPendingAt === null ? min : min === null ? s.oldestPendingAt : Math.min(min, s.oldestPendingAt),
       null,
     );
-    const loaded = states.every((s) => s.exists);
     return {
       showId,
       status: show.status,
       capacity: show.capacity,
-      remaining: loaded ? remainingOf(states) : show.status === "draft" ? show.capacity : 0,
+      remaining: this.view(show, states).remaining,
       sold,
       persisted: sold - pending,
       pending,
