@@ -36,7 +36,9 @@ export const writer = pump.subscribe(
       eventSourceMapping: {
         // Orders put before the mapping existed (first deploy) must be projected too.
         startingPosition: "TRIM_HORIZON",
-        batchSize: 500,
+        // Records, not orders: the publisher packs up to 100 orders a record, so a batch holds at most
+        // 10,000 orders, written 4 BatchWriteItem calls at a time well within the timeout.
+        batchSize: 100,
         maximumBatchingWindowInSeconds: 1,
         // The writer names the records it could not write; Lambda retries from the first of them.
         functionResponseTypes: ["ReportBatchItemFailures"],

@@ -117,7 +117,7 @@ describe("pump", () => {
       eventSourceArn: expect.stringContaining(`kinesis/stream/${physicalName(stream)}`),
       functionName: expect.stringContaining(physicalName(writer.lambda)),
       startingPosition: "TRIM_HORIZON",
-      batchSize: 500,
+      batchSize: 100,
       maximumBatchingWindowInSeconds: 1,
       bisectBatchOnFunctionError: true,
       maximumRetryAttempts: 10,

@@ -26,7 +26,7 @@ export interface PollerOptions {
 }
 
 export const defaultPollerOptions: PollerOptions = {
-  batchSize: 500,
+  batchSize: 100, // as infra/pump.ts: records, each packing up to 100 orders
   // AWS's mapping waits up to 1 s (infra/pump.ts). A fifth of that keeps local feedback quick while
   // batches stay big enough for ~0.04 DynamoDB calls per order under load (25 orders per BatchWriteItem,
   // one projection update per batch); at 50 ms a busy sale paid ~0.05.

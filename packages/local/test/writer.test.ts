@@ -57,14 +57,20 @@ it("leaves the same DynamoDB state after a batch delivered once, twice, or shuff
   const show = await t.createShow({ capacity: 60, shards: 3, maxPerCustomer: 4 });
   await t.preload(show.id);
   let tickets = 0;
-  for (let i = 0; i < 25; i++) {
+  const buy = async (i: number) => {
     tickets += 1 + (i % 3);
     const res = await t.buy(show.id, `w${i}`, 1 + (i % 3), `writer-key-${i}`);
     expect(res.status).toBe(201);
-  }
+  };
+  // One at a time, each order goes in a record of its own; at once, they share packed records.
+  for (let i = 0; i < 10; i++) await buy(i);
+  await Promise.all(Array.from({ length: 15 }, (_, i) => buy(10 + i)));
   await t.stack.runtime.publisher.drain();
   const messages = await pumpMessages();
-  expect(messages).toHaveLength(25);
+  const ordersIn = (m: PumpMessage) => (JSON.parse(m.data) as { orders: unknown[] }).orders.length;
+  expect(messages.reduce((n, m) => n + ordersIn(m), 0)).toBe(25);
+  expect(messages.filter((m) => ordersIn(m) === 1).length).toBeGreaterThanOrEqual(10);
+  expect(messages.length).toBeLessThan(25);
   const space = t.stack.runtime.space;
   const pendingOf = async () => (await space.readShards(show.id, 3)).reduce((n, s) => n + s.pendingTickets, 0);
   expect(await pendingOf()).toBe(tickets);
@@ -100,16 +106,26 @@ it("reports a record it cannot read as a failure and still persists the rest", a
   const show = await t.createShow({ capacity: 10 });
   await t.preload(show.id);
   expect((await t.buy(show.id, "p1", 2, "poison-key-1")).status).toBe(201);
+  expect((await t.buy(show.id, "p2", 1, "poison-key-2")).status).toBe(201);
   await t.stack.runtime.publisher.drain();
-  const good = (await pumpMessages()).filter((m) => m.data.includes(show.id));
+  const [good, second] = (await pumpMessages()).filter((m) => m.data.includes(show.id));
+  if (!good || !second) throw new Error("expected two pump records for the show");
+  // A packed record holding a good order beside a bad one.
+  const { orders } = JSON.parse(second.data) as { orders: unknown[] };
+  const mixed = { type: "orders.accepted", orders: [...orders, { id: "nope" }] };
   const batch: PumpMessage[] = [
     { id: "poison-1", data: "{not json" },
-    ...good,
+    good,
     { id: "poison-2", data: JSON.stringify({ type: "order.accepted", order: { id: "nope" } }) },
+    { id: "poison-3", data: JSON.stringify(mixed) },
   ];
   const result = await projectBatch({ db: t.stack.runtime.db, space: t.stack.runtime.space }, batch);
-  expect(result.failures.map((f) => f.id)).toEqual(["poison-1", "poison-2"]);
+  expect(result.failures.map((f) => f.id)).toEqual(["poison-1", "poison-2", "poison-3"]);
   expect(result.failures[0]?.reason).toMatch(/not JSON/);
   expect(result.failures[1]?.reason).toMatch(/order\.id/);
-  expect(result.persisted).toBe(1);
+  expect(result.failures[2]?.reason).toMatch(/orders\.1: id/);
+  // The bad order fails its record (retry, then the dead-letter queue); the good one beside it is persisted.
+  expect(result.persisted).toBe(2);
+  const stored = await t.stack.runtime.db.entities.order.query.byShow({ showId: show.id }).go({ pages: "all" });
+  expect(stored.data.map((o) => o.customerId).sort()).toEqual(["p1", "p2"]);
 });

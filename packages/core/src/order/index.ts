@@ -63,10 +63,12 @@ export const newOrderId = () => `ord_${newUlid()}`;
 
 /** Facts on the pump. The writer switches on `type`; the compiler checks every case. */
 export const OrderAccepted = z.object({ type: z.literal("order.accepted"), order: OrderRecord });
+/** Orders published together, packed into one Kinesis record (see PumpPublisher). */
+export const OrdersAccepted = z.object({ type: z.literal("orders.accepted"), orders: z.array(OrderRecord).min(1) });
 export const SpaceBarrier = z.object({
   type: z.literal("space.barrier"),
   barrierId: z.string().min(1).max(64),
   pumpShardId: z.string().min(1).max(128),
 });
-export const PumpEvent = z.discriminatedUnion("type", [OrderAccepted, SpaceBarrier]);
+export const PumpEvent = z.discriminatedUnion("type", [OrderAccepted, OrdersAccepted, SpaceBarrier]);
 export type PumpEvent = z.infer<typeof PumpEvent>;

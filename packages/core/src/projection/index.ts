@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { Db } from "../db/index.ts";
 import { OrderRecord, PumpEvent } from "../order/index.ts";
 import type { InventorySpace } from "../space/index.ts";
@@ -62,17 +63,36 @@ export const fromOrderItem = (
     correlationId: item.correlationId,
   });
 
-function decode(message: PumpMessage): PumpEvent | string {
+const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+
+/**
+ * What one pump record says. A packed record's orders are checked one by one, so a bad order
+ * fails its record (for retry and the dead-letter queue) without holding back the good ones.
+ */
+function decode(message: PumpMessage): { events: PumpEvent[]; error?: string } {
   let json: unknown;
   try {
     json = JSON.parse(message.data);
   } catch {
-    return "not JSON";
+    return { events: [], error: "not JSON" };
+  }
+  const packed = json as { type?: unknown; orders?: unknown };
+  if (packed?.type === "orders.accepted" && Array.isArray(packed.orders) && packed.orders.length > 0) {
+    const orders: OrderRecord[] = [];
+    const bad: string[] = [];
+    packed.orders.forEach((o, i) => {
+      const parsed = OrderRecord.safeParse(o);
+      if (parsed.success) orders.push(parsed.data);
+      else bad.push(`orders.${i}: ${issues(parsed.error)}`);
+    });
+    return {
+      events: orders.length > 0 ? [{ type: "orders.accepted", orders }] : [],
+      error: bad.length > 0 ? `not a pump event: ${bad.join("; ")}` : undefined,
+    };
   }
   const parsed = PumpEvent.safeParse(json);
-  if (!parsed.success)
-    return `not a pump event: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`;
-  return parsed.data;
+  if (!parsed.success) return { events: [], error: `not a pump event: ${issues(parsed.error)}` };
+  return { events: [parsed.data] };
 }
 
 const isConditionFailure = (e: unknown) => {
@@ -99,25 +119,29 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
   const barriers: { barrierId: string; pumpShardId: string }[] = [];
   let dynamoCalls = 0;
 
+  const accept = (record: OrderRecord, messageId: string) => {
+    const seen = orders.get(record.id);
+    if (seen) seen.messageIds.push(messageId);
+    else orders.set(record.id, { record, messageIds: [messageId] });
+  };
   for (const m of messages) {
-    const event = decode(m);
-    if (typeof event === "string") {
-      failures.push({ id: m.id, reason: event });
-      continue;
-    }
-    switch (event.type) {
-      case "order.accepted": {
-        const seen = orders.get(event.order.id);
-        if (seen) seen.messageIds.push(m.id);
-        else orders.set(event.order.id, { record: event.order, messageIds: [m.id] });
-        break;
-      }
-      case "space.barrier":
-        barriers.push({ barrierId: event.barrierId, pumpShardId: event.pumpShardId });
-        break;
-      default: {
-        const never: never = event;
-        throw new Error(`unhandled pump event ${JSON.stringify(never)}`);
+    const { events, error } = decode(m);
+    if (error) failures.push({ id: m.id, reason: error });
+    for (const event of events) {
+      switch (event.type) {
+        case "order.accepted":
+          accept(event.order, m.id);
+          break;
+        case "orders.accepted":
+          for (const order of event.orders) accept(order, m.id);
+          break;
+        case "space.barrier":
+          barriers.push({ barrierId: event.barrierId, pumpShardId: event.pumpShardId });
+          break;
+        default: {
+          const never: never = event;
+          throw new Error(`unhandled pump event ${JSON.stringify(never)}`);
+        }
       }
     }
   }
@@ -125,7 +149,8 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
   let toWrite = [...orders.values()].map((o) => o.record);
   for (let attempt = 1; toWrite.length > 0; attempt++) {
     dynamoCalls += Math.ceil(toWrite.length / 25);
-    const { unprocessed } = await deps.db.entities.order.put(toWrite.map(orderItem)).go();
+    // A packed pump batch can hold thousands of orders: a few BatchWriteItem calls at a time.
+    const { unprocessed } = await deps.db.entities.order.put(toWrite.map(orderItem)).go({ concurrent: 4 });
     const left = new Set(unprocessed.map((u) => u.orderId));
     toWrite = toWrite.filter((o) => left.has(o.id));
     if (toWrite.length === 0) break;

@@ -1,10 +1,12 @@
 import type { KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { describe, expect, it } from "vitest";
+import { type OrderRecord, PumpEvent } from "../order/index.ts";
 import { PumpPublisher } from "./index.ts";
 
 /** A Kinesis stand-in: records each PutRecords, answers when told to. */
 function fakeKinesis(fail: (call: number, i: number) => boolean = () => false) {
   const calls: number[] = [];
+  const sent: { data: string; key: string }[][] = [];
   let inFlight = 0;
   let maxInFlight = 0;
   const pending: (() => void)[] = [];
@@ -13,6 +15,7 @@ function fakeKinesis(fail: (call: number, i: number) => boolean = () => false) {
       const call = calls.length;
       const records = cmd.input.Records ?? [];
       calls.push(records.length);
+      sent.push(records.map((r) => ({ data: Buffer.from(r.Data ?? []).toString(), key: r.PartitionKey ?? "" })));
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       return new Promise((resolve) => {
@@ -31,7 +34,7 @@ function fakeKinesis(fail: (call: number, i: number) => boolean = () => false) {
       await new Promise((r) => setTimeout(r, 1));
     }
   };
-  return { client, calls, answerAll, maxInFlight: () => maxInFlight };
+  return { client, calls, sent, answerAll, maxInFlight: () => maxInFlight };
 }
 
 const order = (i: number) => ({ type: "space.barrier", barrierId: `b${i}`, pumpShardId: "s" }) as const;
@@ -71,5 +74,85 @@ describe("PumpPublisher", () => {
     clearInterval(answering);
     expect(await results).toEqual([false, true]);
     expect(k.calls).toEqual([2, 1]);
+  });
+});
+
+const anOrder = (i: number): OrderRecord => ({
+  id: `ord_01J${String(i).padStart(23, "0")}`,
+  showId: "shw_01J00000000000000000000000",
+  customerId: `c${i}`,
+  quantity: 1,
+  createdAt: "2026-11-29T10:00:00.000Z",
+  idempotencyKey: `key-${String(i).padStart(8, "0")}`,
+  shard: 0,
+  soldAfter: i + 1,
+  priceCents: 100,
+});
+
+/** The orders each record of each call carries, as the writer decodes them. */
+const packedIds = (sent: { data: string; key: string }[][]) =>
+  sent.map((call) =>
+    call.map((r) => {
+      const event = PumpEvent.parse(JSON.parse(r.data));
+      if (event.type !== "orders.accepted") throw new Error(`not packed: ${r.data}`);
+      expect(r.key).toBe(event.orders[0]?.id);
+      return event.orders.map((o) => o.id);
+    }),
+  );
+
+describe("PumpPublisher packing orders", () => {
+  it("packs concurrent orders into records of at most maxOrdersPerRecord, each keyed by its first order", async () => {
+    const k = fakeKinesis();
+    const p = new PumpPublisher(k.client, "pump", { lingerMs: 1, maxOrdersPerRecord: 100 });
+    const orders = Array.from({ length: 250 }, (_, i) => anOrder(i));
+    const done = Promise.all(orders.map((o) => p.publishOrder(o)));
+    await new Promise((r) => setTimeout(r, 5));
+    await k.answerAll();
+    expect(await done).toEqual(Array(250).fill(true));
+    const ids = packedIds(k.sent);
+    expect(ids.map((call) => call.map((r) => r.length))).toEqual([[100, 100, 50]]);
+    expect(ids.flat(2)).toEqual(orders.map((o) => o.id));
+    // Packed records carry the orders exactly as published.
+    const first = PumpEvent.parse(JSON.parse(k.sent[0]?.[0]?.data ?? ""));
+    expect(first.type === "orders.accepted" && first.orders[7]).toEqual(orders[7]);
+    expect([p.putCalls, p.putRecords, p.putOrders]).toEqual([1, 3, 250]);
+  });
+
+  it("stays within maxBatch records a call, and the rest go in the next call", async () => {
+    const k = fakeKinesis();
+    const p = new PumpPublisher(k.client, "pump", { lingerMs: 1, maxBatch: 2, maxOrdersPerRecord: 2, maxInFlight: 1 });
+    const done = Promise.all(Array.from({ length: 5 }, (_, i) => p.publishOrder(anOrder(i))));
+    const answering = setInterval(() => void k.answerAll(), 2);
+    expect(await done).toEqual(Array(5).fill(true));
+    clearInterval(answering);
+    expect(packedIds(k.sent).map((call) => call.map((r) => r.length))).toEqual([[2, 2], [1]]);
+  });
+
+  it("retries every order of a refused record, and only those", async () => {
+    // The first call's second record is refused (a throttled shard); the retry goes through.
+    const k = fakeKinesis((call, i) => call === 0 && i === 1);
+    const p = new PumpPublisher(k.client, "pump", { lingerMs: 0, maxOrdersPerRecord: 3 });
+    const orders = Array.from({ length: 6 }, (_, i) => anOrder(i));
+    const results = Promise.all(orders.map((o) => p.publishOrder(o)));
+    const answering = setInterval(() => void k.answerAll(), 2);
+    await p.drain();
+    clearInterval(answering);
+    expect(await results).toEqual(Array(6).fill(true));
+    expect(packedIds(k.sent)).toEqual([
+      [orders.slice(0, 3).map((o) => o.id), orders.slice(3).map((o) => o.id)],
+      [orders.slice(3).map((o) => o.id)],
+    ]);
+  });
+
+  it("gives a record of its own to an event that is not an order", async () => {
+    const k = fakeKinesis();
+    const p = new PumpPublisher(k.client, "pump", { lingerMs: 1 });
+    const done = Promise.all([p.publishOrder(anOrder(0)), p.publish(order(9), "barrier"), p.publishOrder(anOrder(1))]);
+    await new Promise((r) => setTimeout(r, 5));
+    await k.answerAll();
+    expect(await done).toEqual([true, true, true]);
+    const call = k.sent[0] ?? [];
+    expect(call.map((r) => JSON.parse(r.data).type).sort()).toEqual(["orders.accepted", "space.barrier"]);
+    expect(call.find((r) => r.key === "barrier")).toBeDefined();
   });
 });

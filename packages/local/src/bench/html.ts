@@ -247,7 +247,8 @@ export function renderHtml(r: BenchResult): string {
     [
       ["DynamoDB calls (sale + drain)", breakdown(s.dynamoCalls)],
       ["Kinesis calls (sale + drain)", breakdown(s.kinesisCalls)],
-      ["records per PutRecords", fmt(s.pumpBatchRecords, 1)],
+      ["orders per PutRecords call", fmt(s.pumpBatchRecords, 1)],
+      ["orders per Kinesis record (packed)", fmt(s.pumpOrdersPerRecord, 1)],
       ["Redis commands executed (INFO commandstats)", breakdown(s.redisServerCommands)],
       ["Redis commands sent by the API process", breakdown(s.redisClientCommands)],
       ["Redis socket writes per purchase (auto-pipelining)", fmt(s.redisSocketWritesPerPurchase, 3)],

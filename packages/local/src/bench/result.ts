@@ -46,6 +46,8 @@ export interface SaleResult extends LoadPhase {
   kinesisCalls: Record<string, number>;
   /** Records per PutRecords call. */
   pumpBatchRecords: number | null;
+  /** Orders packed into one Kinesis record by the publisher. */
+  pumpOrdersPerRecord: number | null;
   /** What Redis executed (INFO commandstats, commands inside Lua scripts included), bench probes left out. */
   redisServerCommands: Record<string, number>;
   redisCommandsPerOrder: number | null;

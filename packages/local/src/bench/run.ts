@@ -219,6 +219,13 @@ async function runSale(
     dynamoCallsPerOrder: orders ? round(sum(dynamoCalls) / orders, 4) : null,
     kinesisCalls,
     pumpBatchRecords: kinesisCalls.PutRecords ? round(orders / kinesisCalls.PutRecords, 1) : null,
+    pumpOrdersPerRecord:
+      "publisherRecords" in before && "publisherRecords" in after && after.publisherRecords > before.publisherRecords
+        ? round(
+            (after.publisherOrders - before.publisherOrders) / (after.publisherRecords - before.publisherRecords),
+            1,
+          )
+        : null,
     ...redis,
     emulatorServiceMs,
     stages,

@@ -46,6 +46,9 @@ export interface HotSeatCounters {
   probeCommands: Record<string, number>;
   emulators: EmulatorStats;
   publisherPutCalls: number;
+  /** Kinesis records the publisher sent, and the orders packed into them. */
+  publisherRecords: number;
+  publisherOrders: number;
   pollerInvocations: number;
   pollerRecords: number;
   cpu: { user: number; system: number };

@@ -165,6 +165,8 @@ const methods = {
       probeCommands: { ...probeCommands },
       emulators: emu,
       publisherPutCalls: runtime.publisher.putCalls,
+      publisherRecords: runtime.publisher.putRecords,
+      publisherOrders: runtime.publisher.putOrders,
       pollerInvocations: w.invocations,
       pollerRecords: w.records,
       cpu: process.cpuUsage(),
