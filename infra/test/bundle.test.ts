@@ -168,7 +168,8 @@ describe("a sale through the bundled API and the bundled writer", () => {
     records = await readPump(stack.emulators.kinesisEndpoint, stack.config.pump.streamName);
     const accepted = records
       .map((r) => JSON.parse(Buffer.from(r.Data, "base64").toString("utf8")))
-      .filter((e) => e.type === "order.accepted" && e.order.id === orderId);
+      .flatMap((e) => (e.type === "orders.accepted" ? e.orders : []))
+      .filter((o: { id: string }) => o.id === orderId);
     expect(accepted.length).toBeGreaterThanOrEqual(1);
   });
 
