@@ -2,9 +2,18 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Entity, Service } from "electrodb";
 import { barrierSchema, orderSchema, shardProjectionSchema, showSchema } from "./schema.ts";
 
+const clients = new WeakMap<object, { client: DynamoDBDocumentClient; table: string }>();
+
+/** The document client and table a `createDb` service was made with. */
+export function clientOf(db: Db) {
+  const found = clients.get(db);
+  if (!found) throw new Error("not a database made by createDb");
+  return found;
+}
+
 export function createDb(client: DynamoDBDocumentClient, table: string) {
   const config = { client, table };
-  return new Service(
+  const db = new Service(
     {
       show: new Entity(showSchema, config),
       order: new Entity(orderSchema, config),
@@ -13,5 +22,7 @@ export function createDb(client: DynamoDBDocumentClient, table: string) {
     },
     config,
   );
+  clients.set(db, { client, table });
+  return db;
 }
 export type Db = ReturnType<typeof createDb>;

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { Db } from "../db/index.ts";
+import { createOrderItemWriter, type Db } from "../db/index.ts";
 import { OrderRecord, PumpEvent } from "../order/index.ts";
 import type { InventorySpace } from "../space/index.ts";
 
@@ -30,6 +30,8 @@ export interface ProjectionResult {
   /** The requests behind the orders persisted, so logs can follow a purchase end to end. */
   correlationIds: string[];
 }
+
+const orderWriters = new WeakMap<Db, ReturnType<typeof createOrderItemWriter>>();
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -146,12 +148,13 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
     }
   }
 
+  const writer = orderWriters.get(deps.db) ?? createOrderItemWriter(deps.db);
+  orderWriters.set(deps.db, writer);
   let toWrite = [...orders.values()].map((o) => o.record);
   for (let attempt = 1; toWrite.length > 0; attempt++) {
     dynamoCalls += Math.ceil(toWrite.length / 25);
     // A packed pump batch can hold thousands of orders: a few BatchWriteItem calls at a time.
-    const { unprocessed } = await deps.db.entities.order.put(toWrite.map(orderItem)).go({ concurrent: 4 });
-    const left = new Set(unprocessed.map((u) => u.orderId));
+    const left = new Set(await writer.put(toWrite.map(orderItem), 4));
     toWrite = toWrite.filter((o) => left.has(o.id));
     if (toWrite.length === 0) break;
     if (attempt >= maxAttempts) {

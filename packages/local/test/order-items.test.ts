@@ -1,0 +1,115 @@
+import type { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { createDb, createDocumentClient, createOrderItemWriter } from "@hotseat/core/db";
+import { newOrderId } from "@hotseat/core/order";
+import { orderItem } from "@hotseat/core/projection";
+import { newShowId } from "@hotseat/core/show";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestStack, type TestStack } from "../src/testing.ts";
+
+const ulidChar = fc.constantFrom(..."0123456789ABCDEFGHJKMNPQRSTVWXYZ");
+const ulid = fc.array(ulidChar, { minLength: 26, maxLength: 26 }).map((c) => c.join(""));
+const anOrder = fc.record(
+  {
+    id: ulid.map((u) => `ord_${u}`),
+    showId: ulid.map((u) => `shw_${u}`),
+    customerId: fc.stringMatching(/^[A-Za-z0-9_.:@-]{1,64}$/),
+    quantity: fc.integer({ min: 1, max: 100 }),
+    createdAt: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+    idempotencyKey: fc.stringMatching(/^[\x21-\x7e]{8,128}$/),
+    shard: fc.integer({ min: 0, max: 63 }),
+    soldAfter: fc.integer({ min: 1, max: 1_000_000 }),
+    priceCents: fc.integer({ min: 0, max: 1_000_000 }),
+    correlationId: fc.string({ maxLength: 128 }),
+  },
+  {
+    requiredKeys: [
+      "id",
+      "showId",
+      "customerId",
+      "quantity",
+      "createdAt",
+      "idempotencyKey",
+      "shard",
+      "soldAfter",
+      "priceCents",
+    ],
+  },
+);
+
+describe("the writer's order items", () => {
+  it("are exactly the items ElectroDB's own put builds, for any order", () => {
+    const db = createDb(createDocumentClient({ region: "us-east-1" }), "orders");
+    const writer = createOrderItemWriter(db);
+    fc.assert(
+      fc.property(anOrder, (o) => {
+        const attributes = orderItem(o);
+        const electro = (db.entities.order.put(attributes).params() as { Item: unknown }).Item;
+        expect(writer.build(attributes)).toEqual(electro);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("names the orders DynamoDB left unprocessed", async () => {
+    // dynalite never leaves items unprocessed (it does not throttle): a client stand-in plays that answer.
+    const sent: number[] = [];
+    const client = {
+      // ElectroDB checks for a v3 document client's shape; only `send` is called.
+      config: {},
+      middlewareStack: {},
+      destroy: () => {},
+      send: async (cmd: BatchWriteCommand) => {
+        const items = cmd.input.RequestItems?.orders ?? [];
+        sent.push(items.length);
+        return { UnprocessedItems: { orders: items.slice(0, 1) } };
+      },
+    };
+    const db = createDb(client as unknown as DynamoDBDocumentClient, "orders");
+    const writer = createOrderItemWriter(db);
+    const showId = newShowId();
+    const orders = Array.from({ length: 60 }, (_, i) =>
+      orderItem({
+        id: newOrderId(),
+        showId,
+        customerId: `c${i}`,
+        quantity: 1,
+        createdAt: new Date().toISOString(),
+        idempotencyKey: `order-items-${i}`,
+        shard: 0,
+        soldAfter: i + 1,
+        priceCents: 100,
+      }),
+    );
+    const left = await writer.put(orders, 2);
+    expect(sent.sort()).toEqual([10, 25, 25]);
+    expect(left.sort()).toEqual([orders[0]?.orderId, orders[25]?.orderId, orders[50]?.orderId].sort());
+  });
+});
+
+describe("against DynamoDB (dynalite)", () => {
+  let t: TestStack;
+  beforeAll(async () => {
+    t = await startTestStack({ poll: false });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it("writes orders that ElectroDB reads back by id and by show", async () => {
+    const db = t.stack.runtime.db;
+    const writer = createOrderItemWriter(db);
+    const showId = newShowId();
+    const orders = fc.sample(anOrder, 80).map((o) => orderItem({ ...o, showId }));
+    expect(await writer.put(orders)).toEqual([]);
+    const byShow = await db.entities.order.query.byShow({ showId }).go({ pages: "all" });
+    const sortById = <T extends { orderId: string }>(a: T[]) =>
+      [...a].sort((x, y) => x.orderId.localeCompare(y.orderId));
+    const expected = orders.map(({ correlationId, ...rest }) =>
+      correlationId === undefined ? rest : { ...rest, correlationId },
+    );
+    expect(sortById(byShow.data)).toEqual(sortById(expected));
+    const one = await db.entities.order.get({ orderId: orders[0]?.orderId ?? "" }).go();
+    expect(one.data).toEqual(expected[0]);
+  });
+});
