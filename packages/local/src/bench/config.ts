@@ -30,7 +30,11 @@ export interface BenchConfig {
   profile: boolean;
   /** kinesalite and dynalite keep their data in memory (the bench throws it away) rather than in LevelDB on disk. */
   emulatorsInMemory: boolean;
-  /** dynalite in its own process, apart from kinesalite (which every purchase waits on). */
+  /**
+   * dynalite in its own process, apart from kinesalite (which every purchase waits on), as on AWS
+   * where Kinesis and DynamoDB are separate services: the writer's BatchWriteItem calls no longer
+   * hold up the PutRecords every purchase waits for.
+   */
   splitEmulators: boolean;
   /** Nice value for the persistence side (writer, and dynalite when split): 0 leaves it as it is. */
   persistenceNice: number;
@@ -42,7 +46,7 @@ const base = {
   shards: 1,
   profile: false,
   emulatorsInMemory: true,
-  splitEmulators: false,
+  splitEmulators: true,
   persistenceNice: 0,
   outDir: path.join(repoRoot, "bench/results"),
   stack: {},
@@ -119,14 +123,14 @@ const usage = `pnpm bench [--smoke | --full] [options]
   --naive-capacity N   tickets in the naive sale
   --profile            CPU profiles of the API, writer and emulators during the sale (bench/results/profiles-*)
   --writer WHERE       separate (default: its own process, as on AWS) or in-process (as \`pnpm start\` runs it)
-  --split-emulators    dynalite in a process of its own, apart from kinesalite
+  --joined-emulators   kinesalite and dynalite in one process, as \`pnpm start\` runs them (default: apart)
   --nice-persistence N run the writer (and dynalite, when split) at nice N: the request path first
   --on-disk            emulators keep their data in LevelDB on disk, as \`pnpm start\` does (default: in memory)
   --out DIR            where the JSON and HTML go (default bench/results)
   --linger MS          the publisher's linger (stack default 4)
-  --batch N            the poller's batch size (stack default 500)
-  --window MS          the poller's batching window (stack default 50)
-  --stream-shards N    pump shards (default 4 here; the local stack's default is 2)`;
+  --batch N            the poller's batch size in records (stack default 100, each up to 100 orders)
+  --window MS          the poller's batching window (stack default 200)
+  --stream-shards N    pump shards (default 4, as the local stack)`;
 
 export function parseArgs(argv: string[]): BenchConfig | "help" {
   const mode: BenchMode = argv.includes("--smoke") ? "smoke" : argv.includes("--full") ? "full" : "quick";
@@ -168,6 +172,9 @@ export function parseArgs(argv: string[]): BenchConfig | "help" {
         break;
       case "--split-emulators":
         o.splitEmulators = true;
+        break;
+      case "--joined-emulators":
+        o.splitEmulators = false;
         break;
       case "--nice-persistence":
         o.persistenceNice = num();
