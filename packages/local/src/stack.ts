@@ -100,7 +100,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     AWS_SECRET_ACCESS_KEY: "local",
   };
   const runtime = createRuntime(config, {
-    publisher: { lingerMs: options.publisherLingerMs ?? 4 },
+    publisher: { lingerMs: options.publisherLingerMs },
     sale: options.sale,
   });
   await Promise.all([

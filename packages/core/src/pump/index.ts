@@ -18,7 +18,12 @@ export function createKinesisClient(config: KinesisClientConfig & { endpoint?: s
 }
 
 export interface PublisherOptions {
-  /** How long a record waits for company before its PutRecords goes out (when no call is in flight). */
+  /**
+   * How long a record waits for company before its PutRecords goes out, when a call slot is free.
+   * 0 (the default) sends at the end of the current event-loop turn, with whatever else that turn
+   * published: a Lambda instance serves one request at a time, so waiting would only add latency.
+   * Under load the in-flight cap batches anyway.
+   */
   lingerMs?: number;
   /** Kinesis caps PutRecords at 500 records. */
   maxBatch?: number;
@@ -62,7 +67,7 @@ const PACK_TAIL = "]}";
 export class PumpPublisher {
   private queue: Waiting[] = [];
   private queuedBytes = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   private inFlight = new Set<Promise<void>>();
   /** Records waiting out a retry backoff (they hold no in-flight slot meanwhile). */
   private backingOff = new Set<Promise<void>>();
@@ -82,7 +87,7 @@ export class PumpPublisher {
     readonly streamName: string,
     options: PublisherOptions = {},
   ) {
-    this.lingerMs = options.lingerMs ?? 4;
+    this.lingerMs = options.lingerMs ?? 0;
     this.maxBatch = Math.min(options.maxBatch ?? MAX_PUT_RECORDS, MAX_PUT_RECORDS);
     this.maxAttempts = options.maxAttempts ?? 4;
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 2);
@@ -115,12 +120,14 @@ export class PumpPublisher {
     this.queuedBytes += w.bytes;
     if (this.inFlight.size >= this.maxInFlight) return; // goes out when a call returns
     if (this.queue.length >= this.maxBatch * this.maxOrdersPerRecord || this.queuedBytes >= MAX_PUT_BYTES) this.flush();
-    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.lingerMs);
+    else if (!this.timer)
+      this.timer = this.lingerMs > 0 ? setTimeout(() => this.flush(), this.lingerMs) : setImmediate(() => this.flush());
   }
 
   private flush() {
     if (this.timer) {
-      clearTimeout(this.timer);
+      if (this.lingerMs > 0) clearTimeout(this.timer as NodeJS.Timeout);
+      else clearImmediate(this.timer as NodeJS.Immediate);
       this.timer = null;
     }
     while (this.queue.length > 0 && this.inFlight.size < this.maxInFlight) {

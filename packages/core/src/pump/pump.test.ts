@@ -50,6 +50,17 @@ describe("PumpPublisher", () => {
     expect(k.calls).toEqual([50]);
   });
 
+  it("by default sends what one event-loop turn published together, as soon as the turn ends", async () => {
+    const k = fakeKinesis();
+    const p = new PumpPublisher(k.client, "pump");
+    const done = Promise.all([p.publish(order(0), "a"), p.publish(order(1), "b"), p.publish(order(2), "c")]);
+    expect(k.calls).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    expect(k.calls).toEqual([3]);
+    await k.answerAll();
+    expect(await done).toEqual([true, true, true]);
+  });
+
   it("keeps at most maxInFlight calls out and sends what gathered meanwhile as soon as one returns", async () => {
     const k = fakeKinesis();
     const p = new PumpPublisher(k.client, "pump", { lingerMs: 1, maxInFlight: 1 });

@@ -127,7 +127,7 @@ const usage = `pnpm bench [--smoke | --full] [options]
   --nice-persistence N run the writer (and dynalite, when split) at nice N: the request path first
   --on-disk            emulators keep their data in LevelDB on disk, as \`pnpm start\` does (default: in memory)
   --out DIR            where the JSON and HTML go (default bench/results)
-  --linger MS          the publisher's linger (stack default 4)
+  --linger MS          the publisher's linger (default 0: the end of the event-loop turn)
   --batch N            the poller's batch size in records (stack default 100, each up to 100 orders)
   --window MS          the poller's batching window (stack default 200)
   --stream-shards N    pump shards (default 4, as the local stack)`;
