@@ -43,6 +43,8 @@ export interface StackOptions {
   sweepIntervalMs?: number;
   sale?: SaleOptions;
   publisherLingerMs?: number;
+  /** PutRecords calls the publisher keeps in flight (its default when omitted). */
+  publisherMaxInFlight?: number;
   /** Per-client purchase attempts (the API's default when omitted); points 0 turns it off. */
   purchaseRateLimit?: RateLimit;
   log?: (line: string) => void;
@@ -100,7 +102,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     AWS_SECRET_ACCESS_KEY: "local",
   };
   const runtime = createRuntime(config, {
-    publisher: { lingerMs: options.publisherLingerMs },
+    publisher: { lingerMs: options.publisherLingerMs, maxInFlight: options.publisherMaxInFlight },
     sale: options.sale,
   });
   await Promise.all([

@@ -128,6 +128,7 @@ const usage = `pnpm bench [--smoke | --full] [options]
   --on-disk            emulators keep their data in LevelDB on disk, as \`pnpm start\` does (default: in memory)
   --out DIR            where the JSON and HTML go (default bench/results)
   --linger MS          the publisher's linger (default 0: the end of the event-loop turn)
+  --in-flight N        PutRecords calls the publisher keeps in flight (default 2)
   --batch N            the poller's batch size in records (stack default 100, each up to 100 orders)
   --window MS          the poller's batching window (stack default 200)
   --stream-shards N    pump shards (default 4, as the local stack)`;
@@ -190,6 +191,9 @@ export function parseArgs(argv: string[]): BenchConfig | "help" {
         break;
       case "--linger":
         stack.publisherLingerMs = num();
+        break;
+      case "--in-flight":
+        stack.publisherMaxInFlight = num();
         break;
       case "--batch":
         poller.batchSize = num();

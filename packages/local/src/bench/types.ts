@@ -6,6 +6,7 @@ export interface HotSeatChildOptions {
   streamShards?: number;
   poller?: Partial<PollerOptions>;
   publisherLingerMs?: number;
+  publisherMaxInFlight?: number;
 }
 
 export interface HotSeatInfo {

@@ -29,6 +29,7 @@ const stackOptions: StackOptions = {
   poller: options.poller,
   poll: (options.writer ?? "in-process") === "in-process",
   publisherLingerMs: options.publisherLingerMs,
+  publisherMaxInFlight: options.publisherMaxInFlight,
 };
 const stack = await startStack(stackOptions);
 const runtime = stack.runtime;
