@@ -16,9 +16,10 @@ export interface StageSettings {
    */
   apiPrewarm: number;
   /**
-   * Sale day, the pump's side. 0 is on-demand: no capacity planning, but a new or quiet stream starts at 4,000
-   * records/s and only doubles its peak over minutes, too slow for a sale that opens at once. N > 0 is provisioned
-   * with N shards, 1,000 records/s each, there from the first second (and billed every hour).
+   * Sale day, the pump's side. 0 is on-demand: no capacity planning, but a new or quiet stream starts at 4 MB/s of
+   * writes and only doubles its peak over minutes, too slow for a sale that opens at once. N > 0 is provisioned
+   * with N shards, 1 MiB/s each, there from the first second (and billed every hour). The publisher packs orders
+   * (up to 100 a record, ~320 bytes each), so a shard carries about 3,000 orders/s.
    */
   pumpShards: number;
   /** ElastiCache node type for the space. */
