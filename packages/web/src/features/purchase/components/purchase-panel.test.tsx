@@ -34,6 +34,7 @@ const keyOf = (request: { headers: Record<string, string> } | undefined) => requ
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
+  sessionStorage.clear();
 });
 
 describe("PurchasePanel", () => {
@@ -264,6 +265,46 @@ describe("PurchasePanel", () => {
     renderPanel({ onSale: false });
     expect(screen.getByText(/hasn't opened yet/)).toBeTruthy();
     expect(screen.queryByRole("button", { name: /^buy/i })).toBeNull();
+  });
+
+  it("resumes a purchase a reload cut off, with the same key, and forgets it once answered", async () => {
+    const never = deferred<Response>();
+    const first = stubApi(() => never.promise);
+    const { user, unmount } = renderPanel();
+    await user.click(screen.getByRole("button", { name: "More tickets" }));
+    await user.click(buyButton());
+    expect(first.requests).toHaveLength(1);
+    const key = keyOf(first.requests[0]);
+    // The page goes away before the answer arrives.
+    unmount();
+    vi.unstubAllGlobals();
+
+    const second = stubApi(() => json(201, { order: anOrder({ quantity: 2 }) }));
+    renderPanel();
+    expect(await screen.findByTestId("purchase-success")).toBeTruthy();
+    expect(second.requests).toHaveLength(1);
+    expect(second.requests[0]).toMatchObject({ method: "POST", body: { customerId: "buyer_test", quantity: 2 } });
+    expect(keyOf(second.requests[0])).toBe(key);
+    cleanup();
+    vi.unstubAllGlobals();
+
+    // Answered: the next visit starts fresh.
+    const third = stubApi(() => json(500, {}));
+    renderPanel();
+    await act(async () => new Promise((r) => setTimeout(r, 20)));
+    expect(third.requests).toHaveLength(0);
+    expect(buyButton()).toBeTruthy();
+  });
+
+  it("does not resume another customer's attempt", async () => {
+    sessionStorage.setItem(
+      `hotseat.purchase.${SHOW_ID}`,
+      JSON.stringify({ key: "buy_someone_else_key", customerId: "other_buyer", quantity: 1 }),
+    );
+    const { requests } = stubApi(() => json(500, {}));
+    renderPanel();
+    await act(async () => new Promise((r) => setTimeout(r, 20)));
+    expect(requests).toHaveLength(0);
   });
 
   it("every control has a label", () => {

@@ -1,10 +1,9 @@
-import { useCallback, useRef } from "react";
+import { useCallback, useEffect, useRef } from "react";
 import type { Order } from "../../../types/api.ts";
 import { useCreateOrder } from "../api/create-order.ts";
 import { newIdempotencyKey } from "./idempotency-key.ts";
 import { keepsAttempt, type PurchaseOutcome, purchaseOutcome } from "./purchase-outcome.ts";
-
-type Attempt = { key: string; customerId: string; quantity: number };
+import { type Attempt, loadAttempt, saveAttempt } from "./saved-attempt.ts";
 
 type Options = {
   showId: string;
@@ -15,7 +14,8 @@ type Options = {
 /**
  * One purchase attempt = one Idempotency-Key. The key is kept until the attempt has a definite answer, so a
  * double click, an automatic retry or a "Try again" after a dropped connection all send the same key and the
- * server can hand back the same order instead of selling twice.
+ * server can hand back the same order instead of selling twice. It is also kept in sessionStorage, so a reload
+ * in the middle of a purchase resumes that attempt, with its key, instead of forgetting it.
  */
 export function usePurchase({ showId, customerId, onSettled }: Options) {
   const mutation = useCreateOrder();
@@ -33,13 +33,17 @@ export function usePurchase({ showId, customerId, onSettled }: Options) {
       const sameBody = current && current.customerId === customerId && current.quantity === quantity;
       const next = sameBody ? current : { key: newIdempotencyKey(), customerId, quantity };
       attempt.current = next;
+      saveAttempt(showId, next);
       inFlight.current = true;
       mutate(
         { showId, customerId, quantity, idempotencyKey: next.key },
         {
           onSettled: (order, error) => {
             inFlight.current = false;
-            if (!error || !keepsAttempt(error)) attempt.current = null;
+            if (!error || !keepsAttempt(error)) {
+              attempt.current = null;
+              saveAttempt(showId, null);
+            }
             onSettledRef.current?.(order, error);
           },
         },
@@ -48,11 +52,20 @@ export function usePurchase({ showId, customerId, onSettled }: Options) {
     [mutate, showId, customerId],
   );
 
+  // A purchase this tab started and never heard back about (the page was reloaded mid-purchase): finish it.
+  useEffect(() => {
+    const saved = loadAttempt(showId, customerId);
+    if (!saved || inFlight.current) return;
+    attempt.current = saved;
+    buy(saved.quantity);
+  }, [showId, customerId, buy]);
+
   const startOver = useCallback(() => {
     if (inFlight.current) return;
     attempt.current = null;
+    saveAttempt(showId, null);
     reset();
-  }, [reset]);
+  }, [reset, showId]);
 
   const outcome: PurchaseOutcome = purchaseOutcome({
     status: mutation.status,
