@@ -70,3 +70,39 @@ it("refuses an oversized body with 413, declared or chunked, and takes nothing",
   const avail = await send("GET", `/shows/${show.id}/availability`, {});
   expect(JSON.parse(avail.body).remaining).toBe(5);
 });
+
+it("answers an availability poll with a fresh read's JSON and its cache and CORS headers, also on a 404", async () => {
+  const show = await t.createShow({ capacity: 7 });
+  await t.preload(show.id);
+  const path = `/shows/${show.id}/availability`;
+  const poll = async () => {
+    const res = await send("GET", path, { origin: "https://shop.example" });
+    expect(res.status).toBe(200);
+    expect(res.headers["content-type"]).toBe("application/json");
+    expect(res.headers["cache-control"]).toBe("public, max-age=1, stale-while-revalidate=1");
+    expect(res.headers["access-control-allow-origin"]).toBe("*");
+    expect(res.headers["content-length"]).toBe(String(Buffer.byteLength(res.body)));
+    return res.body;
+  };
+  // The body is serialized once per shared read and kept with it: it must be that read's JSON.
+  const fresh = async () => JSON.stringify(await t.stack.runtime.sales.availability(show.id));
+  expect(await poll()).toBe(await fresh());
+  expect(JSON.parse(await poll())).toEqual({ showId: show.id, remaining: 7, soldOut: false, onSale: true });
+
+  expect((await t.buy(show.id, "poller", 2, "poll-key-0001")).status).toBe(201);
+  await new Promise((r) => setTimeout(r, 250)); // past the 200 ms a read is shared
+  expect(JSON.parse(await poll())).toMatchObject({ remaining: 5 });
+  expect(await poll()).toBe(await fresh());
+
+  const head = await send("HEAD", path, {});
+  expect(head.status).toBe(200);
+  expect(head.headers["cache-control"]).toBe("public, max-age=1, stale-while-revalidate=1");
+  expect(head.body).toBe("");
+
+  for (const missing of ["/shows/shw_01M8K746YHNN6VVTREMPNQJXK9/availability", "/shows/nope/availability"]) {
+    const res = await send("GET", missing, { origin: "https://shop.example" });
+    expect(res.status, missing).toBe(404);
+    expect(res.headers["access-control-allow-origin"], missing).toBe("*");
+    expect(JSON.parse(res.body), missing).toMatchObject({ code: "show_not_found", message: expect.any(String) });
+  }
+});

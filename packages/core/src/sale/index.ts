@@ -89,6 +89,13 @@ const toShow = (item: {
   createdAt: item.createdAt,
 });
 
+/** One read of a show's availability, shared by the callers within `availabilityCacheMs`. */
+interface AvailabilityRead {
+  at: number;
+  value: Promise<Availability>;
+  json?: Promise<string>;
+}
+
 const remainingOf = (states: ShardState[]) => states.reduce((sum, s) => sum + s.stock + s.inTransit, 0);
 
 /**
@@ -100,7 +107,7 @@ export class Sales {
   private readonly missCache = new Map<string, number>();
   /** Shows found not yet on sale, and when: buyers hammering before the opening must not each read DynamoDB. */
   private readonly draftSeen = new Map<string, number>();
-  private readonly availabilityCache = new Map<string, { at: number; value: Promise<Availability> }>();
+  private readonly availabilityCache = new Map<string, AvailabilityRead>();
   private readonly opts: Required<Omit<SaleOptions, "afterTake">> & Pick<SaleOptions, "afterTake">;
   /** Rebuilds this worker ran (single-flight means one per loss across all workers). */
   rehydrations = 0;
@@ -167,15 +174,28 @@ export class Sales {
   }
 
   /** Served from the space; concurrent and repeated reads within `availabilityCacheMs` share one read. */
-  async availability(showId: string): Promise<Availability> {
+  availability(showId: string): Promise<Availability> {
+    return this.sharedAvailability(showId).value;
+  }
+
+  /** `availability` as JSON text, serialized once per shared read: what the API sends every poller. */
+  availabilityJson(showId: string): Promise<string> {
+    const read = this.sharedAvailability(showId);
+    read.json ??= read.value.then((a) => JSON.stringify(a));
+    return read.json;
+  }
+
+  private sharedAvailability(showId: string): AvailabilityRead {
     const cached = this.availabilityCache.get(showId);
-    if (cached && Date.now() - cached.at < this.opts.availabilityCacheMs) return cached.value;
-    const value = this.readAvailability(showId);
+    if (cached && Date.now() - cached.at < this.opts.availabilityCacheMs) return cached;
+    const read: AvailabilityRead = { at: Date.now(), value: this.readAvailability(showId) };
     if (this.opts.availabilityCacheMs > 0) {
-      this.availabilityCache.set(showId, { at: Date.now(), value });
-      value.catch(() => this.availabilityCache.delete(showId));
+      this.availabilityCache.set(showId, read);
+      read.value.catch(() => {
+        if (this.availabilityCache.get(showId) === read) this.availabilityCache.delete(showId);
+      });
     }
-    return value;
+    return read;
   }
 
   private async readAvailability(showId: string): Promise<Availability> {

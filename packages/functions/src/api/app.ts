@@ -36,6 +36,29 @@ export function createApp(deps: ApiDeps) {
 
   app.onError(errorResponse);
   app.notFound((c) => c.json({ code: "not_found", message: `no route ${c.req.method} ${c.req.path}` }, 404));
+
+  const availabilityHeaders = {
+    "Content-Type": "application/json",
+    "Cache-Control": "public, max-age=1, stale-while-revalidate=1",
+  };
+  const pollHeaders = { ...availabilityHeaders, "Access-Control-Allow-Origin": "*" };
+  const availabilityOf = (showId: string) => deps.sales.availabilityJson(knownShowId(showId));
+  // Availability polls are most of the traffic (every open show page, every second), so a GET of
+  // one is answered here, ahead of the middleware below: for a GET, that middleware only adds the
+  // CORS header, which this response carries itself. Its headers are a plain object, which keeps
+  // @hono/node-server on its fast path (no web `Headers`); an error gets the CORS header and goes
+  // to `onError` like any other. Middleware added below does not run for these polls. HEAD falls
+  // through to the route in `shows`, after the middleware.
+  app.get("/shows/:showId/availability", async (c, next) => {
+    if (c.req.method !== "GET") return next();
+    try {
+      return new Response(await availabilityOf(c.req.param("showId")), { headers: pollHeaders });
+    } catch (e) {
+      c.header("Access-Control-Allow-Origin", "*");
+      throw e;
+    }
+  });
+
   // Writes carry a correlation id from the request through the pump into the writer's logs;
   // reads, the bulk of the traffic, skip it.
   const correlate = requestId({ headerName: "X-Correlation-Id", limitLength: 128 });
@@ -80,11 +103,9 @@ export function createApp(deps: ApiDeps) {
       c.header("Cache-Control", "public, max-age=1");
       return c.json({ show });
     })
-    .get("/:showId/availability", async (c) => {
-      const availability = await deps.sales.availability(knownShowId(c.req.param("showId")));
-      c.header("Cache-Control", "public, max-age=1, stale-while-revalidate=1");
-      return c.json(availability);
-    })
+    .get("/:showId/availability", async (c) =>
+      c.body(await availabilityOf(c.req.param("showId")), 200, availabilityHeaders),
+    )
     .post(
       "/:showId/orders",
       rateLimit(deps.purchaseRateLimit ?? { points: 120, windowSeconds: 60 }),
