@@ -89,7 +89,11 @@ describe("purchases", () => {
 
     const limit = await t.buy(show.id, "bob", 1, "key-bob-00002");
     expect(limit.status).toBe(422);
-    expect(limit.body).toEqual(expect.objectContaining({ code: "limit_exceeded", remaining: 0 }));
+    expect(limit.body).toEqual({
+      code: "limit_exceeded",
+      message: "you may buy 0 more ticket(s) for this show",
+      remaining: 0,
+    });
 
     const reused = await t.buy(show.id, "bob", 2, "key-bob-00001");
     expect(reused.status).toBe(422);
@@ -97,15 +101,32 @@ describe("purchases", () => {
 
     const short = await t.buy(show.id, "cat", 3, "key-cat-00001");
     expect(short.status).toBe(409);
-    expect(short.body).toEqual(expect.objectContaining({ code: "insufficient_inventory", remaining: 2 }));
+    expect(short.body).toEqual({ code: "insufficient_inventory", message: "only 2 ticket(s) left", remaining: 2 });
 
     expect((await t.buy(show.id, "cat", 2, "key-cat-00002")).status).toBe(201);
     const soldOut = await t.buy(show.id, "dan", 1, "key-dan-00001");
     expect(soldOut.status).toBe(409);
-    expect(soldOut.body).toEqual(errorShape("sold_out"));
+    expect(soldOut.body).toEqual({ code: "sold_out", message: "sold out", remaining: 0 });
 
     const show2 = await t.request("GET", `/shows/${show.id}`);
     expect(show2.body.show).toMatchObject({ remaining: 0, soldOut: true });
+  });
+
+  it("parses a body handed to Sales.purchase directly (only the API's validator is trusted)", async () => {
+    const show = await t.createShow({ capacity: 5 });
+    await t.preload(show.id);
+    const sales = t.stack.runtime.sales;
+    const body = { customerId: "gus", quantity: 0 };
+    await expect(sales.purchase({ showId: show.id, idempotencyKey: "key-gus-00001", body })).rejects.toMatchObject({
+      code: "invalid_request",
+    });
+    const { order, created } = await sales.purchase({
+      showId: show.id,
+      idempotencyKey: "key-gus-00002",
+      body: { customerId: "gus", quantity: 2 },
+    });
+    expect({ created, quantity: order.quantity }).toEqual({ created: true, quantity: 2 });
+    expect((await sales.availability(show.id)).remaining).toBe(3);
   });
 
   it("refuses a show that is not on sale yet, and 404s an unknown show", async () => {
@@ -196,6 +217,9 @@ describe("bad input changes nothing", () => {
       expect(res.status, name).toBe(status);
       expect(res.body, name).toEqual(errorShape(code));
     }
+    // A header's refusal names the header, as a body's names the field.
+    const noKey = await t.request("POST", url, { body: { customerId: "g", quantity: 1 } });
+    expect(noKey.body.message).toMatch(/^idempotency-key: /);
     const unknown = await t.buy(missingShow, "g", 1, key);
     expect(unknown.status).toBe(404);
 

@@ -16,12 +16,42 @@ export type ErrorCode =
   | "payload_too_large"
   | "internal";
 
+/**
+ * Codes that refuse a request as designed (the API answers them 4xx): no stack trace is captured
+ * for them. On a sold-out show every buyer gets one, and the trace cost more than the rest of the
+ * refusal; nobody reads it. The others (rehydrating, unavailable, internal) keep theirs.
+ */
+const refusals: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  "invalid_request",
+  "unauthorized",
+  "show_not_found",
+  "order_not_found",
+  "sold_out",
+  "insufficient_inventory",
+  "not_on_sale",
+  "limit_exceeded",
+  "idempotency_key_reused",
+  "rate_limited",
+  "not_found",
+  "payload_too_large",
+]);
+
 export class HotSeatError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown>;
 
   constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
-    super(message);
+    if (refusals.has(code)) {
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      try {
+        super(message);
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
+    } else {
+      super(message);
+    }
     this.name = "HotSeatError";
     this.code = code;
     this.details = details;

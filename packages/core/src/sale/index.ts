@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { Db } from "../db/index.ts";
 import { HotSeatError } from "../error/index.ts";
 import { log, maskCustomer } from "../log/index.ts";
@@ -39,12 +40,19 @@ export interface SaleDeps {
 
 export type ShowView = Show & { remaining: number; soldOut: boolean };
 
-export interface PurchaseRequest {
+/**
+ * `PurchaseBody` as the API's validator parses it. The brand exists only in the types: it lets
+ * `purchase` take such a body without parsing it a second time.
+ */
+export const ParsedPurchaseBody = PurchaseBody.brand<"ParsedPurchaseBody">();
+export type ParsedPurchaseBody = z.output<typeof ParsedPurchaseBody>;
+
+/** A purchase: `body` is parsed here; `parsedBody` already was, by `ParsedPurchaseBody`. */
+export type PurchaseRequest = {
   showId: string;
   idempotencyKey: string;
-  body: PurchaseBody;
   correlationId?: string;
-}
+} & ({ body: PurchaseBody } | { parsedBody: ParsedPurchaseBody });
 
 export interface ShowStats {
   showId: string;
@@ -94,6 +102,12 @@ interface AvailabilityRead {
   at: number;
   value: Promise<Availability>;
   json?: Promise<string>;
+}
+
+function parsePurchase(body: unknown): PurchaseBody {
+  const parsed = PurchaseBody.safeParse(body);
+  if (!parsed.success) throw new HotSeatError("invalid_request", parsed.error.issues[0]?.message ?? "invalid purchase");
+  return parsed.data;
 }
 
 const remainingOf = (states: ShardState[]) => states.reduce((sum, s) => sum + s.stock + s.inTransit, 0);
@@ -212,10 +226,8 @@ export class Sales {
   }
 
   async purchase(req: PurchaseRequest): Promise<{ order: Order; created: boolean }> {
-    const body = PurchaseBody.safeParse(req.body);
-    if (!body.success) throw new HotSeatError("invalid_request", body.error.issues[0]?.message ?? "invalid purchase");
+    const { customerId, quantity } = "parsedBody" in req ? req.parsedBody : parsePurchase(req.body);
     const show = await this.showSettings(req.showId);
-    const { customerId, quantity } = body.data;
     const home = homeShard(customerId, show.shards);
     const order: Omit<OrderRecord, "soldAfter"> = {
       id: newOrderId(),

@@ -1,6 +1,6 @@
 import { HotSeatError } from "@hotseat/core/error";
-import { IdempotencyKey, OrderId, PurchaseBody } from "@hotseat/core/order";
-import type { Sales } from "@hotseat/core/sale";
+import { IdempotencyKey, OrderId } from "@hotseat/core/order";
+import { ParsedPurchaseBody, type Sales } from "@hotseat/core/sale";
 import { CreateShowInput, ShowId } from "@hotseat/core/show";
 import { type Context, Hono } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
@@ -10,7 +10,7 @@ import { z } from "zod";
 import { limitBody } from "./body-limit.ts";
 import { errorResponse } from "./errors.ts";
 import { type RateLimit, rateLimit } from "./rate-limit.ts";
-import { validate } from "./validate.ts";
+import { validate, validateHeaders } from "./validate.ts";
 
 export interface ApiDeps {
   sales: Sales;
@@ -109,14 +109,14 @@ export function createApp(deps: ApiDeps) {
     .post(
       "/:showId/orders",
       rateLimit(deps.purchaseRateLimit ?? { points: 120, windowSeconds: 60 }),
-      validate("header", idempotencyHeader),
-      validate("json", PurchaseBody),
+      validateHeaders(idempotencyHeader),
+      validate("json", ParsedPurchaseBody),
       async (c) => {
         const showId = knownShowId(c.req.param("showId"));
         const { order, created } = await deps.sales.purchase({
           showId,
           idempotencyKey: c.req.valid("header")["idempotency-key"],
-          body: c.req.valid("json"),
+          parsedBody: c.req.valid("json"),
           correlationId: c.get("requestId"),
         });
         if (!created) c.header("Idempotent-Replayed", "true");
