@@ -102,6 +102,8 @@ interface AvailabilityRead {
   at: number;
   value: Promise<Availability>;
   json?: Promise<string>;
+  /** The JSON text once the read has answered. */
+  text?: string;
 }
 
 function parsePurchase(body: unknown): PurchaseBody {
@@ -195,8 +197,21 @@ export class Sales {
   /** `availability` as JSON text, serialized once per shared read: what the API sends every poller. */
   availabilityJson(showId: string): Promise<string> {
     const read = this.sharedAvailability(showId);
-    read.json ??= read.value.then((a) => JSON.stringify(a));
+    read.json ??= read.value.then((a) => {
+      read.text = JSON.stringify(a);
+      return read.text;
+    });
     return read.json;
+  }
+
+  /**
+   * The JSON text of a shared read that has already answered and is still fresh, without waiting;
+   * undefined otherwise (then call `availabilityJson`). Only a read of a real show ever answers.
+   */
+  availabilityJsonReady(showId: string): string | undefined {
+    const cached = this.availabilityCache.get(showId);
+    if (cached?.text !== undefined && Date.now() - cached.at < this.opts.availabilityCacheMs) return cached.text;
+    return undefined;
   }
 
   private sharedAvailability(showId: string): AvailabilityRead {
