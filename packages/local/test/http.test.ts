@@ -94,10 +94,20 @@ it("answers an availability poll with a fresh read's JSON and its cache and CORS
   expect(JSON.parse(await poll())).toMatchObject({ remaining: 5 });
   expect(await poll()).toBe(await fresh());
 
+  // A cache-busting query string is still a poll.
+  const busted = await send("GET", `${path}?t=${Date.now()}`, { origin: "https://shop.example" });
+  expect(busted.status).toBe(200);
+  expect(busted.headers["access-control-allow-origin"]).toBe("*");
+  expect(busted.body).toBe(await fresh());
+
   const head = await send("HEAD", path, {});
   expect(head.status).toBe(200);
   expect(head.headers["cache-control"]).toBe("public, max-age=1, stale-while-revalidate=1");
   expect(head.body).toBe("");
+
+  const beyond = await send("GET", `${path}/more`, { origin: "https://shop.example" });
+  expect(beyond.status).toBe(404);
+  expect(JSON.parse(beyond.body)).toMatchObject({ code: "not_found" });
 
   for (const missing of ["/shows/shw_01M8K746YHNN6VVTREMPNQJXK9/availability", "/shows/nope/availability"]) {
     const res = await send("GET", missing, { origin: "https://shop.example" });

@@ -43,27 +43,25 @@ export function createApp(deps: ApiDeps) {
   };
   const pollHeaders = { ...availabilityHeaders, "Access-Control-Allow-Origin": "*" };
   const availabilityOf = (showId: string) => deps.sales.availabilityJson(knownShowId(showId));
-  // Availability polls are most of the traffic (every open show page, every second), so a GET of
-  // one is answered here, ahead of the middleware below: for a GET, that middleware only adds the
-  // CORS header, which this response carries itself. Its headers are a plain object, which keeps
-  // @hono/node-server on its fast path (no web `Headers`); an error gets the CORS header and goes
-  // to `onError` like any other. Middleware added below does not run for these polls. HEAD falls
-  // through to the route in `shows`, after the middleware.
-  // Most polls find a fresh shared read already answered: they are served without waiting on anything.
-  app.get("/shows/:showId/availability", (c, next) => {
-    if (c.req.method !== "GET") return next();
+  // Availability polls are most of the traffic (every open show page, every second). A GET of one
+  // goes to an app of its own with that single route (see the end of this function): with nothing
+  // else matched, Hono calls the handler directly, and none of the middleware below runs (for a GET
+  // it only adds the CORS header, which this response carries itself). Its headers are a plain
+  // object, which keeps @hono/node-server on its fast path; an error gets the CORS header and the
+  // same `onError`. Most polls find a fresh shared read already answered and wait on nothing. HEAD
+  // goes through the main app.
+  const polls = new Hono();
+  polls.onError((e, c) => {
+    c.header("Access-Control-Allow-Origin", "*");
+    return errorResponse(e, c);
+  });
+  polls.get("/shows/:showId/availability", (c) => {
     const showId = c.req.param("showId");
     const ready = deps.sales.availabilityJsonReady(showId);
     if (ready !== undefined) return new Response(ready, { headers: pollHeaders });
-    return (async () => {
-      try {
-        return new Response(await availabilityOf(showId), { headers: pollHeaders });
-      } catch (e) {
-        c.header("Access-Control-Allow-Origin", "*");
-        throw e;
-      }
-    })();
+    return pollRead(showId);
   });
+  const pollRead = async (showId: string) => new Response(await availabilityOf(showId), { headers: pollHeaders });
 
   // Writes carry a correlation id from the request through the pump into the writer's logs;
   // reads, the bulk of the traffic, skip it.
@@ -161,6 +159,13 @@ export function createApp(deps: ApiDeps) {
   app.route("/shows", shows);
   app.route("/orders", orders);
   app.route("/admin", admin);
+
+  const all = app.fetch;
+  app.fetch = (request, env, ctx) =>
+    request.method === "GET" && isPoll.test(request.url) ? polls.fetch(request, env, ctx) : all(request, env, ctx);
   return app;
 }
+
+/** `GET /shows/:showId/availability` (any query string), from the request's absolute URL. */
+const isPoll = /^[a-z]+:\/\/[^/]+\/shows\/[^/?#]+\/availability(?:\?|$)/;
 export type App = ReturnType<typeof createApp>;
