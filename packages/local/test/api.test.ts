@@ -1,4 +1,5 @@
 import { shardKeys } from "@hotseat/core/space";
+import { createRuntime } from "@hotseat/functions/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "../src/testing.ts";
 
@@ -33,6 +34,50 @@ describe("shows", () => {
       const res = await t.request("GET", path);
       expect(res.status, path).toBe(404);
       expect(res.body).toEqual(errorShape("show_not_found"));
+    }
+  });
+
+  it("serves a crowd of show-page and list loads with few DynamoDB reads, and sees a preload made elsewhere at once", async () => {
+    // What reaches DynamoDB, counted on the document client itself.
+    const calls: string[] = [];
+    t.stack.runtime.dynamo.middlewareStack.add(
+      (next, context) => (args) => {
+        calls.push(String(context.commandName));
+        return next(args);
+      },
+      { step: "initialize", name: "countShowReads" },
+    );
+    try {
+      const show = await t.createShow({ capacity: 40 });
+      // Another API instance (another Lambda) that has seen the show as a draft.
+      const other = createRuntime(t.stack.config);
+      try {
+        expect(await other.sales.getShow(show.id)).toMatchObject({ status: "draft", remaining: 40 });
+        calls.length = 0;
+        const pages = await Promise.all(Array.from({ length: 50 }, () => t.request("GET", `/shows/${show.id}`)));
+        expect(pages.every((p) => p.status === 200 && p.body.show.status === "draft")).toBe(true);
+        const lists = await Promise.all(Array.from({ length: 50 }, () => t.request("GET", "/shows")));
+        expect(lists.every((l) => l.body.shows.some((s: { id: string }) => s.id === show.id))).toBe(true);
+        // One read of the show's item and one query of the list, at most, for 100 loads.
+        expect(calls.filter((c) => c === "GetCommand").length).toBeLessThanOrEqual(1);
+        expect(calls.filter((c) => c === "QueryCommand").length).toBeLessThanOrEqual(1);
+
+        await t.preload(show.id);
+        // The other instance still holds the draft, yet reports the sale the moment the space has it.
+        expect(await other.sales.getShow(show.id)).toMatchObject({ status: "on_sale", remaining: 40 });
+        expect((await t.buy(show.id, "crowd", 2, "crowd-key-0001")).status).toBe(201);
+        expect(await other.sales.getShow(show.id)).toMatchObject({ status: "on_sale", remaining: 38 });
+        // Here, the preload dropped the shared list: it shows the sale at once.
+        const list = await t.request("GET", "/shows");
+        expect(list.body.shows.find((s: { id: string }) => s.id === show.id)).toMatchObject({
+          status: "on_sale",
+          remaining: 38,
+        });
+      } finally {
+        await other.stop();
+      }
+    } finally {
+      t.stack.runtime.dynamo.middlewareStack.remove("countShowReads");
     }
   });
 

@@ -24,6 +24,8 @@ export interface SaleOptions {
    * only falls, so a reused value never claims sold out early. 0 reads the space every time.
    */
   availabilityCacheMs?: number;
+  /** How long one process shares the list of shows (the route's `max-age`). 0 reads it every time. */
+  listCacheMs?: number;
   /**
    * Fault injection for tests: runs right after the space took the tickets and before the
    * pump publish, the exact point where a crash must not lose the sale.
@@ -121,9 +123,10 @@ const remainingOf = (states: ShardState[]) => states.reduce((sum, s) => sum + s.
 export class Sales {
   private readonly showCache = new Map<string, Show>();
   private readonly missCache = new Map<string, number>();
-  /** Shows found not yet on sale, and when: buyers hammering before the opening must not each read DynamoDB. */
+  /** When DynamoDB last said a show was a draft: buyers and page loads before the opening must not each read it. */
   private readonly draftSeen = new Map<string, number>();
   private readonly availabilityCache = new Map<string, AvailabilityRead>();
+  private sharedList: { at: number; value: Promise<ShowView[]> } | undefined;
   private readonly opts: Required<Omit<SaleOptions, "afterTake">> & Pick<SaleOptions, "afterTake">;
   /** Rebuilds this worker ran (single-flight means one per loss across all workers). */
   rehydrations = 0;
@@ -137,6 +140,7 @@ export class Sales {
       staleAfterMs: 30_000,
       loanStaleAfterMs: 5_000,
       availabilityCacheMs: 200,
+      listCacheMs: 2000,
       ...deps.options,
     };
   }
@@ -151,6 +155,7 @@ export class Sales {
       createdAt: new Date().toISOString(),
     };
     await this.deps.db.entities.show.create({ ...show, showId: show.id }).go();
+    this.sharedList = undefined;
     return show;
   }
 
@@ -160,6 +165,7 @@ export class Sales {
     if (!data) throw new HotSeatError("show_not_found", `no show ${showId}`);
     const show = toShow(data);
     this.showCache.set(showId, show);
+    if (show.status === "draft") this.draftSeen.set(showId, Date.now());
     return show;
   }
 
@@ -177,16 +183,50 @@ export class Sales {
     }
   }
 
-  async listShows(): Promise<ShowView[]> {
+  /**
+   * Every show, shared by this process's callers for `listCacheMs` (the route's `max-age`): when a
+   * sale opens, a crowd loading the list must not each query the one index partition that holds it.
+   * Creating or preloading a show here drops the shared copy.
+   */
+  listShows(): Promise<ShowView[]> {
+    const shared = this.sharedList;
+    if (shared && Date.now() - shared.at < this.opts.listCacheMs) return shared.value;
+    const value = this.readShows();
+    if (this.opts.listCacheMs > 0) {
+      const read = { at: Date.now(), value };
+      this.sharedList = read;
+      value.catch(() => {
+        if (this.sharedList === read) this.sharedList = undefined;
+      });
+    }
+    return value;
+  }
+
+  private async readShows(): Promise<ShowView[]> {
     const { data } = await this.deps.db.entities.show.query.all({}).go({ pages: "all" });
     const shows = data.map(toShow);
     const states = await Promise.all(shows.map((s) => this.deps.space.readShards(s.id, s.shards)));
     return shows.map((s, i) => this.view(s, states[i] ?? []));
   }
 
+  /**
+   * A show page: the settings this process keeps (they never change) and the space's live state.
+   * The status only ever moves from draft to on sale, and preload writes it to DynamoDB before it
+   * loads the space, so a show the space holds is on sale. Only a show still a draft everywhere is
+   * read again from DynamoDB, at most once a second per process: a crowd waiting for the opening
+   * (the page is loaded by everyone, at once) does not each read the show's one item.
+   */
   async getShow(showId: string): Promise<ShowView> {
-    const show = await this.loadShow(showId);
-    return this.view(show, await this.deps.space.readShards(show.id, show.shards));
+    let show = await this.showSettings(showId);
+    const states = await this.deps.space.readShards(show.id, show.shards);
+    if (show.status === "draft") {
+      if (states.some((s) => s.exists)) show = { ...show, status: "on_sale" };
+      else {
+        const seen = this.draftSeen.get(show.id);
+        if (!seen || Date.now() - seen >= 1000) show = await this.loadShow(show.id);
+      }
+    }
+    return this.view(show, states);
   }
 
   /** Served from the space; concurrent and repeated reads within `availabilityCacheMs` share one read. */
@@ -343,10 +383,7 @@ export class Sales {
     const seen = this.draftSeen.get(cached.id);
     if (seen && Date.now() - seen < 1000) throw new HotSeatError("not_on_sale", "this show is not on sale");
     const show = await this.loadShow(cached.id);
-    if (show.status !== "on_sale") {
-      this.draftSeen.set(show.id, Date.now());
-      throw new HotSeatError("not_on_sale", "this show is not on sale");
-    }
+    if (show.status !== "on_sale") throw new HotSeatError("not_on_sale", "this show is not on sale");
     const deadline = Date.now() + this.opts.rehydrationWaitMs;
     for (;;) {
       // Whoever holds the lock rebuilds; if it dies, the lock expires and the next caller takes over.
@@ -394,6 +431,14 @@ export class Sales {
 
   /** Loads the show's inventory into the space and puts it on sale. Safe to repeat. */
   async preload(showId: string): Promise<{ showId: string; remaining: number }> {
+    try {
+      return await this.loadInventory(showId);
+    } finally {
+      this.sharedList = undefined; // the list shows the new status and count at once, here
+    }
+  }
+
+  private async loadInventory(showId: string): Promise<{ showId: string; remaining: number }> {
     let show = await this.loadShow(showId);
     const states = await this.deps.space.readShards(show.id, show.shards);
     if (states.every((s) => s.exists)) {
