@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
+import type { PublisherOptions } from "@hotseat/core/pump";
 import type { SaleOptions } from "@hotseat/core/sale";
 import { createApp } from "@hotseat/functions/api/app";
 import type { RateLimit } from "@hotseat/functions/api/rate-limit";
@@ -42,9 +43,8 @@ export interface StackOptions {
   /** Sweeper period; 0 disables the timer (tests call `sweep()`). */
   sweepIntervalMs?: number;
   sale?: SaleOptions;
-  publisherLingerMs?: number;
-  /** PutRecords calls the publisher keeps in flight (its default when omitted). */
-  publisherMaxInFlight?: number;
+  /** The pump publisher's settings (its defaults when omitted). */
+  publisher?: PublisherOptions;
   /** Per-client purchase attempts (the API's default when omitted); points 0 turns it off. */
   purchaseRateLimit?: RateLimit;
   log?: (line: string) => void;
@@ -102,7 +102,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     AWS_SECRET_ACCESS_KEY: "local",
   };
   const runtime = createRuntime(config, {
-    publisher: { lingerMs: options.publisherLingerMs, maxInFlight: options.publisherMaxInFlight },
+    publisher: options.publisher,
     sale: options.sale,
   });
   await Promise.all([

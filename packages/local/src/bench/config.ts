@@ -138,6 +138,7 @@ export function parseArgs(argv: string[]): BenchConfig | "help" {
   const o: Partial<BenchConfig> = {};
   const stack: HotSeatChildOptions = {};
   const poller: NonNullable<HotSeatChildOptions["poller"]> = {};
+  const publisher: NonNullable<HotSeatChildOptions["publisher"]> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = () => {
@@ -190,10 +191,10 @@ export function parseArgs(argv: string[]): BenchConfig | "help" {
         o.outDir = path.resolve(argv[++i] ?? ".");
         break;
       case "--linger":
-        stack.publisherLingerMs = num();
+        publisher.lingerMs = num();
         break;
       case "--in-flight":
-        stack.publisherMaxInFlight = num();
+        publisher.maxInFlight = num();
         break;
       case "--batch":
         poller.batchSize = num();
@@ -209,6 +210,7 @@ export function parseArgs(argv: string[]): BenchConfig | "help" {
     }
   }
   if (Object.keys(poller).length > 0) stack.poller = poller;
+  if (Object.keys(publisher).length > 0) stack.publisher = publisher;
   return configFor(mode, { ...o, stack });
 }
 

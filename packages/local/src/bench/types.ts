@@ -1,3 +1,4 @@
+import type { PublisherOptions } from "@hotseat/core/pump";
 import type { PollerOptions } from "../poller.ts";
 
 export interface HotSeatChildOptions {
@@ -5,8 +6,7 @@ export interface HotSeatChildOptions {
   writer?: "in-process" | "separate" | "none";
   streamShards?: number;
   poller?: Partial<PollerOptions>;
-  publisherLingerMs?: number;
-  publisherMaxInFlight?: number;
+  publisher?: PublisherOptions;
 }
 
 export interface HotSeatInfo {

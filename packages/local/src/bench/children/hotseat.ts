@@ -28,8 +28,7 @@ const stackOptions: StackOptions = {
   streamShards: options.streamShards,
   poller: options.poller,
   poll: (options.writer ?? "in-process") === "in-process",
-  publisherLingerMs: options.publisherLingerMs,
-  publisherMaxInFlight: options.publisherMaxInFlight,
+  publisher: options.publisher,
 };
 const stack = await startStack(stackOptions);
 const runtime = stack.runtime;
