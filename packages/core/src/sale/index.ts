@@ -99,13 +99,34 @@ const toShow = (item: {
   createdAt: item.createdAt,
 });
 
-/** One read of a show's availability, shared by the callers within `availabilityCacheMs`. */
-interface AvailabilityRead {
+/** One read, shared by the callers that come within a time-to-live of its start. */
+interface SharedRead<T> {
   at: number;
-  value: Promise<Availability>;
+  value: Promise<T>;
+}
+
+/** A show's availability read, with its JSON text serialized once for every poller. */
+interface AvailabilityRead extends SharedRead<Availability> {
   json?: Promise<string>;
   /** The JSON text once the read has answered. */
   text?: string;
+}
+
+/**
+ * The fresh read under `key`, or a new one from `start`, kept for `ttlMs` (0 keeps none). A read
+ * that fails is dropped at once, so the next caller tries again.
+ */
+function shared<K, R extends SharedRead<unknown>>(cache: Map<K, R>, key: K, ttlMs: number, start: () => R): R {
+  const cached = cache.get(key);
+  if (cached && Date.now() - cached.at < ttlMs) return cached;
+  const read = start();
+  if (ttlMs > 0) {
+    cache.set(key, read);
+    read.value.catch(() => {
+      if (cache.get(key) === read) cache.delete(key);
+    });
+  }
+  return read;
 }
 
 function parsePurchase(body: unknown): PurchaseBody {
@@ -126,7 +147,8 @@ export class Sales {
   /** When DynamoDB last said a show was a draft: buyers and page loads before the opening must not each read it. */
   private readonly draftSeen = new Map<string, number>();
   private readonly availabilityCache = new Map<string, AvailabilityRead>();
-  private sharedList: { at: number; value: Promise<ShowView[]> } | undefined;
+  /** The list of shows, under the one key "all". */
+  private readonly listCache = new Map<"all", SharedRead<ShowView[]>>();
   private readonly opts: Required<Omit<SaleOptions, "afterTake">> & Pick<SaleOptions, "afterTake">;
   /** Rebuilds this worker ran (single-flight means one per loss across all workers). */
   rehydrations = 0;
@@ -155,7 +177,7 @@ export class Sales {
       createdAt: new Date().toISOString(),
     };
     await this.deps.db.entities.show.create({ ...show, showId: show.id }).go();
-    this.sharedList = undefined;
+    this.listCache.clear();
     return show;
   }
 
@@ -189,17 +211,8 @@ export class Sales {
    * Creating or preloading a show here drops the shared copy.
    */
   listShows(): Promise<ShowView[]> {
-    const shared = this.sharedList;
-    if (shared && Date.now() - shared.at < this.opts.listCacheMs) return shared.value;
-    const value = this.readShows();
-    if (this.opts.listCacheMs > 0) {
-      const read = { at: Date.now(), value };
-      this.sharedList = read;
-      value.catch(() => {
-        if (this.sharedList === read) this.sharedList = undefined;
-      });
-    }
-    return value;
+    return shared(this.listCache, "all", this.opts.listCacheMs, () => ({ at: Date.now(), value: this.readShows() }))
+      .value;
   }
 
   private async readShows(): Promise<ShowView[]> {
@@ -255,16 +268,10 @@ export class Sales {
   }
 
   private sharedAvailability(showId: string): AvailabilityRead {
-    const cached = this.availabilityCache.get(showId);
-    if (cached && Date.now() - cached.at < this.opts.availabilityCacheMs) return cached;
-    const read: AvailabilityRead = { at: Date.now(), value: this.readAvailability(showId) };
-    if (this.opts.availabilityCacheMs > 0) {
-      this.availabilityCache.set(showId, read);
-      read.value.catch(() => {
-        if (this.availabilityCache.get(showId) === read) this.availabilityCache.delete(showId);
-      });
-    }
-    return read;
+    return shared(this.availabilityCache, showId, this.opts.availabilityCacheMs, () => ({
+      at: Date.now(),
+      value: this.readAvailability(showId),
+    }));
   }
 
   private async readAvailability(showId: string): Promise<Availability> {
@@ -434,7 +441,7 @@ export class Sales {
     try {
       return await this.loadInventory(showId);
     } finally {
-      this.sharedList = undefined; // the list shows the new status and count at once, here
+      this.listCache.clear(); // the list shows the new status and count at once, here
     }
   }
 
