@@ -1,5 +1,5 @@
 import type { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { createDb, createDocumentClient, createOrderItemWriter } from "@hotseat/core/db";
+import { createDb, createDocumentClient, orderItemWriter } from "@hotseat/core/db";
 import { newOrderId } from "@hotseat/core/order";
 import { orderItem } from "@hotseat/core/projection";
 import { newShowId } from "@hotseat/core/show";
@@ -40,7 +40,7 @@ const anOrder = fc.record(
 describe("the writer's order items", () => {
   it("are exactly the items ElectroDB's own put builds, for any order", () => {
     const db = createDb(createDocumentClient({ region: "us-east-1" }), "orders");
-    const writer = createOrderItemWriter(db);
+    const writer = orderItemWriter(db);
     fc.assert(
       fc.property(anOrder, (o) => {
         const attributes = orderItem(o);
@@ -66,7 +66,7 @@ describe("the writer's order items", () => {
       },
     };
     const db = createDb(client as unknown as DynamoDBDocumentClient, "orders");
-    const writer = createOrderItemWriter(db);
+    const writer = orderItemWriter(db);
     const showId = newShowId();
     const orders = Array.from({ length: 60 }, (_, i) =>
       orderItem({
@@ -81,8 +81,9 @@ describe("the writer's order items", () => {
         priceCents: 100,
       }),
     );
-    const left = await writer.put(orders, 2);
+    const { unprocessed: left, calls } = await writer.put(orders, 2);
     expect(sent.sort()).toEqual([10, 25, 25]);
+    expect(calls).toBe(3);
     expect(left.sort()).toEqual([orders[0]?.orderId, orders[25]?.orderId, orders[50]?.orderId].sort());
   });
 });
@@ -98,10 +99,10 @@ describe("against DynamoDB (dynalite)", () => {
 
   it("writes orders that ElectroDB reads back by id and by show", async () => {
     const db = t.stack.runtime.db;
-    const writer = createOrderItemWriter(db);
+    const writer = orderItemWriter(db);
     const showId = newShowId();
     const orders = fc.sample(anOrder, 80).map((o) => orderItem({ ...o, showId }));
-    expect(await writer.put(orders)).toEqual([]);
+    expect((await writer.put(orders)).unprocessed).toEqual([]);
     const byShow = await db.entities.order.query.byShow({ showId }).go({ pages: "all" });
     const sortById = <T extends { orderId: string }>(a: T[]) =>
       [...a].sort((x, y) => x.orderId.localeCompare(y.orderId));

@@ -1,4 +1,4 @@
 export { createDocumentClient } from "./client.ts";
 export { createDb, type Db } from "./entities.ts";
-export { createOrderItemWriter } from "./order-items.ts";
+export { type OrderItemWriter, orderItemWriter } from "./order-items.ts";
 export { type TableKeys, tableKeys } from "./table.ts";

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { createOrderItemWriter, type Db } from "../db/index.ts";
+import { type Db, orderItemWriter } from "../db/index.ts";
 import { OrderRecord, PumpEvent } from "../order/index.ts";
 import type { InventorySpace } from "../space/index.ts";
 
@@ -30,8 +30,6 @@ export interface ProjectionResult {
   /** The requests behind the orders persisted, so logs can follow a purchase end to end. */
   correlationIds: string[];
 }
-
-const orderWriters = new WeakMap<Db, ReturnType<typeof createOrderItemWriter>>();
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -148,13 +146,13 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
     }
   }
 
-  const writer = orderWriters.get(deps.db) ?? createOrderItemWriter(deps.db);
-  orderWriters.set(deps.db, writer);
+  const writer = orderItemWriter(deps.db);
   let toWrite = [...orders.values()].map((o) => o.record);
   for (let attempt = 1; toWrite.length > 0; attempt++) {
-    dynamoCalls += Math.ceil(toWrite.length / 25);
     // A packed pump batch can hold thousands of orders: a few BatchWriteItem calls at a time.
-    const left = new Set(await writer.put(toWrite.map(orderItem), 4));
+    const { unprocessed, calls } = await writer.put(toWrite.map(orderItem), 4);
+    dynamoCalls += calls;
+    const left = new Set(unprocessed);
     toWrite = toWrite.filter((o) => left.has(o.id));
     if (toWrite.length === 0) break;
     if (attempt >= maxAttempts) {
