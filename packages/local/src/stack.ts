@@ -47,6 +47,8 @@ export interface StackOptions {
   sale?: SaleOptions;
   /** Sign-in codes' lifetime and tries. */
   signIn?: BuyerAuthOptions;
+  /** The key that signs buyer tokens; else one made on first start and kept in `dataDir`. */
+  buyerTokenKey?: string;
   /** The pump publisher's settings (its defaults when omitted). */
   publisher?: PublisherOptions;
   /** Purchase attempts per customer (the API's default when omitted); points 0 turns it off. */
@@ -107,7 +109,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     startEmulators(dataDir),
   ]);
   log(`space: ${redis.url}; kinesis: ${emulators.kinesisEndpoint}; dynamodb: ${emulators.dynamoEndpoint}`);
-  const tokenKey = await localTokenKey(dataDir);
+  const tokenKey = options.buyerTokenKey ?? (await localTokenKey(dataDir));
   const outboxDir = path.join(dataDir, "outbox");
   const config: RuntimeConfig = {
     redis: { url: redis.url, cluster: false, tls: false },

@@ -26,7 +26,7 @@ const bearer = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
  * Buyer routes: the customer is the subject of a verified buyer token, never anything the request
  * says. Missing, malformed, expired, foreign-signed or wrong-audience tokens are all one 401.
  */
-export function requireBuyer(buyers: BuyerAuth): MiddlewareHandler<BuyerEnv> {
+export function requireBuyer(buyers: Pick<BuyerAuth, "customerOf">): MiddlewareHandler<BuyerEnv> {
   return async (c, next) => {
     const token = bearer.exec(c.req.header("authorization") ?? "")?.[1];
     if (!token) throw new HotSeatError("unauthorized", "sign in first: Authorization: Bearer <buyer token>");
