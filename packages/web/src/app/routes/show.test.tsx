@@ -2,18 +2,24 @@
 import { focusManager } from "@tanstack/react-query";
 import { cleanup, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AVAILABILITY_POLL_MS, SOLD_OUT_POLL_MS } from "../../features/shows/api/get-availability.ts";
 import { apiError, json, stubApi } from "../../testing/api-stub.ts";
 import { anOrder, aShow, SHOW_ID } from "../../testing/fixtures.ts";
 import { renderWithProviders } from "../../testing/render.tsx";
+import { signIn } from "../../testing/session.ts";
 import { ShowRoute } from "./show.tsx";
 
 const availabilityCalls = (requests: { path: string }[]) =>
   requests.filter((r) => r.path === `/shows/${SHOW_ID}/availability`).length;
 
+beforeEach(() => {
+  signIn();
+});
+
 afterEach(() => {
   cleanup();
+  sessionStorage.clear();
   vi.unstubAllGlobals();
   focusManager.setFocused(undefined);
 });
