@@ -1,5 +1,4 @@
-import { useEffect } from "react";
-import { useLocation, useSearch } from "wouter";
+import { Link, useLocation, useSearch } from "wouter";
 import { SignInForm } from "../../features/auth/components/sign-in-form.tsx";
 import { useSession } from "../../lib/session.ts";
 import { useDocumentTitle } from "../../lib/use-document-title.ts";
@@ -17,13 +16,18 @@ export function SignInRoute() {
   const [, navigate] = useLocation();
   const next = nextPath(search);
 
-  useEffect(() => {
-    if (session) navigate(next, { replace: true });
-  }, [session, next, navigate]);
-
   return (
     <div className="narrow">
-      <SignInForm autoFocus />
+      {session ? (
+        <section className="card">
+          <h1>You're signed in</h1>
+          <p>
+            As <strong>{session.email}</strong>. <Link href={next}>Continue</Link>
+          </p>
+        </section>
+      ) : (
+        <SignInForm autoFocus onSignedIn={() => navigate(next, { replace: true })} />
+      )}
     </div>
   );
 }

@@ -14,4 +14,12 @@ export const verifyCode = ({ email, code }: VerifyCodeInput): Promise<Session> =
     expiresAt: answer.expiresAt,
   }));
 
-export const useVerifyCode = () => useMutation({ mutationFn: verifyCode, onSuccess: startSession });
+/** Signed in: the session starts, then `onSignedIn` runs (even if the form that asked is gone by then). */
+export const useVerifyCode = (onSignedIn?: (session: Session) => void) =>
+  useMutation({
+    mutationFn: verifyCode,
+    onSuccess: (session) => {
+      startSession(session);
+      onSignedIn?.(session);
+    },
+  });

@@ -28,7 +28,7 @@ export function SignInForm({ title = "Sign in", intro, autoFocus = false, onSign
   const [code, setCode] = useState("");
   const [resent, setResent] = useState(false);
   const requestCode = useRequestCode();
-  const verifyCode = useVerifyCode();
+  const verifyCode = useVerifyCode(onSignedIn);
   const codeInput = useRef<HTMLInputElement>(null);
   const emailInput = useRef<HTMLInputElement>(null);
   const outbox = localOutboxPath();
@@ -64,7 +64,7 @@ export function SignInForm({ title = "Sign in", intro, autoFocus = false, onSign
     event.preventDefault();
     const entered = code.replace(/\s+/g, "");
     if (!sentTo || !entered || verifyCode.isPending) return;
-    verifyCode.mutate({ email: sentTo, code: entered }, { onSuccess: () => onSignedIn?.() });
+    verifyCode.mutate({ email: sentTo, code: entered });
   };
 
   const why = reason ? reasonText[reason] : null;
