@@ -2,13 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
+import { readOutbox } from "@hotseat/core/mail";
 import { Hono } from "hono";
 
 /** The storefront's own path for the local outbox; /config.js hands it to the storefront, which is how it knows. */
 export const OUTBOX_PATH = "/local/outbox";
 const OUTBOX_LIMIT = 100;
-
-export type OutboxMessage = { to: string; subject: string; text: string; sentAt: string };
 
 /**
  * The storefront loads only its own files and talks only to the API. `frame-ancestors` works only as a header
@@ -29,39 +28,11 @@ export function contentSecurityPolicy(apiUrl: string): string {
   ].join("; ");
 }
 
-/** The mail the local stack wrote instead of sending (one JSON file a message), newest first. */
-export async function readOutbox(dir: string, limit = OUTBOX_LIMIT): Promise<OutboxMessage[]> {
-  const names = await fs.promises.readdir(dir).catch(() => [] as string[]);
-  const messages = await Promise.all(
-    names
-      .filter((name) => name.endsWith(".json"))
-      .map(async (name) => {
-        try {
-          return asMessage(JSON.parse(await fs.promises.readFile(path.join(dir, name), "utf8")));
-        } catch {
-          return null; // half-written or not a message: skipped, the next poll sees it whole
-        }
-      }),
-  );
-  return messages
-    .filter((m): m is OutboxMessage => m !== null)
-    .sort((a, b) => Date.parse(b.sentAt) - Date.parse(a.sentAt))
-    .slice(0, limit);
-}
-
-function asMessage(value: unknown): OutboxMessage | null {
-  if (typeof value !== "object" || value === null) return null;
-  const { to, subject, text, sentAt } = value as Record<string, unknown>;
-  if (typeof to !== "string" || typeof subject !== "string" || typeof text !== "string") return null;
-  if (typeof sentAt !== "string" || !Number.isFinite(Date.parse(sentAt))) return null;
-  return { to, subject, text, sentAt };
-}
-
 /**
  * Serves the built storefront, telling it through `/config.js` where the API is and that it runs locally, where mail
- * is not sent but kept in `<dataDir>/outbox`, which `/local/outbox` lists.
+ * is not sent but written to `outboxDir`, which `/local/outbox` lists (the newest hundred messages).
  */
-export function serveWeb(distDir: string, apiUrl: string, port: number, dataDir: string) {
+export function serveWeb(distDir: string, apiUrl: string, port: number, outboxDir: string) {
   const app = new Hono();
   const root = path.relative(process.cwd(), distDir) || ".";
   const csp = contentSecurityPolicy(apiUrl);
@@ -80,7 +51,7 @@ export function serveWeb(distDir: string, apiUrl: string, port: number, dataDir:
   });
   app.get(OUTBOX_PATH, async (c) => {
     c.header("Cache-Control", "no-store");
-    return c.json({ messages: await readOutbox(path.join(dataDir, "outbox")) });
+    return c.json({ messages: (await readOutbox(outboxDir)).slice(0, OUTBOX_LIMIT) });
   });
   app.use("/*", serveStatic({ root }));
   const index = path.join(distDir, "index.html");

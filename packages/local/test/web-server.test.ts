@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { OutboxMailer } from "@hotseat/core/mail";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contentSecurityPolicy, OUTBOX_PATH, serveWeb } from "../src/web-server.ts";
 
@@ -18,18 +19,13 @@ beforeAll(async () => {
   fs.mkdirSync(dataDir);
   fs.writeFileSync(path.join(dist, "index.html"), "<!doctype html><title>HotSeat</title>");
   fs.writeFileSync(path.join(dist, "assets", "app.js"), "console.log(1);");
-  web = await serveWeb(dist, API_URL, 0, dataDir);
+  web = await serveWeb(dist, API_URL, 0, path.join(dataDir, "outbox"));
 });
 
 afterAll(async () => {
   await web?.close();
   fs.rmSync(root, { recursive: true, force: true });
 });
-
-const writeMessage = (name: string, body: unknown) => {
-  fs.mkdirSync(path.join(dataDir, "outbox"), { recursive: true });
-  fs.writeFileSync(path.join(dataDir, "outbox", name), typeof body === "string" ? body : JSON.stringify(body));
-};
 
 describe("serveWeb", () => {
   it("tells the storefront where the API is and that it runs locally, with its outbox", async () => {
@@ -66,28 +62,19 @@ describe("serveWeb", () => {
     expect(await response.json()).toEqual({ messages: [] });
   });
 
-  it("lists the outbox's messages newest first, skipping files that are not messages", async () => {
-    const older = {
-      to: "a@example.com",
-      subject: "Your code",
-      text: "Code 123456",
-      sentAt: "2030-01-01T10:00:00.000Z",
-    };
-    const newer = {
-      to: "b@example.com",
-      subject: "Your code",
-      text: "Code 654321",
-      sentAt: "2030-01-01T10:05:00.000Z",
-    };
-    writeMessage("1.json", older);
-    writeMessage("2.json", newer);
-    writeMessage("3.json", "{ half written");
-    writeMessage("4.json", { to: "c@example.com" });
-    writeMessage("notes.txt", "not a message");
+  it("lists what the local mailer wrote, newest first", async () => {
+    const mailer = new OutboxMailer(path.join(dataDir, "outbox"));
+    const older = { to: "a@example.com", subject: "Your code", text: "Code 123456" };
+    const newer = { to: "b@example.com", subject: "Your code", text: "Code 654321" };
+    await mailer.send(older);
+    await new Promise((r) => setTimeout(r, 5));
+    await mailer.send(newer);
 
     const response = await fetch(`${web.url}${OUTBOX_PATH}`);
     expect(response.headers.get("content-type")).toMatch(/application\/json/);
     expect(response.headers.get("cache-control")).toBe("no-store");
-    expect(await response.json()).toEqual({ messages: [newer, older] });
+    const { messages } = (await response.json()) as { messages: { to: string; text: string; sentAt: string }[] };
+    expect(messages).toMatchObject([newer, older]);
+    expect(Date.parse(messages[0]?.sentAt ?? "")).toBeGreaterThan(Date.parse(messages[1]?.sentAt ?? ""));
   });
 });

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { readOutbox } from "@hotseat/core/mail";
 import { type Stack, startStack } from "@hotseat/local/stack";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -187,7 +188,7 @@ describe("storefront and admin console in headless Chromium", () => {
     const code = ((await message.getByTestId("outbox-code").textContent()) ?? "").trim();
     expect(code).toMatch(/^\d{6,8}$/);
     // The page shows what the stack wrote: the newest file for this address has the same code.
-    expect(latestCodeInOutboxFiles(buyerEmail)).toBe(code);
+    expect(await latestCodeInOutboxFiles(buyerEmail)).toBe(code);
     await outboxPage.close();
 
     await codeField.fill(code);
@@ -283,18 +284,10 @@ describe("storefront and admin console in headless Chromium", () => {
   });
 });
 
-/** The code in the newest message the stack wrote to `to`, read straight from `$DATA_DIR/outbox`. */
-function latestCodeInOutboxFiles(to: string): string | undefined {
-  const dir = path.join(stack.dataDir, "outbox");
-  const messages = (fs.existsSync(dir) ? fs.readdirSync(dir) : [])
-    .filter((name) => name.endsWith(".json"))
-    .map(
-      (name) =>
-        JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")) as { to: string; text: string; sentAt: string },
-    )
-    .filter((m) => m.to === to)
-    .sort((a, b) => Date.parse(b.sentAt) - Date.parse(a.sentAt));
-  const runs = (messages[0]?.text.match(/\d+/g) ?? []).filter((run) => run.length >= 6 && run.length <= 8);
+/** The code in the newest message the stack wrote to `to`, read straight from its outbox folder. */
+async function latestCodeInOutboxFiles(to: string): Promise<string | undefined> {
+  const message = (await readOutbox(stack.outboxDir)).find((m) => m.to === to);
+  const runs = (message?.text.match(/\d+/g) ?? []).filter((run) => run.length >= 6 && run.length <= 8);
   return runs.length === 1 ? runs[0] : undefined;
 }
 
@@ -307,10 +300,10 @@ async function signInThroughApi(email: string): Promise<string> {
   });
   expect(asked.status, `POST /auth/email for ${email}`).toBe(202);
   const deadline = Date.now() + 5_000;
-  let code = latestCodeInOutboxFiles(email);
+  let code = await latestCodeInOutboxFiles(email);
   while (!code && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 50));
-    code = latestCodeInOutboxFiles(email);
+    code = await latestCodeInOutboxFiles(email);
   }
   if (!code) throw new Error(`no code in the outbox for ${email}`);
   const verified = await fetch(`${apiUrl}/auth/email/verify`, {

@@ -1,7 +1,6 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { apiRequest } from "../../../lib/api-client.ts";
 import type { Order } from "../../../types/api.ts";
-import { isPersisted } from "../lib/order-status.ts";
 import { orderKeys } from "./order-keys.ts";
 
 const WHILE_ACCEPTED_POLL_MS = 1_000;
@@ -18,7 +17,7 @@ export const orderQueryOptions = (customerId: string, orderId: string) =>
     queryFn: ({ signal }) => getOrder(orderId, signal),
     staleTime: 0,
     // An accepted order becomes persisted once the writer has drained the pump; after that it never changes.
-    refetchInterval: (query) => (query.state.data && isPersisted(query.state.data) ? false : WHILE_ACCEPTED_POLL_MS),
+    refetchInterval: (query) => (query.state.data?.persisted ? false : WHILE_ACCEPTED_POLL_MS),
     refetchIntervalInBackground: false,
   });
 

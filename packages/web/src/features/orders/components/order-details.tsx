@@ -1,9 +1,8 @@
 import { formatDateTime, formatPrice, formatTickets } from "../../../lib/format.ts";
 import type { Order } from "../../../types/api.ts";
-import { isPersisted } from "../lib/order-status.ts";
 
 export function OrderDetails({ order, showName }: { order: Order; showName?: string }) {
-  const persisted = isPersisted(order);
+  const persisted = order.persisted;
   return (
     <article className="order card">
       <header className="order__header">

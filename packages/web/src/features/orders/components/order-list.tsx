@@ -1,7 +1,6 @@
 import { Link } from "wouter";
 import { formatDateTime, formatPrice, formatTickets } from "../../../lib/format.ts";
 import type { Order } from "../../../types/api.ts";
-import { isPersisted } from "../lib/order-status.ts";
 
 type Props = {
   orders: Order[];
@@ -33,8 +32,8 @@ export function OrderList({ orders, showNames }: Props) {
                 <time dateTime={order.createdAt}>{formatDateTime(order.createdAt)}</time>
               </p>
             </div>
-            <span className={`status status--${isPersisted(order) ? "persisted" : "accepted"}`}>
-              {isPersisted(order) ? "Persisted" : "Accepted"}
+            <span className={`status status--${order.persisted ? "persisted" : "accepted"}`}>
+              {order.persisted ? "Persisted" : "Accepted"}
             </span>
             <Link
               href={`/orders/${order.id}`}
