@@ -192,7 +192,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let web: Awaited<ReturnType<typeof serveWeb>> | null = null;
   const webDist = options.webDist ?? defaultWebDist;
   if (options.webPort !== undefined && apiUrl && fs.existsSync(path.join(webDist, "index.html"))) {
-    web = await serveWeb(webDist, apiUrl, options.webPort);
+    web = await serveWeb(webDist, apiUrl, options.webPort, outboxDir);
   }
 
   const sweepEvery = options.sweepIntervalMs ?? 0;
