@@ -19,12 +19,12 @@ export default $config({
     const { table } = await import("./infra/table");
     const { api } = await import("./infra/api");
     await import("./infra/sweeper");
-    const { web } = await import("./infra/web");
+    const { webUrl } = await import("./infra/web");
     await import("./infra/alarms");
 
     return {
       api: api.url,
-      web: web.url,
+      web: webUrl,
       stream: pump.name,
       table: table.name,
     };
