@@ -27,6 +27,8 @@ export interface StackOptions {
   dataDir?: string;
   /** Use this Redis instead of spawning one. */
   redisUrl?: string;
+  /** Use this space (a Redis Cluster, TLS, AUTH: see `spaceConnectionFromEnv`) instead of spawning one. */
+  redisConnection?: RuntimeConfig["redis"];
   /** API port; 0 picks a free one. Omit `listen` to skip the HTTP server (tests use `app.request`). */
   port?: number;
   listen?: boolean;
@@ -70,6 +72,25 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+const redactPassword = (url: string) => {
+  const u = new URL(url);
+  if (u.password) u.password = "***";
+  return u.toString().replace(/\/$/, "");
+};
+
+async function waitForSpace(space: Runtime["space"], timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const error = await space.ping().then(
+      (up) => (up ? null : new Error("no PONG")),
+      (e: Error) => e,
+    );
+    if (!error) return;
+    if (Date.now() > deadline) throw new Error(`the space did not answer within ${timeoutMs} ms: ${error.message}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const log = options.log ?? (() => {});
   const dataDir = path.resolve(repoRoot, options.dataDir ?? ".data");
@@ -78,20 +99,27 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const streamName = options.streamName ?? "hotseat-pump";
   const tableName = options.tableName ?? "hotseat";
 
+  const given = options.redisConnection;
   const [redis, emulators] = await Promise.all([
-    startRedis(dataDir, { url: options.redisUrl }),
+    given ? { url: given.url, process: null, stop: async () => {} } : startRedis(dataDir, { url: options.redisUrl }),
     startEmulators(dataDir),
   ]);
-  log(`space: ${redis.url}; kinesis: ${emulators.kinesisEndpoint}; dynamodb: ${emulators.dynamoEndpoint}`);
+  const space = given ?? { url: redis.url, cluster: false, tls: false };
+  const shownSpace = `${space.cluster ? "cluster " : ""}${redactPassword(space.url)}${space.cluster ? ` (+${(space.nodes?.length ?? 1) - 1} nodes)` : ""}`;
+  log(`space: ${shownSpace}; kinesis: ${emulators.kinesisEndpoint}; dynamodb: ${emulators.dynamoEndpoint}`);
   const config: RuntimeConfig = {
-    redis: { url: redis.url, cluster: false, tls: false },
+    redis: space,
     pump: { streamName, endpoint: emulators.kinesisEndpoint },
     table: { name: tableName, endpoint: emulators.dynamoEndpoint },
     region: "us-east-1",
     adminToken,
   };
   const env = {
-    HOTSEAT_REDIS_URL: redis.url,
+    HOTSEAT_REDIS_URL: space.url,
+    ...(space.cluster ? { HOTSEAT_REDIS_CLUSTER: "true" } : {}),
+    ...(space.tls ? { HOTSEAT_REDIS_TLS: "true" } : {}),
+    ...(space.nodes ? { HOTSEAT_REDIS_NODES: space.nodes.join(",") } : {}),
+    ...(space.caFile ? { HOTSEAT_REDIS_CA_FILE: space.caFile } : {}),
     HOTSEAT_STREAM: streamName,
     HOTSEAT_KINESIS_ENDPOINT: emulators.kinesisEndpoint,
     HOTSEAT_TABLE: tableName,
@@ -105,6 +133,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     publisher: options.publisher,
     sale: options.sale,
   });
+  if (given) await waitForSpace(runtime.space, 10_000);
   await Promise.all([
     // A Kinesis shard takes 1,000 records/s; a hot sale here runs past 2,000 orders/s.
     ensureStream(runtime.kinesis, streamName, options.streamShards ?? 4),

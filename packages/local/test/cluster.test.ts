@@ -1,0 +1,85 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { shardKeys } from "@hotseat/core/space";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalRedisCluster, startRedisCluster } from "../src/redis-cluster.ts";
+import { startTestStack, type TestStack } from "../src/testing.ts";
+
+// The ElastiCache shape, for real: a Redis Cluster of 3 primaries with a replica each, TLS only, a password.
+let cluster: LocalRedisCluster;
+let t: TestStack;
+
+beforeAll(async () => {
+  cluster = await startRedisCluster(fs.mkdtempSync(path.join(os.tmpdir(), "hotseat-cluster-")));
+  t = await startTestStack({ redisConnection: cluster.connection });
+}, 120_000);
+
+afterAll(async () => {
+  await t?.stop();
+  await cluster?.stop();
+});
+
+const SHARDS = 6;
+
+describe("a sale on a Redis Cluster with TLS and a password", () => {
+  let showId: string;
+  const orderIds: string[] = [];
+
+  it("spreads a sharded show's stock over more than one node", async () => {
+    const show = await t.createShow({ capacity: 60, maxPerCustomer: 4, shards: SHARDS });
+    showId = show.id;
+    const homes = await Promise.all(
+      Array.from({ length: SHARDS }, (_, s) => cluster.primaryOf(shardKeys(showId, s).inventory)),
+    );
+    expect(new Set(homes).size).toBeGreaterThan(1);
+    expect((await t.preload(showId)).remaining).toBe(60);
+  });
+
+  it("sells across the nodes without overselling, and falls back to other shards before sold out", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => t.buy(showId, `cus_${i}`, 2, `cluster-${i}`)),
+    );
+    const sold = results.filter((r) => r.status === 201);
+    expect(sold).toHaveLength(30);
+    for (const r of results.filter((r) => r.status !== 201)) expect(r.body.code).toBe("sold_out");
+    orderIds.push(...sold.map((r) => r.body.order.id as string));
+    const availability = await t.request("GET", `/shows/${showId}/availability`);
+    expect(availability.body).toMatchObject({ remaining: 0, soldOut: true });
+  });
+
+  it("answers the admin stats of a show whose shards live on different nodes (it was a 500)", async () => {
+    const stats = await t.request("GET", `/admin/shows/${showId}/stats`, { admin: true });
+    expect(stats.status).toBe(200);
+    expect(stats.body).toMatchObject({ capacity: 60, remaining: 0, sold: 60 });
+    const buckets = stats.body.timeline.buckets as { tickets: number }[];
+    expect(buckets.reduce((n, b) => n + b.tickets, 0)).toBe(60);
+  });
+
+  it("drains every order to DynamoDB", async () => {
+    await t.stack.drain();
+    const stats = await t.request("GET", `/admin/shows/${showId}/stats`, { admin: true });
+    expect(stats.body).toMatchObject({ sold: 60, persisted: 60, pending: 0 });
+    const items = await t.tableItems();
+    // ElectroDB writes its composed keys in lower case.
+    for (const id of orderIds) expect(items.some((item) => String(item.pk).includes(id.toLowerCase()))).toBe(true);
+  });
+
+  it("fails a read fast when a primary dies, and reads again once its replica took over", async () => {
+    const home = await cluster.primaryOf(shardKeys(showId, 0).inventory);
+    await cluster.kill(home);
+    const started = Date.now();
+    await t.stack.runtime.space.readShards(showId, SHARDS).catch(() => "failed");
+    // Bounded by the client's retry settings, not by the Lambda's timeout.
+    expect(Date.now() - started).toBeLessThan(8_000);
+
+    const deadline = Date.now() + 30_000;
+    let states: Awaited<ReturnType<typeof t.stack.runtime.space.readShards>> | null = null;
+    while (!states && Date.now() < deadline) {
+      states = await t.stack.runtime.space.readShards(showId, SHARDS).catch(() => null);
+      if (!states) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(states?.every((s) => s.exists)).toBe(true);
+    expect(await cluster.primaryOf(shardKeys(showId, 0).inventory)).not.toBe(home);
+  });
+});
