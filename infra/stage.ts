@@ -47,7 +47,7 @@ const defaults: StageSettings = {
 };
 
 const perStage: Record<string, Partial<StageSettings>> = {
-  // Before a sale, for example:
+  // Before a sale, for example (reach pumpShards by doubling steps, one deploy each: see infra/sale-day.ts):
   //   prod: { apiPrewarm: 150, apiRateLimit: 8000, apiBurstLimit: 4000, pumpShards: 20, spaceInstance: "r7g.large", spaceShards: 2 },
 };
 
