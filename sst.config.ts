@@ -15,7 +15,7 @@ export default $config({
   async run() {
     await import("./infra/network");
     await import("./infra/space");
-    const { pump } = await import("./infra/pump");
+    const { deadLetters, pump } = await import("./infra/pump");
     const { table } = await import("./infra/table");
     const { api } = await import("./infra/api");
     await import("./infra/sweeper");
@@ -27,6 +27,8 @@ export default $config({
       web: webUrl,
       stream: pump.name,
       table: table.name,
+      // scripts/smoke-stage.sh checks it is empty.
+      deadLetters: deadLetters.url,
     };
   },
 });

@@ -1,8 +1,10 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { shardKeys } from "@hotseat/core/space";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../src/redis.ts";
 import { type LocalRedisCluster, startRedisCluster } from "../src/redis-cluster.ts";
 import { startTestStack, type TestStack } from "../src/testing.ts";
 
@@ -21,6 +23,47 @@ afterAll(async () => {
 });
 
 const SHARDS = 6;
+
+describe("pnpm start with REDIS_CLUSTER_NODES, REDIS_TLS, REDIS_USERNAME, REDIS_PASSWORD, REDIS_CA_FILE", () => {
+  it("uses the cluster instead of spawning a Redis, says so on its endpoints line, and is healthy", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hotseat-cluster-start-"));
+    const port = await freePort();
+    const child = spawn(process.execPath, ["--import", "tsx", "src/start.ts"], {
+      cwd: path.join(import.meta.dirname, ".."),
+      env: {
+        ...process.env,
+        ...cluster.env,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        WEB_PORT: String(await freePort()),
+        HOTSEAT_LOG_LEVEL: "error",
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    try {
+      let health: { status: string; space?: string } | null = null;
+      for (let i = 0; i < 300 && !health; i++) {
+        health = await fetch(`http://127.0.0.1:${port}/health`)
+          .then((r) => (r.ok ? r.json() : null))
+          .catch(() => null);
+        if (!health) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(health).toMatchObject({ status: "ok", space: "up" });
+      expect(stdout).toContain(`space: cluster rediss://default:***@${cluster.nodes[0]}`);
+      expect(stdout).not.toContain(cluster.password);
+      expect(fs.existsSync(path.join(dataDir, "redis"))).toBe(false);
+    } finally {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe("a sale on a Redis Cluster with TLS and a password", () => {
   let showId: string;
