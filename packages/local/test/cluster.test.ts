@@ -48,7 +48,7 @@ describe("pnpm start with REDIS_CLUSTER_NODES, REDIS_TLS, REDIS_USERNAME, REDIS_
       let health: { status: string; space?: string } | null = null;
       for (let i = 0; i < 300 && !health; i++) {
         health = await fetch(`http://127.0.0.1:${port}/health`)
-          .then((r) => (r.ok ? r.json() : null))
+          .then((r) => (r.ok ? (r.json() as Promise<{ status: string; space?: string }>) : null))
           .catch(() => null);
         if (!health) await new Promise((r) => setTimeout(r, 100));
       }
