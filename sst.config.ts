@@ -21,6 +21,7 @@ export default $config({
     await import("./infra/sweeper");
     const { webUrl } = await import("./infra/web");
     await import("./infra/alarms");
+    await import("./infra/dashboard");
 
     return {
       api: api.url,

@@ -250,4 +250,27 @@ describe("bundles configured by SST's links, as on AWS", () => {
     expect((await linkedCall("GET", `/orders/${bought.body.order.id}`)).body.order.status).toBe("persisted");
     expect(await linked.sweeper.invoke({})).toMatchObject({ failed: 0 });
   });
+
+  it("the writer and the sweeper print their metrics as CloudWatch embedded metric format, for the stage", () => {
+    const emf = (instance: LambdaInstance) =>
+      instance
+        .stdout()
+        .filter((line) => line.startsWith("{") && line.includes('"_aws"'))
+        .map((line) => JSON.parse(line));
+    const writerMetrics = emf(linked.writer);
+    expect(writerMetrics.length).toBeGreaterThan(0);
+    expect(writerMetrics.at(-1)).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Namespace: "HotSeat" }] },
+      Stage: "test",
+      service: "writer",
+      OrdersPersisted: expect.any(Number),
+      PumpLagMs: expect.any(Number),
+    });
+    expect(emf(linked.sweeper).at(-1)).toMatchObject({
+      Stage: "test",
+      service: "sweeper",
+      PendingOrders: 0,
+      SpaceRebuilds: 0,
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { tableKeys } from "../../packages/core/src/db/table.ts";
+import { METRICS_NAMESPACE, metricNames } from "../../packages/functions/src/metrics.ts";
 import {
   behaviorFor,
   functionFor,
@@ -322,5 +323,40 @@ describe("alarms", () => {
       comparisonOperator: "GreaterThanThreshold",
       alarmActions: [expect.stringContaining(topic())],
     });
+  });
+});
+
+describe("dashboard", () => {
+  type Widget = { type: string; properties: { title: string; alarms?: string[]; metrics?: unknown[][] } };
+  const widgets = () =>
+    JSON.parse(only(infra, "aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody).widgets as Widget[];
+  const metrics = () => widgets().flatMap((w) => w.properties.metrics ?? []);
+
+  it("is one per stage, named after it, beside the alarms", () => {
+    expect(only(infra, "aws:cloudwatch/dashboard:Dashboard").inputs.dashboardName).toBe("hotseat-test");
+    const alarms = widgets().find((w) => w.type === "alarm")?.properties.alarms;
+    expect(alarms).toEqual(
+      ["PumpIteratorAgeAlarm", "DeadLetterAlarm", "Api5xxAlarm"].map((n) => expect.stringContaining(n)),
+    );
+  });
+
+  it("graphs every metric the functions emit, in their namespace, for this stage", () => {
+    const own = metrics().filter((m) => m[0] === METRICS_NAMESPACE);
+    expect(new Set(own.map((m) => m[1]))).toEqual(new Set(Object.values(metricNames)));
+    for (const m of own)
+      expect(m.slice(2, 6)).toEqual(["service", expect.stringMatching(/^(writer|sweeper)$/), "Stage", "test"]);
+  });
+
+  it("graphs this stage's API, stream, queue, table, distribution and functions", () => {
+    const dimensionValues = new Set(metrics().flatMap((m) => m.filter((part) => typeof part === "string")));
+    for (const value of [
+      "ApiApi-id",
+      physicalName(only(infra, "aws:kinesis/stream:Stream")),
+      physicalName(only(infra, "aws:sqs/queue:Queue")),
+      physicalName(only(infra, "aws:dynamodb/table:Table")),
+      "EdgeCdnDistribution-id",
+      ...[API, WRITER, SWEEPER].map((h) => physicalName(functionFor(infra, h).lambda)),
+    ])
+      expect(dimensionValues).toContain(value);
   });
 });

@@ -8,6 +8,7 @@ import type { SaleOptions } from "@hotseat/core/sale";
 import { createApp } from "@hotseat/functions/api/app";
 import type { RateLimit } from "@hotseat/functions/api/rate-limit";
 import type { RuntimeConfig } from "@hotseat/functions/config";
+import { pendingInSpace } from "@hotseat/functions/metrics";
 import { createRuntime, type Runtime } from "@hotseat/functions/runtime";
 import { writeBatch } from "@hotseat/functions/writer";
 import { type Emulators, startEmulators } from "./emulators.ts";
@@ -210,14 +211,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await runtime.publisher.drain();
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const shows = await runtime.space.showsOnSale();
-        let pending = 0;
-        for (const id of shows) {
-          const show = await runtime.sales.showSettings(id).catch(() => null);
-          if (!show) continue;
-          const states = await runtime.space.readShards(id, show.shards);
-          pending += states.reduce((n, s) => n + s.pendingOrders, 0);
-        }
+        const pending = (await pendingInSpace(runtime)).orders;
         if (pending === 0) return;
         if (Date.now() > deadline) throw new Error(`pump did not drain: ${pending} orders still pending`);
         await new Promise((r) => setTimeout(r, 50));
