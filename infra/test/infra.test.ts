@@ -165,6 +165,14 @@ describe("functions", () => {
     expect(Object.keys(fn.links).sort()).toEqual(links);
   });
 
+  it.each([API, WRITER, SWEEPER])("%s is traced by X-Ray and may write its segments", (handler) => {
+    const fn = functionFor(infra, handler);
+    expect(fn.lambda.inputs.tracingConfig).toEqual({ mode: "Active" });
+    expect(fn.statements).toContainEqual(
+      expect.objectContaining({ actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] }),
+    );
+  });
+
   it("gives the admin token only to the API", () => {
     expect(functionFor(infra, API).links.AdminToken).toEqual(expect.objectContaining({ value: "mock-admin-token" }));
     expect(functionFor(infra, WRITER).links.AdminToken).toBeUndefined();
