@@ -90,7 +90,7 @@ describe("sst dev", () => {
     "runs %s with no VPC: its bridge stub must reach SST over the internet, and the VPC has no NAT",
     (handler) => {
       expect(functionFor(dev, handler).lambda.inputs.vpcConfig).toBeUndefined();
-    expect(functionFor(dev, handler).lambda.inputs.tracingConfig).toBeUndefined();
+      expect(functionFor(dev, handler).lambda.inputs.tracingConfig).toBeUndefined();
     },
   );
 
