@@ -112,6 +112,7 @@ export async function startRedisCluster(dir: string, options: RedisClusterOption
   }
   const nodes = ports.map((port) => `127.0.0.1:${port}`);
   const children = new Map<string, ChildProcess>();
+  const killed = new Set<string>();
   ports.forEach((port, i) => {
     const nodeDir = path.join(dir, String(port));
     fs.mkdirSync(nodeDir, { recursive: true });
@@ -240,8 +241,10 @@ export async function startRedisCluster(dir: string, options: RedisClusterOption
     },
     client,
     async primaryOf(key) {
-      const slot = Number(await ask(nodes[0] as string, "CLUSTER", "KEYSLOT", key));
-      const c = nodeClient(nodes[0] as string);
+      // Any node still running knows the slot map (a killed one may be nodes[0]).
+      const node = nodes.find((n) => !killed.has(n)) as string;
+      const slot = Number(await ask(node, "CLUSTER", "KEYSLOT", key));
+      const c = nodeClient(node);
       try {
         await c.connect();
         const ranges = (await c.call("CLUSTER", "SLOTS")) as [number, number, [string, number, ...unknown[]]][];
@@ -255,6 +258,7 @@ export async function startRedisCluster(dir: string, options: RedisClusterOption
     async kill(node) {
       const child = children.get(node);
       if (!child) throw new Error(`no node ${node}`);
+      killed.add(node);
       await stopProcess(child, "SIGKILL");
     },
     stop,
