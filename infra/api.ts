@@ -1,3 +1,4 @@
+import { buyerTokenKey, mail } from "./buyers";
 import { lambdaDefaults } from "./lambda";
 import { pump } from "./pump";
 import { space } from "./space";
@@ -30,7 +31,7 @@ export const apiRoute = api.route("$default", {
   handler: "packages/functions/src/api/lambda.handler",
   timeout: "10 seconds",
   memory: "1024 MB",
-  link: [space, pump, table, adminToken],
+  link: [space, pump, table, adminToken, buyerTokenKey, mail],
   // Provisioned concurrency lives on a published version; the route then targets that version.
   versioning: prewarmed,
   concurrency: prewarmed ? { provisioned: apiPrewarm } : undefined,

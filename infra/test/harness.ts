@@ -73,7 +73,12 @@ export async function runInfra(
     cwd: root,
     timeout: 120_000,
     maxBuffer: 64 * 1024 * 1024,
-    env: { ...inheritedEnv(), SST_SECRET_AdminToken: "mock-admin-token", ...options.env },
+    env: {
+      ...inheritedEnv(),
+      SST_SECRET_AdminToken: "mock-admin-token",
+      SST_SECRET_BuyerTokenKey: "mock-buyer-token-key",
+      ...options.env,
+    },
   });
   const result = unwrapSecrets(JSON.parse(fs.readFileSync(out, "utf8"))) as InfraRun;
   fs.rmSync(path.dirname(out), { recursive: true, force: true });

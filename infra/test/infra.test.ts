@@ -152,7 +152,7 @@ describe("functions", () => {
   const privateSubnets = ["VpcPrivateSubnet1-id", "VpcPrivateSubnet2-id"];
 
   it.each([
-    ["api", API, ["AdminToken", "Pump", "Space", "Table"]],
+    ["api", API, ["AdminToken", "BuyerTokenKey", "Mail", "Pump", "Space", "Table"]],
     ["writer", WRITER, ["Space", "Table"]],
     ["sweeper", SWEEPER, ["Pump", "Space", "Table"]],
   ])("the %s runs on Node 22 in the VPC's private subnets, linked to exactly what it uses", (_, handler, links) => {
@@ -173,10 +173,14 @@ describe("functions", () => {
     );
   });
 
-  it("gives the admin token only to the API", () => {
-    expect(functionFor(infra, API).links.AdminToken).toEqual(expect.objectContaining({ value: "mock-admin-token" }));
-    expect(functionFor(infra, WRITER).links.AdminToken).toBeUndefined();
-    expect(functionFor(infra, SWEEPER).links.AdminToken).toBeUndefined();
+  it("gives the admin token, the buyer-token key and the mail sender only to the API", () => {
+    const api = functionFor(infra, API).links;
+    expect(api.AdminToken).toEqual(expect.objectContaining({ value: "mock-admin-token" }));
+    expect(api.BuyerTokenKey).toEqual(expect.objectContaining({ value: "mock-buyer-token-key" }));
+    expect(api.Mail).toEqual(expect.objectContaining({ sender: "tickets@hotseat.example" }));
+    for (const handler of [WRITER, SWEEPER])
+      for (const link of ["AdminToken", "BuyerTokenKey", "Mail"])
+        expect(functionFor(infra, handler).links[link], link).toBeUndefined();
   });
 });
 

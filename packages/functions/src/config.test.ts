@@ -19,6 +19,8 @@ describe("configFromResources", () => {
       Pump: { name: "hotseat-prod-PumpStream" },
       Table: { name: "hotseat-prod-TableTable" },
       AdminToken: { value: "s3cret" },
+      BuyerTokenKey: { value: '{"kty":"OKP"}' },
+      Mail: { sender: "tickets@hotseat.example" },
     });
     expect(config.redis).toEqual({
       url: "rediss://default:p%26ss%23word!@clustercfg.hotseat.cache.amazonaws.com:6379",
@@ -29,6 +31,8 @@ describe("configFromResources", () => {
     expect(config.pump.streamName).toBe("hotseat-prod-PumpStream");
     expect(config.table.name).toBe("hotseat-prod-TableTable");
     expect(config.adminToken).toBe("s3cret");
+    expect(config.buyers.tokenKey).toBe('{"kty":"OKP"}');
+    expect(config.mail).toEqual({ from: "tickets@hotseat.example" });
     expect(config.pump.endpoint).toBeUndefined();
     expect(config.table.endpoint).toBeUndefined();
   });

@@ -11,6 +11,10 @@ export interface RuntimeConfig {
   table: { name: string; endpoint?: string };
   region: string;
   adminToken: string;
+  /** The private Ed25519 JWK that signs buyer tokens (its public half verifies them, in-process). */
+  buyers: { tokenKey: string };
+  /** Where sign-in codes go: SES from `from` on AWS, else JSON files in `outboxDir`. */
+  mail: { from?: string; outboxDir?: string };
 }
 
 const required = (name: string): string => {
@@ -36,6 +40,13 @@ export function configFromEnv(): RuntimeConfig {
     table: { name: required("HOTSEAT_TABLE"), endpoint: process.env.HOTSEAT_DYNAMODB_ENDPOINT },
     region: process.env.AWS_REGION ?? "us-east-1",
     adminToken: required("HOTSEAT_ADMIN_TOKEN"),
+    // Read when first used: the writer and the sweeper never sign anyone in.
+    get buyers() {
+      return { tokenKey: required("HOTSEAT_BUYER_TOKEN_KEY") };
+    },
+    get mail() {
+      return { from: process.env.HOTSEAT_MAIL_FROM, outboxDir: process.env.HOTSEAT_OUTBOX_DIR };
+    },
   };
 }
 
@@ -45,6 +56,9 @@ export interface LinkedResources {
   Pump: { name: string };
   Table: { name: string };
   AdminToken: { value: string };
+  BuyerTokenKey: { value: string };
+  /** SST's `sst.aws.Email`: the verified sender. */
+  Mail: { sender: string };
 }
 
 export function spaceUrl(space: LinkedResources["Space"]): string {
@@ -73,6 +87,12 @@ export function configFromResources(linked: LinkedResources): RuntimeConfig {
     region: process.env.AWS_REGION ?? "us-east-1",
     get adminToken() {
       return linked.AdminToken.value;
+    },
+    get buyers() {
+      return { tokenKey: linked.BuyerTokenKey.value };
+    },
+    get mail() {
+      return { from: linked.Mail.sender };
     },
   };
 }

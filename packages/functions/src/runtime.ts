@@ -1,5 +1,15 @@
 import type { KinesisClient } from "@aws-sdk/client-kinesis";
+import { SESv2Client } from "@aws-sdk/client-sesv2";
+import {
+  BuyerAuth,
+  type BuyerAuthOptions,
+  BuyerTokens,
+  Customers,
+  DynamoCustomerStore,
+  RedisLoginCodes,
+} from "@hotseat/core/buyer";
 import { createDb, createDocumentClient } from "@hotseat/core/db";
+import { type Mailer, OutboxMailer, SesMailer } from "@hotseat/core/mail";
 import { createKinesisClient, type PublisherOptions, PumpPublisher } from "@hotseat/core/pump";
 import { type SaleOptions, Sales } from "@hotseat/core/sale";
 import { createSpaceClient, InventorySpace } from "@hotseat/core/space";
@@ -8,6 +18,7 @@ import type { RuntimeConfig } from "./config.ts";
 export interface RuntimeOptions {
   publisher?: PublisherOptions;
   sale?: SaleOptions;
+  signIn?: BuyerAuthOptions;
 }
 
 /**
@@ -35,6 +46,14 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
   let kinesis: KinesisClient | undefined;
   let publisher: PumpPublisher | undefined;
   let sales: Sales | undefined;
+  let buyers: BuyerAuth | undefined;
+  let buyerTokens: BuyerTokens | undefined;
+  const mailer = (): Mailer => {
+    const { from, outboxDir } = config.mail;
+    if (from) return new SesMailer(new SESv2Client({ region: config.region }), from);
+    if (outboxDir) return new OutboxMailer(outboxDir);
+    throw new Error("no mail configured: a sender for SES, or an outbox folder");
+  };
   const runtime = {
     config,
     redis,
@@ -56,6 +75,22 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
     get sales(): Sales {
       sales ??= new Sales({ db, space, publisher: runtime.publisher, options: options.sale });
       return sales;
+    },
+    get buyerTokens(): BuyerTokens {
+      buyerTokens ??= new BuyerTokens(config.buyers.tokenKey);
+      return buyerTokens;
+    },
+    get buyers(): BuyerAuth {
+      buyers ??= new BuyerAuth(
+        {
+          codes: new RedisLoginCodes(redis),
+          customers: new Customers(new DynamoCustomerStore(db)),
+          mailer: mailer(),
+          tokens: runtime.buyerTokens,
+        },
+        options.signIn,
+      );
+      return buyers;
     },
     async stop() {
       await publisher?.drain();

@@ -29,12 +29,31 @@ export async function ensureStream(kinesis: KinesisClient, name: string, shards:
   throw new Error(`stream ${name} did not become active`);
 }
 
-/** Creates the single table, keyed exactly as the ElectroDB model says, if absent. */
+const indexSchema = (g: { name: string; hashKey: string; rangeKey: string }) => ({
+  IndexName: g.name,
+  KeySchema: [
+    { AttributeName: g.hashKey, KeyType: "HASH" as const },
+    { AttributeName: g.rangeKey, KeyType: "RANGE" as const },
+  ],
+  Projection: { ProjectionType: "ALL" as const },
+});
+
+/**
+ * Creates the single table, keyed exactly as the ElectroDB model says, if absent. A table kept
+ * from an earlier version that lacks an index the model added since is refused with what to do:
+ * dynalite cannot add an index to an existing table (DynamoDB can; on AWS infra/ does it).
+ */
 export async function ensureTable(dynamo: DynamoDBClient, name: string) {
   const keys = tableKeys();
   for (let i = 0; i < 200; i++) {
     try {
       const d = await dynamo.send(new DescribeTableCommand({ TableName: name }));
+      const have = new Set((d.Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
+      const missing = keys.globalIndexes.filter((g) => !have.has(g.name)).map((g) => g.name);
+      if (missing.length > 0)
+        throw new Error(
+          `table ${name} predates the index(es) ${missing.join(", ")} this version reads; move its data folder away (DATA_DIR, .data by default) to start afresh`,
+        );
       if (d.Table?.TableStatus === "ACTIVE") return;
     } catch (e) {
       if (!(e instanceof TableNotFound)) throw e;
@@ -47,14 +66,7 @@ export async function ensureTable(dynamo: DynamoDBClient, name: string) {
             { AttributeName: keys.hashKey, KeyType: "HASH" },
             { AttributeName: keys.rangeKey, KeyType: "RANGE" },
           ],
-          GlobalSecondaryIndexes: keys.globalIndexes.map((g) => ({
-            IndexName: g.name,
-            KeySchema: [
-              { AttributeName: g.hashKey, KeyType: "HASH" },
-              { AttributeName: g.rangeKey, KeyType: "RANGE" },
-            ],
-            Projection: { ProjectionType: "ALL" },
-          })),
+          GlobalSecondaryIndexes: keys.globalIndexes.map(indexSchema),
         }),
       );
     }

@@ -3,9 +3,11 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
+import { type BuyerAuthOptions, newBuyerTokenKey } from "@hotseat/core/buyer";
 import type { PublisherOptions } from "@hotseat/core/pump";
 import type { SaleOptions } from "@hotseat/core/sale";
 import { createApp } from "@hotseat/functions/api/app";
+import type { SignInLimits } from "@hotseat/functions/api/auth";
 import type { RateLimit } from "@hotseat/functions/api/rate-limit";
 import type { RuntimeConfig } from "@hotseat/functions/config";
 import { pendingInSpace } from "@hotseat/functions/metrics";
@@ -46,10 +48,20 @@ export interface StackOptions {
   /** Sweeper period; 0 disables the timer (tests call `sweep()`). */
   sweepIntervalMs?: number;
   sale?: SaleOptions;
+  /** Sign-in codes' lifetime and tries. */
+  signIn?: BuyerAuthOptions;
+  /** The key that signs buyer tokens; else one made on first start and kept in `dataDir`. */
+  buyerTokenKey?: string;
   /** The pump publisher's settings (its defaults when omitted). */
   publisher?: PublisherOptions;
-  /** Per-client purchase attempts (the API's default when omitted); points 0 turns it off. */
+  /** Purchase attempts per customer (the API's default when omitted); points 0 turns it off. */
   purchaseRateLimit?: RateLimit;
+  /** Purchase attempts per client address (the API's default, 20 times the above, when omitted). */
+  addressRateLimit?: RateLimit;
+  /** Sign-in codes per address and per client (the API's defaults when omitted). */
+  signInLimits?: SignInLimits;
+  /** Proxies of ours in front that append the caller to X-Forwarded-For (0: trust none). */
+  trustedProxyHops?: number;
   log?: (line: string) => void;
 }
 
@@ -58,6 +70,8 @@ export interface Stack {
   webUrl: string | null;
   adminToken: string;
   dataDir: string;
+  /** Where sign-in codes are written instead of mailed (one JSON file a message). */
+  outboxDir: string;
   config: RuntimeConfig;
   /** The HOTSEAT_* variables that `readConfig()` turns into this stack's configuration. */
   env: Record<string, string>;
@@ -92,6 +106,18 @@ async function waitForSpace(space: Runtime["space"], timeoutMs: number) {
   }
 }
 
+/**
+ * The local stage's signing key, made on first start and kept with the data, so tokens survive a
+ * restart as shows and orders do. Only the local stack does this; on AWS it is the `BuyerTokenKey` secret.
+ */
+async function localTokenKey(dataDir: string): Promise<string> {
+  const file = path.join(dataDir, "buyer-token-key.json");
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8");
+  const key = await newBuyerTokenKey();
+  fs.writeFileSync(file, key, { mode: 0o600 });
+  return key;
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const log = options.log ?? (() => {});
   const dataDir = path.resolve(repoRoot, options.dataDir ?? ".data");
@@ -108,12 +134,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const space = given ?? { url: redis.url, cluster: false, tls: false };
   const shownSpace = `${space.cluster ? "cluster " : ""}${redactPassword(space.url)}${space.cluster ? ` (+${(space.nodes?.length ?? 1) - 1} nodes)` : ""}`;
   log(`space: ${shownSpace}; kinesis: ${emulators.kinesisEndpoint}; dynamodb: ${emulators.dynamoEndpoint}`);
+  const tokenKey = options.buyerTokenKey ?? (await localTokenKey(dataDir));
+  const outboxDir = path.join(dataDir, "outbox");
   const config: RuntimeConfig = {
     redis: space,
     pump: { streamName, endpoint: emulators.kinesisEndpoint },
     table: { name: tableName, endpoint: emulators.dynamoEndpoint },
     region: "us-east-1",
     adminToken,
+    buyers: { tokenKey },
+    mail: { outboxDir },
   };
   const env = {
     HOTSEAT_REDIS_URL: space.url,
@@ -126,6 +156,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     HOTSEAT_TABLE: tableName,
     HOTSEAT_DYNAMODB_ENDPOINT: emulators.dynamoEndpoint,
     HOTSEAT_ADMIN_TOKEN: adminToken,
+    HOTSEAT_BUYER_TOKEN_KEY: tokenKey,
+    HOTSEAT_OUTBOX_DIR: outboxDir,
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
@@ -133,6 +165,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const runtime = createRuntime(config, {
     publisher: options.publisher,
     sale: options.sale,
+    signIn: options.signIn,
   });
   if (given) await waitForSpace(runtime.space, 10_000);
   await Promise.all([
@@ -144,8 +177,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let ready = false;
   const app = createApp({
     sales: runtime.sales,
+    buyers: runtime.buyers,
+    rateLimitStore: runtime.redis,
     adminToken,
     purchaseRateLimit: options.purchaseRateLimit,
+    addressRateLimit: options.addressRateLimit,
+    signInLimits: options.signInLimits,
+    address: { trustedProxyHops: options.trustedProxyHops ?? 0 },
     health: async () => {
       const space = await runtime.space.ping();
       return { ok: space && ready, parts: { space: space ? "up" : "down", pump: "up", table: "up" } };
@@ -199,6 +237,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     webUrl: web?.url ?? null,
     adminToken,
     dataDir,
+    outboxDir,
     config,
     env,
     runtime,

@@ -31,6 +31,7 @@ const stack = await startStack({
   sweepIntervalMs: Number(env.SWEEP_INTERVAL_MS ?? 5000),
   sale: { staleAfterMs: Number(env.STALE_AFTER_MS ?? 10_000) },
   purchaseRateLimit: { points: Number(env.RATE_LIMIT_PER_MINUTE ?? 120), windowSeconds: 60 },
+  trustedProxyHops: Number(env.TRUSTED_PROXY_HOPS ?? 0),
   log: (line) => console.log(line),
 }).catch((e) => {
   console.error(`hotseat: could not start: ${(e as Error).message}`);

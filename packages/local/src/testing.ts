@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { readOutbox } from "@hotseat/core/mail";
 import { type StackOptions, startStack } from "./stack.ts";
 
 export interface RequestOptions {
@@ -9,6 +10,10 @@ export interface RequestOptions {
   rawBody?: string;
   headers?: Record<string, string>;
   admin?: boolean;
+  /** Signed in as this customer id (a buyer token the stack's own key signed). */
+  as?: string;
+  /** The connection's peer address, as @hono/node-server reports it (none by default). */
+  from?: string;
   idempotencyKey?: string;
 }
 
@@ -22,16 +27,23 @@ export async function startTestStack(options: StackOptions = {}) {
     ...options,
   });
 
+  /**
+   * A buyer token for `customerId`, as sign-in would issue it: the tests that are not about sign-in
+   * buy as named customers without a round trip through the outbox for each.
+   */
+  const tokenFor = async (customerId: string) => (await stack.runtime.buyerTokens.issue(customerId)).token;
+
   const request = async (method: string, url: string, o: RequestOptions = {}) => {
     const headers: Record<string, string> = { ...o.headers };
     if (o.body !== undefined || o.rawBody !== undefined) headers["content-type"] ??= "application/json";
     if (o.admin) headers.authorization = `Bearer ${stack.adminToken}`;
+    if (o.as !== undefined) headers.authorization = `Bearer ${await tokenFor(o.as)}`;
     if (o.idempotencyKey) headers["idempotency-key"] = o.idempotencyKey;
-    const res = await stack.app.request(url, {
-      method,
-      headers,
-      body: o.rawBody ?? (o.body === undefined ? undefined : JSON.stringify(o.body)),
-    });
+    const res = await stack.app.request(
+      url,
+      { method, headers, body: o.rawBody ?? (o.body === undefined ? undefined : JSON.stringify(o.body)) },
+      o.from === undefined ? undefined : { incoming: { socket: { remoteAddress: o.from } } },
+    );
     const text = await res.text();
     // biome-ignore lint/suspicious/noExplicitAny: test bodies are checked field by field
     let json: any = null;
@@ -66,7 +78,24 @@ export async function startTestStack(options: StackOptions = {}) {
   };
 
   const buy = (showId: string, customerId: string, quantity: number, key: string) =>
-    request("POST", `/shows/${showId}/orders`, { body: { customerId, quantity }, idempotencyKey: key });
+    request("POST", `/shows/${showId}/orders`, { body: { quantity }, idempotencyKey: key, as: customerId });
+
+  /** The newest sign-in code the outbox holds for `email`. */
+  const codeFor = async (email: string) => {
+    const message = (await readOutbox(stack.outboxDir)).find((m) => m.to === email);
+    const code = message?.text.match(/\b\d{6,8}\b/)?.[0];
+    if (!code) throw new Error(`no sign-in code in the outbox for ${email}`);
+    return code;
+  };
+
+  /** Signs in through the API as a buyer would: ask for a code, read it from the outbox, verify it. */
+  const signIn = async (email: string) => {
+    const sent = await request("POST", "/auth/email", { body: { email } });
+    if (sent.status !== 202) throw new Error(`sign-in: ${sent.status} ${JSON.stringify(sent.body)}`);
+    const res = await request("POST", "/auth/email/verify", { body: { email, code: await codeFor(email) } });
+    if (res.status !== 200) throw new Error(`verify: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as { token: string; expiresAt: string; customer: { id: string } };
+  };
 
   /** Every item in the table, sorted: a fingerprint of DynamoDB's state. */
   const tableItems = async () => {
@@ -107,6 +136,9 @@ export async function startTestStack(options: StackOptions = {}) {
     createShow,
     preload,
     buy,
+    tokenFor,
+    codeFor,
+    signIn,
     tableItems,
     spaceDump,
     async stop() {

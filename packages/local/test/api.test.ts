@@ -15,18 +15,26 @@ const missingShow = "shw_01M8K746YHNN6VVTREMPNQJXK9";
 const errorShape = (code: string) => expect.objectContaining({ code, message: expect.any(String) });
 
 describe("shows", () => {
-  it("creates a show as a draft, lists it, and reads it with its remaining count", async () => {
+  it("creates a show as a draft, lists it for admins only until it is on sale, and reads it with its remaining count", async () => {
     const show = await t.createShow({ name: "List Me", capacity: 30, maxPerCustomer: 3 });
     expect(show).toMatchObject({ status: "draft", capacity: 30, maxPerCustomer: 3, shards: 1 });
     expect(show.id).toMatch(/^shw_/);
+    const ids = (res: { body: { shows: { id: string }[] } }) => res.body.shows.map((s) => s.id);
 
     const list = await t.request("GET", "/shows");
     expect(list.status).toBe(200);
-    expect(list.body.shows.map((s: { id: string }) => s.id)).toContain(show.id);
+    expect(ids(list)).not.toContain(show.id);
+    const drafts = await t.request("GET", "/admin/shows", { admin: true });
+    expect(drafts.status).toBe(200);
+    expect(ids(drafts)).toContain(show.id);
+    expect((await t.request("GET", "/admin/shows")).status).toBe(401);
 
     const one = await t.request("GET", `/shows/${show.id}`);
     expect(one.status).toBe(200);
     expect(one.body.show).toMatchObject({ id: show.id, remaining: 30, soldOut: false, status: "draft" });
+
+    await t.preload(show.id);
+    expect(ids(await t.request("GET", "/shows"))).toContain(show.id);
   });
 
   it("404s an unknown or malformed show id", async () => {
@@ -57,7 +65,9 @@ describe("shows", () => {
         const pages = await Promise.all(Array.from({ length: 50 }, () => t.request("GET", `/shows/${show.id}`)));
         expect(pages.every((p) => p.status === 200 && p.body.show.status === "draft")).toBe(true);
         const lists = await Promise.all(Array.from({ length: 50 }, () => t.request("GET", "/shows")));
-        expect(lists.every((l) => l.body.shows.some((s: { id: string }) => s.id === show.id))).toBe(true);
+        expect(
+          lists.every((l) => l.status === 200 && !l.body.shows.some((s: { id: string }) => s.id === show.id)),
+        ).toBe(true);
         // One read of the show's item and one query of the list, at most, for 100 loads.
         expect(calls.filter((c) => c === "GetCommand").length).toBeLessThanOrEqual(1);
         expect(calls.filter((c) => c === "QueryCommand").length).toBeLessThanOrEqual(1);
@@ -101,9 +111,11 @@ describe("purchases", () => {
       showId: show.id,
       customerId: "ann",
       quantity: 2,
-      status: "accepted",
+      status: "confirmed",
+      persisted: false,
     });
     expect(first.body.order.id).toMatch(/^ord_/);
+    expect(first.body.order).not.toHaveProperty("idempotencyKey");
 
     const replay = await t.buy(show.id, "ann", 2, "key-ann-0001");
     expect(replay.status).toBe(200);
@@ -114,14 +126,15 @@ describe("purchases", () => {
     expect(avail.body.remaining).toBe(8);
 
     await t.stack.drain();
-    const order = await t.request("GET", `/orders/${first.body.order.id}`);
+    const order = await t.request("GET", `/orders/${first.body.order.id}`, { as: "ann" });
     expect(order.status).toBe(200);
-    expect(order.body.order).toMatchObject({ id: first.body.order.id, status: "persisted", quantity: 2 });
+    expect(order.body.order).toMatchObject({ id: first.body.order.id, persisted: true, quantity: 2 });
+    expect(order.body.order).not.toHaveProperty("idempotencyKey");
   });
 
   it("answers 404 order_not_found for an unknown order", async () => {
     for (const id of ["ord_01M8K746YHNN6VVTREMPNQJXK9", "x"]) {
-      const res = await t.request("GET", `/orders/${id}`);
+      const res = await t.request("GET", `/orders/${id}`, { as: "ann" });
       expect(res.status).toBe(404);
       expect(res.body).toEqual(errorShape("order_not_found"));
     }
@@ -161,14 +174,15 @@ describe("purchases", () => {
     const show = await t.createShow({ capacity: 5 });
     await t.preload(show.id);
     const sales = t.stack.runtime.sales;
-    const body = { customerId: "gus", quantity: 0 };
-    await expect(sales.purchase({ showId: show.id, idempotencyKey: "key-gus-00001", body })).rejects.toMatchObject({
-      code: "invalid_request",
-    });
+    const body = { quantity: 0 };
+    await expect(
+      sales.purchase({ showId: show.id, customerId: "gus", idempotencyKey: "key-gus-00001", body }),
+    ).rejects.toMatchObject({ code: "invalid_request" });
     const { order, created } = await sales.purchase({
       showId: show.id,
+      customerId: "gus",
       idempotencyKey: "key-gus-00002",
-      body: { customerId: "gus", quantity: 2 },
+      body: { quantity: 2 },
     });
     expect({ created, quantity: order.quantity }).toEqual({ created: true, quantity: 2 });
     expect((await sales.availability(show.id)).remaining).toBe(3);
@@ -213,40 +227,30 @@ describe("bad input changes nothing", () => {
     const cases: [string, Parameters<TestStack["request"]>[2], number, string][] = [
       ["malformed JSON", { rawBody: "{not json", idempotencyKey: key }, 400, "invalid_request"],
       ["array body", { body: [1, 2], idempotencyKey: key }, 400, "invalid_request"],
-      ["quantity as string", { body: { customerId: "g", quantity: "2" }, idempotencyKey: key }, 400, "invalid_request"],
-      ["quantity 0", { body: { customerId: "g", quantity: 0 }, idempotencyKey: key }, 400, "invalid_request"],
-      ["quantity negative", { body: { customerId: "g", quantity: -1 }, idempotencyKey: key }, 400, "invalid_request"],
-      ["quantity huge", { body: { customerId: "g", quantity: 1e12 }, idempotencyKey: key }, 400, "invalid_request"],
+      ["quantity as string", { body: { quantity: "2" }, idempotencyKey: key }, 400, "invalid_request"],
+      ["quantity 0", { body: { quantity: 0 }, idempotencyKey: key }, 400, "invalid_request"],
+      ["quantity negative", { body: { quantity: -1 }, idempotencyKey: key }, 400, "invalid_request"],
+      ["quantity huge", { body: { quantity: 1e12 }, idempotencyKey: key }, 400, "invalid_request"],
+      ["quantity fractional", { body: { quantity: 1.5 }, idempotencyKey: key }, 400, "invalid_request"],
       [
-        "quantity fractional",
-        { body: { customerId: "g", quantity: 1.5 }, idempotencyKey: key },
-        400,
-        "invalid_request",
-      ],
-      ["customerId missing", { body: { quantity: 1 }, idempotencyKey: key }, 400, "invalid_request"],
-      ["customerId wrong type", { body: { customerId: 7, quantity: 1 }, idempotencyKey: key }, 400, "invalid_request"],
-      [
-        "unknown field",
-        { body: { customerId: "g", quantity: 1, price: 0 }, idempotencyKey: key },
-        400,
-        "invalid_request",
-      ],
-      ["Idempotency-Key missing", { body: { customerId: "g", quantity: 1 } }, 400, "invalid_request"],
-      [
-        "Idempotency-Key too long",
-        { body: { customerId: "g", quantity: 1 }, idempotencyKey: "k".repeat(129) },
+        "a customerId field",
+        { body: { customerId: "victim", quantity: 1 }, idempotencyKey: key },
         400,
         "invalid_request",
       ],
       [
-        "Idempotency-Key too short",
-        { body: { customerId: "g", quantity: 1 }, idempotencyKey: "k" },
+        "a customerId of the buyer's own",
+        { body: { customerId: "g", quantity: 1 }, idempotencyKey: key },
         400,
         "invalid_request",
       ],
+      ["unknown field", { body: { quantity: 1, price: 0 }, idempotencyKey: key }, 400, "invalid_request"],
+      ["Idempotency-Key missing", { body: { quantity: 1 } }, 400, "invalid_request"],
+      ["Idempotency-Key too long", { body: { quantity: 1 }, idempotencyKey: "k".repeat(129) }, 400, "invalid_request"],
+      ["Idempotency-Key too short", { body: { quantity: 1 }, idempotencyKey: "k" }, 400, "invalid_request"],
       [
         "oversized body",
-        { body: { customerId: "g", quantity: 1, pad: "x".repeat(20_000) }, idempotencyKey: key },
+        { body: { quantity: 1, pad: "x".repeat(20_000) }, idempotencyKey: key },
         413,
         "payload_too_large",
       ],
@@ -258,13 +262,19 @@ describe("bad input changes nothing", () => {
       ],
     ];
     for (const [name, opts, status, code] of cases) {
-      const res = await t.request("POST", url, opts);
+      const res = await t.request("POST", url, { as: "g", ...opts });
       expect(res.status, name).toBe(status);
       expect(res.body, name).toEqual(errorShape(code));
     }
     // A header's refusal names the header, as a body's names the field.
-    const noKey = await t.request("POST", url, { body: { customerId: "g", quantity: 1 } });
+    const noKey = await t.request("POST", url, { body: { quantity: 1 }, as: "g" });
     expect(noKey.body.message).toMatch(/^idempotency-key: /);
+    const named = await t.request("POST", url, {
+      body: { customerId: "victim", quantity: 1 },
+      idempotencyKey: key,
+      as: "g",
+    });
+    expect(named.body.message).toMatch(/^customerId: .*token/);
     const unknown = await t.buy(missingShow, "g", 1, key);
     expect(unknown.status).toBe(404);
 
@@ -352,43 +362,7 @@ describe("health", () => {
     const down = await t.request("GET", "/health");
     expect(down.status).toBe(503);
     expect(down.body).toEqual(errorShape("unavailable"));
-  });
-});
-
-describe("rate limit", () => {
-  it("answers 429 with Retry-After once a client exceeds its purchase attempts, and sells nothing more", async () => {
-    const limited = await startTestStack({ purchaseRateLimit: { points: 3, windowSeconds: 60 } });
-    try {
-      const show = await limited.createShow({ capacity: 50, maxPerCustomer: 10 });
-      await limited.preload(show.id);
-      const headers = { "x-forwarded-for": "203.0.113.7" };
-      for (let i = 0; i < 3; i++) {
-        const ok = await limited.request("POST", `/shows/${show.id}/orders`, {
-          body: { customerId: `r${i}`, quantity: 1 },
-          idempotencyKey: `rate-key-000${i}`,
-          headers,
-        });
-        expect(ok.status).toBe(201);
-      }
-      const refused = await limited.request("POST", `/shows/${show.id}/orders`, {
-        body: { customerId: "r9", quantity: 1 },
-        idempotencyKey: "rate-key-0009",
-        headers,
-      });
-      expect(refused.status).toBe(429);
-      expect(refused.body).toEqual(errorShape("rate_limited"));
-      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
-      // another client is not affected
-      const other = await limited.request("POST", `/shows/${show.id}/orders`, {
-        body: { customerId: "r10", quantity: 1 },
-        idempotencyKey: "rate-key-0010",
-        headers: { "x-forwarded-for": "198.51.100.2" },
-      });
-      expect(other.status).toBe(201);
-      const avail = await limited.request("GET", `/shows/${show.id}/availability`);
-      expect(avail.body.remaining).toBe(46);
-    } finally {
-      await limited.stop();
-    }
+    // Up or down, never the client library's error text (it names hosts and ports).
+    expect(JSON.stringify(down.body)).not.toMatch(/ECONN|127\.0\.0\.1|connect|:\d{4,5}/i);
   });
 });

@@ -16,6 +16,8 @@ describe("pnpm bench --smoke", () => {
     const result = await runBench(configFor("smoke", { outDir }), () => {});
     const files = writeResults(result, outDir);
 
+    // Buyers were signed in: a purchase without a valid token would not have sold a ticket.
+    expect(result.buyerTokens.freshMicros).toBeGreaterThan(result.buyerTokens.cachedMicros);
     for (const sale of [result.hotseat.warmup, result.hotseat.sale]) {
       expect(sale.oversold).toBe(0);
       expect(sale.soldAcknowledged).toBe(sale.capacity);

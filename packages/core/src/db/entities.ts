@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Entity, Service } from "electrodb";
-import { barrierSchema, orderSchema, shardProjectionSchema, showSchema } from "./schema.ts";
+import { barrierSchema, customerSchema, orderSchema, shardProjectionSchema, showSchema } from "./schema.ts";
 
 const clients = new WeakMap<object, { client: DynamoDBDocumentClient; table: string }>();
 
@@ -19,6 +19,7 @@ export function createDb(client: DynamoDBDocumentClient, table: string) {
       order: new Entity(orderSchema, config),
       shardProjection: new Entity(shardProjectionSchema, config),
       barrier: new Entity(barrierSchema, config),
+      customer: new Entity(customerSchema, config),
     },
     config,
   );

@@ -36,7 +36,12 @@ function createOrderItemWriter(db: Db) {
     const item: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(attributes)) if (v !== undefined) item[k] = v;
     const keys = conversions.fromComposite.toKeys(
-      { orderId: attributes.orderId, showId: attributes.showId },
+      {
+        orderId: attributes.orderId,
+        showId: attributes.showId,
+        customerId: attributes.customerId,
+        createdAt: attributes.createdAt,
+      },
       { strict: "all" },
     );
     if (!identifiers) {

@@ -2,6 +2,7 @@
 export type ErrorCode =
   | "invalid_request"
   | "unauthorized"
+  | "invalid_code"
   | "show_not_found"
   | "order_not_found"
   | "sold_out"
@@ -24,6 +25,7 @@ export type ErrorCode =
 const refusals: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "invalid_request",
   "unauthorized",
+  "invalid_code",
   "show_not_found",
   "order_not_found",
   "sold_out",

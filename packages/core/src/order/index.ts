@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { newUlid } from "../id/index.ts";
+import { newSecretUlid } from "../id/index.ts";
 import { ShowId } from "../show/index.ts";
 
 export const MAX_QUANTITY = 100;
@@ -16,15 +16,17 @@ export const IdempotencyKey = z
   .max(128, "Idempotency-Key must be 8 to 128 characters")
   .regex(/^[\x21-\x7e]+$/, "Idempotency-Key must be printable ASCII without spaces");
 
+/** The customer is never the body's to say: it comes from the buyer's verified token (see `buyer`). */
 export const PurchaseBody = z
   .object({
-    customerId: CustomerId,
     quantity: z.number().int().min(1).max(MAX_QUANTITY),
+    customerId: z.never({ error: "the customer comes from your sign-in token, not the body" }).optional(),
   })
   .strict();
 export type PurchaseBody = z.infer<typeof PurchaseBody>;
 
-export const OrderStatus = z.enum(["accepted", "persisted"]);
+/** The lifecycle. Until checkout exists every accepted order is confirmed at once. */
+export const OrderStatus = z.enum(["confirmed"]);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
 /** An order as the space records it and the pump carries it. */
@@ -44,22 +46,30 @@ export const OrderRecord = z.object({
 });
 export type OrderRecord = z.infer<typeof OrderRecord>;
 
-export const Order = OrderRecord.omit({ correlationId: true, soldAfter: true }).extend({ status: OrderStatus });
+/**
+ * An order as its owner sees it. The Idempotency-Key stays inside: it is the buyer's retry secret,
+ * and anyone holding it with the buyer's token could replay into the order.
+ */
+export const Order = OrderRecord.omit({ correlationId: true, soldAfter: true, idempotencyKey: true }).extend({
+  status: OrderStatus,
+  /** DynamoDB holds the order's current status (until then only the space and the pump do). */
+  persisted: z.boolean(),
+});
 export type Order = z.infer<typeof Order>;
 
-export const toOrder = (r: OrderRecord, status: OrderStatus): Order => ({
+export const toOrder = (r: OrderRecord, persisted: boolean): Order => ({
   id: r.id,
   showId: r.showId,
   customerId: r.customerId,
   quantity: r.quantity,
   createdAt: r.createdAt,
-  idempotencyKey: r.idempotencyKey,
   shard: r.shard,
   priceCents: r.priceCents,
-  status,
+  status: "confirmed",
+  persisted,
 });
 
-export const newOrderId = () => `ord_${newUlid()}`;
+export const newOrderId = () => `ord_${newSecretUlid()}`;
 
 /** Facts on the pump. The writer switches on `type`; the compiler checks every case. */
 export const OrderAccepted = z.object({ type: z.literal("order.accepted"), order: OrderRecord });

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { z } from "zod";
 import type { Db } from "../db/index.ts";
 import { HotSeatError } from "../error/index.ts";
@@ -49,9 +50,13 @@ export type ShowView = Show & { remaining: number; soldOut: boolean };
 export const ParsedPurchaseBody = PurchaseBody.brand<"ParsedPurchaseBody">();
 export type ParsedPurchaseBody = z.output<typeof ParsedPurchaseBody>;
 
-/** A purchase: `body` is parsed here; `parsedBody` already was, by `ParsedPurchaseBody`. */
+/**
+ * A purchase: `body` is parsed here; `parsedBody` already was, by `ParsedPurchaseBody`. The
+ * customer is the one a verified token named, never the body.
+ */
 export type PurchaseRequest = {
   showId: string;
+  customerId: string;
   idempotencyKey: string;
   correlationId?: string;
 } & ({ body: PurchaseBody } | { parsedBody: ParsedPurchaseBody });
@@ -143,7 +148,8 @@ const remainingOf = (states: ShardState[]) => states.reduce((sum, s) => sum + s.
  */
 export class Sales {
   private readonly showCache = new Map<string, Show>();
-  private readonly missCache = new Map<string, number>();
+  /** Ids that named no show, keyed by client input: bounded, so a scan of made-up ids cannot grow it. */
+  private readonly missCache = new LRUCache<string, true>({ max: 10_000, ttl: 2000 });
   /** When DynamoDB last said a show was a draft: buyers and page loads before the opening must not each read it. */
   private readonly draftSeen = new Map<string, number>();
   private readonly availabilityCache = new Map<string, AvailabilityRead>();
@@ -195,12 +201,11 @@ export class Sales {
   async showSettings(showId: string): Promise<Show> {
     const cached = this.showCache.get(showId);
     if (cached) return cached;
-    const missAt = this.missCache.get(showId);
-    if (missAt && Date.now() - missAt < 2000) throw new HotSeatError("show_not_found", `no show ${showId}`);
+    if (this.missCache.get(showId)) throw new HotSeatError("show_not_found", `no show ${showId}`);
     try {
       return await this.loadShow(showId);
     } catch (e) {
-      if (e instanceof HotSeatError) this.missCache.set(showId, Date.now());
+      if (e instanceof HotSeatError) this.missCache.set(showId, true);
       throw e;
     }
   }
@@ -213,6 +218,11 @@ export class Sales {
   listShows(): Promise<ShowView[]> {
     return shared(this.listCache, "all", this.opts.listCacheMs, () => ({ at: Date.now(), value: this.readShows() }))
       .value;
+  }
+
+  /** The public list: shows on sale only. A draft is the promoter's until it is preloaded. */
+  async listShowsOnSale(): Promise<ShowView[]> {
+    return (await this.listShows()).filter((s) => s.status === "on_sale");
   }
 
   private async readShows(): Promise<ShowView[]> {
@@ -288,7 +298,8 @@ export class Sales {
   }
 
   async purchase(req: PurchaseRequest): Promise<{ order: Order; created: boolean }> {
-    const { customerId, quantity } = "parsedBody" in req ? req.parsedBody : parsePurchase(req.body);
+    const { customerId } = req;
+    const { quantity } = "parsedBody" in req ? req.parsedBody : parsePurchase(req.body);
     const show = await this.showSettings(req.showId);
     const home = homeShard(customerId, show.shards);
     const order: Omit<OrderRecord, "soldAfter"> = {
@@ -320,7 +331,7 @@ export class Sales {
           // for the sweeper to re-publish: either way it cannot be lost.
           const [published] = await Promise.all([
             this.deps.publisher.publishOrder(r.record),
-            this.deps.space.indexOrder(r.record.id, show.id, home),
+            this.deps.space.indexOrder(r.record, home),
           ]);
           if (!published || log.enabled("debug")) {
             const fields = {
@@ -333,10 +344,10 @@ export class Sales {
             if (published) log.debug("order.accepted", fields);
             else log.warn("order.publish_deferred", fields);
           }
-          return { order: toOrder(r.record, "accepted"), created: true };
+          return { order: toOrder(r.record, false), created: true };
         }
         case "replay":
-          return { order: toOrder(r.record, r.pending ? "accepted" : "persisted"), created: false };
+          return { order: toOrder(r.record, !r.pending), created: false };
         case "reused":
           throw new HotSeatError(
             "idempotency_key_reused",
@@ -427,13 +438,45 @@ export class Sales {
     }
   }
 
-  /** From the space while it still holds the order (no database read), else from DynamoDB. */
-  async getOrder(orderId: string): Promise<Order> {
+  /**
+   * The buyer's own order: from the space while it still holds it (no database read), else from
+   * DynamoDB. Another buyer's order is "not found", exactly as one that does not exist.
+   */
+  async getOrder(orderId: string, customerId: string): Promise<Order> {
+    const order = await this.findOrder(orderId);
+    if (!order || order.customerId !== customerId) throw new HotSeatError("order_not_found", `no order ${orderId}`);
+    return order;
+  }
+
+  private async findOrder(orderId: string): Promise<Order | null> {
     const inSpace = await this.deps.space.findOrder(orderId);
-    if (inSpace) return toOrder(inSpace.record, inSpace.pending ? "accepted" : "persisted");
+    if (inSpace) return toOrder(inSpace.record, !inSpace.pending);
     const { data } = await this.deps.db.entities.order.get({ orderId }).go();
-    if (!data) throw new HotSeatError("order_not_found", `no order ${orderId}`);
-    return toOrder(fromOrderItem(data), "persisted");
+    return data ? toOrder(fromOrderItem(data), true) : null;
+  }
+
+  /**
+   * The buyer's orders, newest first: DynamoDB's index by customer, plus the ones the space took in
+   * the last day that the index may not show yet (the pump and the index both lag a little).
+   */
+  async customerOrders(customerId: string, limit = 100): Promise<Order[]> {
+    const [persisted, recentIds] = await Promise.all([
+      this.deps.db.entities.order.query
+        .byCustomer({ customerId })
+        .go({ order: "desc", limit, pages: "all" })
+        .then((r) => r.data.map((item) => toOrder(fromOrderItem(item), true))),
+      this.deps.space.recentOrderIds(customerId),
+    ]);
+    const byId = new Map(persisted.map((o) => [o.id, o]));
+    const recent = await Promise.all(
+      recentIds.filter((id) => !byId.has(id)).map((id) => this.deps.space.findOrder(id)),
+    );
+    for (const found of recent)
+      if (found && found.record.customerId === customerId)
+        byId.set(found.record.id, toOrder(found.record, !found.pending));
+    return [...byId.values()]
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
+      .slice(0, limit);
   }
 
   /** Loads the show's inventory into the space and puts it on sale. Safe to repeat. */

@@ -1,7 +1,14 @@
 import { newUlid } from "../id/index.ts";
 import { OrderRecord } from "../order/index.ts";
 import type { SpaceClient } from "./client.ts";
-import { onSaleKey, orderIndexKey, rehydrationLockKey, shardKeys, TIMELINE_BUCKET_MS } from "./keys.ts";
+import {
+  customerOrdersKey,
+  onSaleKey,
+  orderIndexKey,
+  rehydrationLockKey,
+  shardKeys,
+  TIMELINE_BUCKET_MS,
+} from "./keys.ts";
 
 export { createSpaceClient, type SpaceClient, type SpaceConnection } from "./client.ts";
 export { homeShard, shardKeys, shardTag, TIMELINE_BUCKET_MS } from "./keys.ts";
@@ -227,8 +234,20 @@ export class InventorySpace {
     return jsons.filter((j): j is string => j !== null).map(parseRecord);
   }
 
-  async indexOrder(orderId: string, showId: string, shard: number): Promise<void> {
-    await this.redis.set(orderIndexKey(orderId), `${showId}\n${shard}`, "EX", 7 * 24 * 3600);
+  /** Where to find an order by id, and the buyer's recent orders (for `GET /me/orders` before the index has them). */
+  async indexOrder(order: Pick<OrderRecord, "id" | "showId" | "customerId" | "createdAt">, shard: number) {
+    const recent = customerOrdersKey(order.customerId);
+    await Promise.all([
+      this.redis.set(orderIndexKey(order.id), `${order.showId}\n${shard}`, "EX", 7 * 24 * 3600),
+      this.redis.zadd(recent, Date.parse(order.createdAt), order.id),
+      this.redis.expire(recent, 24 * 3600),
+    ]);
+  }
+
+  /** The buyer's orders taken in the last day, newest first (at most `limit`). */
+  async recentOrderIds(customerId: string, limit = 100): Promise<string[]> {
+    const key = customerOrdersKey(customerId);
+    return this.redis.zrevrangebyscore(key, "+inf", Date.now() - 24 * 3600 * 1000, "LIMIT", 0, limit);
   }
 
   /** An order still in the space (accepted, maybe not yet persisted), or null. */

@@ -32,6 +32,8 @@ export const TIMELINE_BUCKET_MS = 15_000;
 
 export const rehydrationLockKey = (showId: string) => `show:{${showId}}:rehydrating`;
 export const orderIndexKey = (orderId: string) => `order:{${orderId}}`;
+/** A buyer's order ids by time taken, across shows. */
+export const customerOrdersKey = (customerId: string) => `customer:{${customerId}}:orders`;
 /** A plain set of show ids on sale: what the sweeper walks. */
 export const onSaleKey = "shows:on_sale";
 

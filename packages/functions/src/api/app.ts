@@ -1,4 +1,6 @@
+import type { BuyerAuth } from "@hotseat/core/buyer";
 import { HotSeatError } from "@hotseat/core/error";
+import { log } from "@hotseat/core/log";
 import { IdempotencyKey, OrderId } from "@hotseat/core/order";
 import { ParsedPurchaseBody, type Sales } from "@hotseat/core/sale";
 import { CreateShowInput, ShowId } from "@hotseat/core/show";
@@ -7,19 +9,30 @@ import { bearerAuth } from "hono/bearer-auth";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { z } from "zod";
+import { authRoutes, type BuyerEnv, requireBuyer, type SignInLimits } from "./auth.ts";
 import { limitBody } from "./body-limit.ts";
 import { errorResponse } from "./errors.ts";
-import { type RateLimit, rateLimit } from "./rate-limit.ts";
+import { type AddressOptions, clientAddress, consume, type LimitStore, limiter, type RateLimit } from "./rate-limit.ts";
 import { validate, validateHeaders } from "./validate.ts";
 
 export interface ApiDeps {
   sales: Sales;
+  buyers: BuyerAuth;
   adminToken: string;
   /** Reports each part's readiness; throws or returns ok:false when the space is unreachable. */
   health: () => Promise<{ ok: boolean; parts: Record<string, string> }>;
   maxBodyBytes?: number;
-  /** Per-client purchase attempts; defaults to 120 a minute. */
+  /** Where rate-limit counters live (the space's Redis); in this process when omitted. */
+  rateLimitStore?: LimitStore;
+  /** Purchase attempts per verified customer; defaults to 120 a minute. */
   purchaseRateLimit?: RateLimit;
+  /**
+   * Purchase attempts per client address; defaults to 20 times the per-customer limit, because a
+   * carrier's NAT puts thousands of real buyers behind one address.
+   */
+  addressRateLimit?: RateLimit;
+  signInLimits?: SignInLimits;
+  address?: AddressOptions;
 }
 
 const idempotencyHeader = z.object({ "idempotency-key": IdempotencyKey });
@@ -32,6 +45,14 @@ const knownShowId = (id: string) => {
 
 export function createApp(deps: ApiDeps) {
   const app = new Hono();
+  const buyer = requireBuyer(deps.buyers);
+  const perCustomer = deps.purchaseRateLimit ?? { points: 120, windowSeconds: 60 };
+  const purchasesPerCustomer = limiter(deps.rateLimitStore, "purchase-customer", perCustomer);
+  const purchasesPerAddress = limiter(
+    deps.rateLimitStore,
+    "purchase-address",
+    deps.addressRateLimit ?? { points: perCustomer.points * 20, windowSeconds: perCustomer.windowSeconds },
+  );
   const maxBody = deps.maxBodyBytes ?? 8 * 1024;
 
   app.onError(errorResponse);
@@ -84,23 +105,22 @@ export function createApp(deps: ApiDeps) {
   });
   app.use(limitBody(maxBody));
 
+  // Up or down, and which part: never a client library's error text, which names hosts and ports.
   app.get("/health", async (c) => {
     try {
       const h = await deps.health();
       if (h.ok) return c.json({ status: "ok", ...h.parts });
       return c.json({ code: "unavailable", message: "not ready", status: "degraded", ...h.parts }, 503);
     } catch (e) {
-      return c.json(
-        { code: "unavailable", message: `space unreachable: ${(e as Error).message}`, status: "down" },
-        503,
-      );
+      log.warn("health.down", { error: String((e as Error)?.message ?? e) });
+      return c.json({ code: "unavailable", message: "the space is unreachable", status: "down" }, 503);
     }
   });
 
-  const shows = new Hono()
+  const shows = new Hono<BuyerEnv>()
     .get("/", async (c) => {
       c.header("Cache-Control", "public, max-age=2");
-      return c.json({ shows: await deps.sales.listShows() });
+      return c.json({ shows: await deps.sales.listShowsOnSale() });
     })
     .get("/:showId", async (c) => {
       const show = await deps.sales.getShow(knownShowId(c.req.param("showId")));
@@ -112,13 +132,21 @@ export function createApp(deps: ApiDeps) {
     )
     .post(
       "/:showId/orders",
-      rateLimit(deps.purchaseRateLimit ?? { points: 120, windowSeconds: 60 }),
+      buyer,
+      async (c, next) => {
+        await consume("purchase attempts", [
+          [purchasesPerCustomer, c.get("customerId")],
+          [purchasesPerAddress, clientAddress(c, deps.address)],
+        ]);
+        await next();
+      },
       validateHeaders(idempotencyHeader),
       validate("json", ParsedPurchaseBody),
       async (c) => {
         const showId = knownShowId(c.req.param("showId"));
         const { order, created } = await deps.sales.purchase({
           showId,
+          customerId: c.get("customerId"),
           idempotencyKey: c.req.valid("header")["idempotency-key"],
           parsedBody: c.req.valid("json"),
           correlationId: c.get("requestId"),
@@ -128,10 +156,16 @@ export function createApp(deps: ApiDeps) {
       },
     );
 
-  const orders = new Hono().get("/:orderId", async (c) => {
+  const orders = new Hono<BuyerEnv>().get("/:orderId", buyer, async (c) => {
     const orderId = c.req.param("orderId");
     if (!OrderId.safeParse(orderId).success) throw new HotSeatError("order_not_found", `no order ${orderId}`);
-    return c.json({ order: await deps.sales.getOrder(orderId) });
+    c.header("Cache-Control", "private, no-store");
+    return c.json({ order: await deps.sales.getOrder(orderId, c.get("customerId")) });
+  });
+
+  const me = new Hono<BuyerEnv>().get("/orders", buyer, async (c) => {
+    c.header("Cache-Control", "private, no-store");
+    return c.json({ orders: await deps.sales.customerOrders(c.get("customerId")) });
   });
 
   const unauthorized = { code: "unauthorized", message: "admin routes need Authorization: Bearer <admin token>" };
@@ -145,6 +179,10 @@ export function createApp(deps: ApiDeps) {
         invalidToken: { message: { code: "unauthorized", message: "wrong admin token" } },
       }),
     )
+    .get("/shows", async (c) => {
+      c.header("Cache-Control", "no-store");
+      return c.json({ shows: await deps.sales.listShows() });
+    })
     .post("/shows", validate("json", CreateShowInput), async (c) => {
       return c.json({ show: await deps.sales.createShow(c.req.valid("json")) }, 201);
     })
@@ -156,8 +194,13 @@ export function createApp(deps: ApiDeps) {
       return c.json(await deps.sales.stats(knownShowId(c.req.param("showId"))));
     });
 
+  app.route(
+    "/auth",
+    authRoutes(deps.buyers, { store: deps.rateLimitStore, limits: deps.signInLimits, address: deps.address }),
+  );
   app.route("/shows", shows);
   app.route("/orders", orders);
+  app.route("/me", me);
   app.route("/admin", admin);
 
   const all = app.fetch;

@@ -9,7 +9,11 @@ const runtime = createRuntime(readConfig(), { publisher: { lingerMs: 0 } });
 
 export const app = createApp({
   sales: runtime.sales,
+  buyers: runtime.buyers,
+  rateLimitStore: runtime.redis,
   adminToken: runtime.config.adminToken,
+  // CloudFront, when it is in front, appends the viewer to X-Forwarded-For; API Gateway's source is then the edge.
+  address: { trustedProxyHops: Number(process.env.HOTSEAT_TRUSTED_PROXY_HOPS ?? 0) },
   health: async () => ({ ok: await runtime.space.ping(), parts: { space: "up" } }),
 });
 

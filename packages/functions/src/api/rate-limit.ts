@@ -1,43 +1,71 @@
+import { isIP } from "node:net";
 import { HotSeatError } from "@hotseat/core/error";
-import type { Context, MiddlewareHandler } from "hono";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import type { Context } from "hono";
+import type { Cluster, Redis } from "ioredis";
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 
 export interface RateLimit {
-  /** Purchase attempts a client may make per window; 0 turns the limit off. */
+  /** Attempts a key may make per window; 0 turns the limit off. */
   points: number;
   windowSeconds: number;
 }
 
-/** The caller's address: the first X-Forwarded-For hop (API Gateway, CDN), else the socket's peer. */
-export function clientAddress(c: Context): string {
-  const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
-  if (forwarded) return forwarded;
-  const env = c.env as
-    | {
-        incoming?: { socket?: { remoteAddress?: string } };
-        event?: { requestContext?: { http?: { sourceIp?: string } } };
-      }
-    | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? env?.event?.requestContext?.http?.sourceIp ?? "unknown";
+export interface AddressOptions {
+  /**
+   * Proxies of ours in front of the API that append the caller to X-Forwarded-For (CloudFront in
+   * front of API Gateway is one). 0: the connection's peer is the caller, and X-Forwarded-For,
+   * which any client can write, is ignored.
+   */
+  trustedProxyHops?: number;
 }
 
-/**
- * Per-client limit on purchase attempts, kept in each process's memory: it costs no Redis
- * round trip on the hot path; API Gateway's own throttling bounds the total in front of it.
- */
-export function rateLimit(limit: RateLimit): MiddlewareHandler {
-  const limiter = new RateLimiterMemory({ points: limit.points, duration: limit.windowSeconds });
-  return async (c, next) => {
-    if (limit.points <= 0) return next();
-    try {
-      await limiter.consume(clientAddress(c));
-    } catch (e) {
-      if (!(e instanceof RateLimiterRes)) throw e;
-      const retryAfterSeconds = Math.max(1, Math.ceil(e.msBeforeNext / 1000));
-      throw new HotSeatError("rate_limited", `too many purchase attempts; retry in ${retryAfterSeconds} s`, {
-        retryAfterSeconds,
-      });
+type Env =
+  | {
+      incoming?: { socket?: { remoteAddress?: string } };
+      event?: { requestContext?: { http?: { sourceIp?: string } } };
     }
-    await next();
-  };
+  | undefined;
+
+/**
+ * The caller's address: the connection's peer (the socket locally, API Gateway's `sourceIp` on
+ * AWS), or, behind `trustedProxyHops` proxies of ours, the hop the outermost of them recorded.
+ * Always a parsed IP or "unknown", so a client cannot make a rate-limit key of arbitrary text.
+ */
+export function clientAddress(c: Context, options: AddressOptions = {}): string {
+  const env = c.env as Env;
+  const peer = env?.event?.requestContext?.http?.sourceIp ?? env?.incoming?.socket?.remoteAddress ?? "";
+  const hops = options.trustedProxyHops ?? 0;
+  let address = peer;
+  if (hops > 0) {
+    const chain = (c.req.header("x-forwarded-for") ?? "").split(",").map((h) => h.trim());
+    address = chain[chain.length - hops] ?? "";
+  }
+  return isIP(address) ? address : isIP(peer) ? peer : "unknown";
+}
+
+/** Where counters live: Redis, shared by every API instance (on Lambda each serves one request at a time). */
+export type LimitStore = Redis | Cluster | undefined;
+
+/**
+ * A named limit. With Redis its counters expire there, so memory stays bounded whatever clients
+ * send, and every instance counts together; without it (unit tests) they live in this process.
+ * A key over its limit is refused from memory until its window ends, sparing Redis the flood.
+ */
+export function limiter(store: LimitStore, name: string, limit: RateLimit): RateLimiterAbstract | null {
+  if (limit.points <= 0) return null;
+  const options = { keyPrefix: `rl:${name}`, points: limit.points, duration: limit.windowSeconds };
+  return store
+    ? new RateLimiterRedis({ ...options, storeClient: store, inMemoryBlockOnConsumed: limit.points })
+    : new RateLimiterMemory(options);
+}
+
+/** Spends one point of each limit on its key; 429 `rate_limited` with Retry-After once any is spent. */
+export async function consume(what: string, checks: [RateLimiterAbstract | null, string][]): Promise<void> {
+  try {
+    await Promise.all(checks.map(([l, key]) => l?.consume(key)));
+  } catch (e) {
+    if (!(e instanceof RateLimiterRes)) throw e;
+    const retryAfterSeconds = Math.max(1, Math.ceil(e.msBeforeNext / 1000));
+    throw new HotSeatError("rate_limited", `too many ${what}; retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  }
 }

@@ -7,6 +7,8 @@ declare module "autocannon" {
     path?: string;
     headers?: Record<string, string>;
     body?: string;
+    /** Changes each request before it is sent (autocannon rebuilds it every time). */
+    setupRequest?: (request: Request, context: object) => Request;
   }
 
   export interface Options {

@@ -72,6 +72,8 @@ export interface ClosedLoopOptions {
   maxDurationMs: number;
   /** Stop `afterMs` after the first response with this status (e.g. 409: sold out, then a little beyond). */
   stopAfterStatus?: { status: number; afterMs: number };
+  /** Each request's Authorization header (the next signed-in buyer's), when the route needs one. */
+  authorization?: () => string;
 }
 
 /**
@@ -88,6 +90,16 @@ export async function runClosedLoop(o: ClosedLoopOptions): Promise<Recording> {
     headers: o.headers,
     body: o.body,
     idReplacement: Boolean(o.body?.includes("[<id>]") || JSON.stringify(o.headers ?? {}).includes("[<id>]")),
+    requests: o.authorization
+      ? [
+          {
+            setupRequest: (req: { headers?: Record<string, string> }) => {
+              req.headers = { ...req.headers, authorization: (o.authorization as () => string)() };
+              return req;
+            },
+          },
+        ]
+      : undefined,
     timeout: 30,
   });
   let stopTimer: NodeJS.Timeout | null = null;

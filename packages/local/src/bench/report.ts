@@ -41,6 +41,7 @@ export function summary(r: BenchResult): string {
     `    CPU per order (µs)        ${Object.entries(s.cpuMicrosPerOrder)
       .map(([p, us]) => `${p} ${n(us)}`)
       .join(", ")}`,
+    `    buyer token check         ${n(r.buyerTokens.freshMicros)} µs first sight (every purchase here), ${n(r.buyerTokens.cachedMicros)} µs again; WebCrypto runs it off the event loop`,
     ...(s.stages
       ? [
           `    inside the API (p50/p99)  ${Object.entries(s.stages)

@@ -122,6 +122,11 @@ export interface BenchResult {
     sale: SaleResult;
     peakRssBytes: Record<string, number>;
   };
+  /**
+   * Checking a buyer token (Ed25519, jose) in one process: first sight, and again (cached). Each
+   * buyer in the sale is new, so every purchase here paid the first.
+   */
+  buyerTokens: { freshMicros: number; cachedMicros: number };
   ratios: {
     purchasesVsCeiling: number;
     purchasesVsPostCeiling: number;

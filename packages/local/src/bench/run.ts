@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { BuyerTokens, newBuyerTokenKey } from "@hotseat/core/buyer";
+import { BuyerPool, measureTokenVerify } from "./buyers.ts";
 import { type BenchChild, spawnChild } from "./child.ts";
 import type { BenchConfig } from "./config.ts";
 import { type Recording, runClosedLoop, runPaced } from "./load.ts";
@@ -22,7 +24,7 @@ import type { HotSeatCounters, HotSeatInfo, NaiveCounters, NaiveInfo, StackSampl
 
 type Log = (line: string) => void;
 
-const purchaseBody = JSON.stringify({ customerId: "b-[<id>]", quantity: 1 });
+const purchaseBody = JSON.stringify({ quantity: 1 });
 const purchaseHeaders = { "content-type": "application/json", "idempotency-key": "k-[<id>]" };
 
 async function adminCall<T>(url: string, token: string, method: string, route: string, body?: unknown): Promise<T> {
@@ -98,6 +100,8 @@ interface SaleTarget {
   watch?: { start: () => Promise<unknown>; stop: () => Promise<StackSample[]> };
   stages?: () => Promise<Record<string, Latency>>;
   profile?: { start: () => Promise<unknown>; stop: () => Promise<Record<string, string>> };
+  /** Signs the sale's buyers in before it opens. */
+  tokens: BuyerTokens;
 }
 
 /** A sale: every buyer at once until sold out and `beyondMs` past it; then the drain and the audit. */
@@ -108,6 +112,8 @@ async function runSale(
   beyondMs: number,
   maxMs: number,
 ): Promise<{ sale: SaleResult; profiles?: Record<string, string> }> {
+  // One signed-in buyer per ticket, and the crowd beyond: each buyer's first attempt is a fresh token to check.
+  const buyers = await BuyerPool.signIn(t.tokens, t.capacity + connections, name.replace(/\W+/g, "-"));
   await t.watch?.start();
   await t.stages?.();
   const before = await t.counters();
@@ -122,6 +128,7 @@ async function runSale(
     connections,
     maxDurationMs: maxMs,
     stopAfterStatus: { status: 409, afterMs: beyondMs },
+    authorization: () => buyers.authorization(),
   });
   const loadEnd = await t.counters();
   const stages = await t.stages?.();
@@ -274,7 +281,15 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
 
   // 2. HotSeat: the real stack in its own process.
   log("hotseat: starting the stack (redis-server, kinesalite + dynalite, API, poller + writer)");
-  const hs = await spawnChild<HotSeatInfo>("hotseat", [JSON.stringify(config.stack)], { nodeFlags, env: emulatorEnv });
+  // Both designs verify the same buyer tokens, signed with one key made for this run.
+  const buyerTokenKey = await newBuyerTokenKey();
+  const tokens = new BuyerTokens(buyerTokenKey);
+  const tokenVerify = await measureTokenVerify();
+  log(`buyer tokens: ${tokenVerify.freshMicros} µs to check one first seen, ${tokenVerify.cachedMicros} µs again`);
+  const hs = await spawnChild<HotSeatInfo>("hotseat", [JSON.stringify({ ...config.stack, buyerTokenKey })], {
+    nodeFlags,
+    env: emulatorEnv,
+  });
   const { url, adminToken, pids } = hs.info;
   const hsPids: Record<string, number> = { ...pids };
   if (config.persistenceNice) {
@@ -300,6 +315,7 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
     url,
     showId,
     capacity,
+    tokens,
     shards: config.shards,
     pids: hsPids,
     counters: () => hs.call<HotSeatCounters>("counters"),
@@ -349,6 +365,7 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
   log(`hotseat: latency at half the peak rate (${halfRate}/s for ${config.halfRateMs / 1000} s)`);
   const halfShow = await newShow(halfTickets, "Half rate");
   const run = Date.now().toString(36);
+  const halfBuyers = await BuyerPool.signIn(tokens, Math.ceil((halfRate * config.halfRateMs) / 1000) + 1, "half");
   await hs.call("stageLatencies");
   const {
     rec: halfRec,
@@ -362,8 +379,12 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
     durationMs: config.halfRateMs,
     maxSockets: config.connections,
     request: (i) => ({
-      headers: { "content-type": "application/json", "idempotency-key": `half-${run}-${i}` },
-      body: JSON.stringify({ customerId: `h-${run}-${i}`, quantity: 1 }),
+      headers: {
+        "content-type": "application/json",
+        "idempotency-key": `half-${run}-${i}`,
+        authorization: halfBuyers.authorization(),
+      },
+      body: purchaseBody,
     }),
   });
   const halfPhase: LatencyPhase = {
@@ -398,11 +419,12 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
 
   // 3. The naive design, on its own dynalite.
   log("naive: UpdateItem on the show item + PutItem per purchase (dynalite)");
-  const nv = await spawnChild<NaiveInfo>("naive", [], { nodeFlags, env: emulatorEnv });
+  const nv = await spawnChild<NaiveInfo>("naive", [buyerTokenKey], { nodeFlags, env: emulatorEnv });
   const naiveTarget = (showId: string, capacity: number): SaleTarget => ({
     url: nv.info.url,
     showId,
     capacity,
+    tokens,
     shards: 1,
     pids: nv.info.pids,
     counters: () => nv.call<NaiveCounters>("counters"),
@@ -515,6 +537,7 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
     ceiling: { runs: ceilingRuns, requestsPerSec: ceilingGet, postRequestsPerSec: ceilingPost },
     hotseat: { warmup: warm.sale, sale, halfRate: halfPhase, availability, peakRssBytes: hotseatPeakRss },
     naive: { warmup: naiveWarm.sale, sale: naiveSale, peakRssBytes: naivePeakRss },
+    buyerTokens: tokenVerify,
     ratios,
     targets,
     profiles,

@@ -7,6 +7,8 @@ export interface HotSeatChildOptions {
   streamShards?: number;
   poller?: Partial<PollerOptions>;
   publisher?: PublisherOptions;
+  /** The key the API verifies buyer tokens with: the bench signs its buyers in with it. */
+  buyerTokenKey?: string;
 }
 
 export interface HotSeatInfo {

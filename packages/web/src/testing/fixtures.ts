@@ -23,10 +23,10 @@ export const anOrder = (overrides: Partial<Order> = {}): Order => ({
   showId: SHOW_ID,
   customerId: "buyer_test",
   quantity: 2,
-  status: "accepted",
+  status: "confirmed",
+  persisted: false,
   createdAt: "2030-01-02T10:00:00.000Z",
   priceCents: 4900,
-  idempotencyKey: "buy_key_from_server",
   shard: 0,
   ...overrides,
 });

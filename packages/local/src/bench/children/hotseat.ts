@@ -29,6 +29,7 @@ const stackOptions: StackOptions = {
   poller: options.poller,
   poll: (options.writer ?? "in-process") === "in-process",
   publisher: options.publisher,
+  buyerTokenKey: options.buyerTokenKey,
 };
 const stack = await startStack(stackOptions);
 const runtime = stack.runtime;

@@ -9,10 +9,12 @@ import path from "node:path";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { serve } from "@hono/node-server";
+import { BuyerTokens } from "@hotseat/core/buyer";
 import { createDocumentClient } from "@hotseat/core/db";
 import { HotSeatError } from "@hotseat/core/error";
 import { IdempotencyKey, newOrderId, PurchaseBody } from "@hotseat/core/order";
 import { newShowId, ShowId } from "@hotseat/core/show";
+import { type BuyerEnv, requireBuyer } from "@hotseat/functions/api/auth";
 import { limitBody } from "@hotseat/functions/api/body-limit";
 import { errorResponse } from "@hotseat/functions/api/errors";
 import { validate } from "@hotseat/functions/api/validate";
@@ -39,11 +41,16 @@ const showKey = (showId: string) => ({ pk: `$naive#show_${showId}`, sk: "show" }
 let accepted = 0;
 let lastAckAt = 0;
 
-const app = new Hono();
+// Buyers are signed in as for the real API: the same token check, so only the inventory differs.
+const tokens = new BuyerTokens(process.argv[2] ?? "");
+const app = new Hono<BuyerEnv>();
 app.onError(errorResponse);
 app.use(requestId({ headerName: "X-Correlation-Id", limitLength: 128 }));
 // As the API does: hono's cors() only for preflights, the headers set ahead of the response otherwise.
-const preflight = cors({ origin: "*", allowHeaders: ["Content-Type", "Idempotency-Key", "X-Correlation-Id"] });
+const preflight = cors({
+  origin: "*",
+  allowHeaders: ["Content-Type", "Authorization", "Idempotency-Key", "X-Correlation-Id"],
+});
 app.use(async (c, next) => {
   if (c.req.method === "OPTIONS") return preflight(c, next);
   c.header("Access-Control-Allow-Origin", "*");
@@ -52,12 +59,14 @@ app.use(async (c, next) => {
 app.use(limitBody(8 * 1024));
 app.post(
   "/shows/:showId/orders",
+  requireBuyer(tokens),
   validate("param", z.object({ showId: ShowId })),
   validate("header", z.object({ "idempotency-key": IdempotencyKey })),
   validate("json", PurchaseBody),
   async (c) => {
     const { showId } = c.req.valid("param");
-    const { customerId, quantity } = c.req.valid("json");
+    const customerId = c.get("customerId");
+    const { quantity } = c.req.valid("json");
     try {
       await doc.send(
         new UpdateCommand({

@@ -19,7 +19,7 @@ describe("OrderRoute", () => {
     const { requests } = stubApi((request) => {
       if (request.path.startsWith("/orders/")) {
         orderCalls += 1;
-        return json(200, { order: anOrder({ status: orderCalls === 1 ? "accepted" : "persisted" }) });
+        return json(200, { order: anOrder({ persisted: orderCalls !== 1 }) });
       }
       return json(200, { show: aShow() });
     });

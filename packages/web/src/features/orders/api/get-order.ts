@@ -14,7 +14,7 @@ export const orderQueryOptions = (orderId: string) =>
     queryFn: ({ signal }) => getOrder(orderId, signal),
     staleTime: 0,
     // An accepted order becomes persisted once the writer has drained the pump; after that it never changes.
-    refetchInterval: (query) => (query.state.data?.status === "persisted" ? false : WHILE_ACCEPTED_POLL_MS),
+    refetchInterval: (query) => (query.state.data?.persisted ? false : WHILE_ACCEPTED_POLL_MS),
     refetchIntervalInBackground: false,
   });
 

@@ -2,7 +2,7 @@ import { formatDateTime, formatPrice, formatTickets } from "../../../lib/format.
 import type { Order } from "../../../types/api.ts";
 
 export function OrderDetails({ order, showName }: { order: Order; showName?: string }) {
-  const persisted = order.status === "persisted";
+  const persisted = order.persisted;
   return (
     <article className="order card">
       <header className="order__header">
@@ -15,7 +15,7 @@ export function OrderDetails({ order, showName }: { order: Order; showName?: str
         </div>
         <p className="order__status">
           Status:{" "}
-          <span className={`status status--${order.status}`} data-testid="order-status">
+          <span className={`status status--${persisted ? "persisted" : "accepted"}`} data-testid="order-status">
             {persisted ? "Persisted" : "Accepted"}
           </span>
         </p>

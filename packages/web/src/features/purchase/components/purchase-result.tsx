@@ -59,7 +59,9 @@ export function PurchaseResult({ outcome, maxPerCustomer, onBuy, onRetry, onStar
             <div>
               <dt>Status</dt>
               <dd>
-                <span className={`status status--${order.status}`}>{statusLabel(order.status)}</span>
+                <span className={`status status--${order.persisted ? "persisted" : "accepted"}`}>
+                  {order.persisted ? "Persisted" : "Accepted"}
+                </span>
               </dd>
             </div>
           </dl>
@@ -159,5 +161,3 @@ function Problem({
     </div>
   );
 }
-
-const statusLabel = (status: string) => (status === "persisted" ? "Persisted" : "Accepted");

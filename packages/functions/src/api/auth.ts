@@ -1,0 +1,61 @@
+import type { BuyerAuth } from "@hotseat/core/buyer";
+import { RequestCodeBody, subjectOf, VerifyCodeBody } from "@hotseat/core/buyer";
+import { HotSeatError } from "@hotseat/core/error";
+import { Hono, type MiddlewareHandler } from "hono";
+import { type AddressOptions, clientAddress, consume, type LimitStore, limiter, type RateLimit } from "./rate-limit.ts";
+import { validate } from "./validate.ts";
+
+/** What the API knows of the caller once `requireBuyer` has passed. */
+export type BuyerEnv = { Variables: { customerId: string } };
+
+export interface SignInLimits {
+  /** Codes sent to one address. */
+  perAddress: RateLimit;
+  /** Codes asked for, and codes tried, from one client address. */
+  perClient: RateLimit;
+}
+
+export const defaultSignInLimits: SignInLimits = {
+  perAddress: { points: 5, windowSeconds: 3600 },
+  perClient: { points: 30, windowSeconds: 3600 },
+};
+
+const bearer = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+
+/**
+ * Buyer routes: the customer is the subject of a verified buyer token, never anything the request
+ * says. Missing, malformed, expired, foreign-signed or wrong-audience tokens are all one 401.
+ */
+export function requireBuyer(buyers: Pick<BuyerAuth, "customerOf">): MiddlewareHandler<BuyerEnv> {
+  return async (c, next) => {
+    const token = bearer.exec(c.req.header("authorization") ?? "")?.[1];
+    if (!token) throw new HotSeatError("unauthorized", "sign in first: Authorization: Bearer <buyer token>");
+    c.set("customerId", await buyers.customerOf(token));
+    await next();
+  };
+}
+
+/** `POST /auth/email` and `POST /auth/email/verify`: sign-in by a one-time code sent by mail. */
+export function authRoutes(
+  buyers: BuyerAuth,
+  options: { store: LimitStore; limits?: SignInLimits; address?: AddressOptions },
+) {
+  const limits = options.limits ?? defaultSignInLimits;
+  const perAddress = limiter(options.store, "code-address", limits.perAddress);
+  const perClientSend = limiter(options.store, "code-client", limits.perClient);
+  const perClientTry = limiter(options.store, "verify-client", limits.perClient);
+  return new Hono()
+    .post("/email", validate("json", RequestCodeBody), async (c) => {
+      const body = c.req.valid("json");
+      await consume("sign-in codes", [
+        [perClientSend, clientAddress(c, options.address)],
+        [perAddress, subjectOf(body.email)],
+      ]);
+      await buyers.requestCode(body);
+      return c.json({ sent: true }, 202);
+    })
+    .post("/email/verify", validate("json", VerifyCodeBody), async (c) => {
+      await consume("sign-in attempts", [[perClientTry, clientAddress(c, options.address)]]);
+      return c.json(await buyers.verifyCode(c.req.valid("json")));
+    });
+}
