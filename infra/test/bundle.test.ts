@@ -47,6 +47,7 @@ function linkedEnvironment(links: string[]): Record<string, string> {
     AdminToken: { value: stack.adminToken },
     BuyerTokenKey: { value: stack.config.buyers.tokenKey },
     Mail: { sender: "tickets@hotseat.example" },
+    Payments: { provider: "test", currency: "usd" },
   };
   const env: Record<string, string> = {
     SST_RESOURCE_App: JSON.stringify({ name: "hotseat", stage: "test" }),

@@ -77,6 +77,8 @@ export async function runInfra(
       ...inheritedEnv(),
       SST_SECRET_AdminToken: "mock-admin-token",
       SST_SECRET_BuyerTokenKey: "mock-buyer-token-key",
+      SST_SECRET_StripeSecretKey: "sk_test_mock",
+      SST_SECRET_StripeWebhookSecret: "whsec_mock",
       ...options.env,
     },
   });

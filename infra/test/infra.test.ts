@@ -152,7 +152,7 @@ describe("functions", () => {
   const privateSubnets = ["VpcPrivateSubnet1-id", "VpcPrivateSubnet2-id"];
 
   it.each([
-    ["api", API, ["AdminToken", "BuyerTokenKey", "Mail", "Pump", "Space", "Table"]],
+    ["api", API, ["AdminToken", "BuyerTokenKey", "Mail", "Payments", "Pump", "Space", "Table"]],
     ["writer", WRITER, ["Space", "Table"]],
     ["sweeper", SWEEPER, ["Pump", "Space", "Table"]],
   ])("the %s runs on Node 22 in the VPC's private subnets, linked to exactly what it uses", (_, handler, links) => {
@@ -178,6 +178,9 @@ describe("functions", () => {
     expect(api.AdminToken).toEqual(expect.objectContaining({ value: "mock-admin-token" }));
     expect(api.BuyerTokenKey).toEqual(expect.objectContaining({ value: "mock-buyer-token-key" }));
     expect(api.Mail).toEqual(expect.objectContaining({ sender: "tickets@hotseat.example" }));
+    // A stage that is not production pays with the test provider, and gets no Stripe secrets.
+    expect(api.Payments).toEqual(expect.objectContaining({ provider: "test", currency: "usd" }));
+    expect(api.StripeSecretKey).toBeUndefined();
     for (const handler of [WRITER, SWEEPER])
       for (const link of ["AdminToken", "BuyerTokenKey", "Mail"])
         expect(functionFor(infra, handler).links[link], link).toBeUndefined();

@@ -32,6 +32,13 @@ describe("production stage", () => {
     expect(only(production, "aws:dynamodb/table:Table").inputs.deletionProtectionEnabled).toBe(true);
   });
 
+  it("takes real payments: Stripe, with its key and webhook secret linked to the API only", () => {
+    const api = functionFor(production, API).links;
+    expect(api.Payments).toEqual(expect.objectContaining({ provider: "stripe" }));
+    expect(api.StripeSecretKey).toEqual(expect.objectContaining({ value: "sk_test_mock" }));
+    expect(api.StripeWebhookSecret).toEqual(expect.objectContaining({ value: "whsec_mock" }));
+  });
+
   it("is not pre-warmed by default, and its pump is on-demand", () => {
     expect(ofType(production, "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig")).toEqual([]);
     const stream = only(production, "aws:kinesis/stream:Stream").inputs;

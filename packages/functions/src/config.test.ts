@@ -21,6 +21,9 @@ describe("configFromResources", () => {
       AdminToken: { value: "s3cret" },
       BuyerTokenKey: { value: '{"kty":"OKP"}' },
       Mail: { sender: "tickets@hotseat.example" },
+      Payments: { provider: "stripe", currency: "eur" },
+      StripeSecretKey: { value: "sk_test_1" },
+      StripeWebhookSecret: { value: "whsec_1" },
     });
     expect(config.redis).toEqual({
       url: "rediss://default:p%26ss%23word!@clustercfg.hotseat.cache.amazonaws.com:6379",
@@ -33,6 +36,11 @@ describe("configFromResources", () => {
     expect(config.adminToken).toBe("s3cret");
     expect(config.buyers.tokenKey).toBe('{"kty":"OKP"}');
     expect(config.mail).toEqual({ from: "tickets@hotseat.example" });
+    expect(config.payments).toEqual({
+      provider: "stripe",
+      currency: "eur",
+      stripe: { secretKey: "sk_test_1", webhookSecret: "whsec_1" },
+    });
     expect(config.pump.endpoint).toBeUndefined();
     expect(config.table.endpoint).toBeUndefined();
   });

@@ -15,7 +15,26 @@ export interface RuntimeConfig {
   buyers: { tokenKey: string };
   /** Where sign-in codes go: SES from `from` on AWS, else JSON files in `outboxDir`. */
   mail: { from?: string; outboxDir?: string };
+  payments: PaymentsConfig;
 }
+
+export interface PaymentsConfig {
+  /** `test`: the test provider (no money moves); `stripe`: PaymentIntents and the signed webhook. */
+  provider: "test" | "stripe";
+  currency: string;
+  stripe?: {
+    secretKey: string;
+    webhookSecret: string;
+    /** Only for a stand-in of Stripe's API in tests: where the SDK sends its calls. */
+    apiUrl?: string;
+  };
+}
+
+const paymentsProvider = (value: string | undefined): PaymentsConfig["provider"] => {
+  const provider = value || "test";
+  if (provider !== "test" && provider !== "stripe") throw new Error(`payments must be test or stripe, got "${value}"`);
+  return provider;
+};
 
 const required = (name: string): string => {
   const value = process.env[name];
@@ -47,6 +66,21 @@ export function configFromEnv(): RuntimeConfig {
     get mail() {
       return { from: process.env.HOTSEAT_MAIL_FROM, outboxDir: process.env.HOTSEAT_OUTBOX_DIR };
     },
+    get payments() {
+      const provider = paymentsProvider(process.env.HOTSEAT_PAYMENTS);
+      return {
+        provider,
+        currency: process.env.HOTSEAT_CURRENCY || "usd",
+        stripe:
+          provider === "stripe"
+            ? {
+                secretKey: required("HOTSEAT_STRIPE_SECRET_KEY"),
+                webhookSecret: required("HOTSEAT_STRIPE_WEBHOOK_SECRET"),
+                apiUrl: process.env.HOTSEAT_STRIPE_API_URL || undefined,
+              }
+            : undefined,
+      };
+    },
   };
 }
 
@@ -59,6 +93,10 @@ export interface LinkedResources {
   BuyerTokenKey: { value: string };
   /** SST's `sst.aws.Email`: the verified sender. */
   Mail: { sender: string };
+  Payments: { provider: string; currency: string };
+  /** Linked only where the stage's provider is Stripe. */
+  StripeSecretKey: { value: string };
+  StripeWebhookSecret: { value: string };
 }
 
 export function spaceUrl(space: LinkedResources["Space"]): string {
@@ -93,6 +131,17 @@ export function configFromResources(linked: LinkedResources): RuntimeConfig {
     },
     get mail() {
       return { from: linked.Mail.sender };
+    },
+    get payments() {
+      const provider = paymentsProvider(linked.Payments.provider);
+      return {
+        provider,
+        currency: linked.Payments.currency,
+        stripe:
+          provider === "stripe"
+            ? { secretKey: linked.StripeSecretKey.value, webhookSecret: linked.StripeWebhookSecret.value }
+            : undefined,
+      };
     },
   };
 }

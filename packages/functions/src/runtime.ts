@@ -8,12 +8,25 @@ import {
   DynamoCustomerStore,
   RedisLoginCodes,
 } from "@hotseat/core/buyer";
+import { Checkout, type PaymentProvider, StripePayments, TestPayments } from "@hotseat/core/checkout";
 import { createDb, createDocumentClient } from "@hotseat/core/db";
 import { type Mailer, OutboxMailer, SesMailer } from "@hotseat/core/mail";
 import { createKinesisClient, type PublisherOptions, PumpPublisher } from "@hotseat/core/pump";
 import { type SaleOptions, Sales } from "@hotseat/core/sale";
 import { createSpaceClient, InventorySpace } from "@hotseat/core/space";
-import type { RuntimeConfig } from "./config.ts";
+import Stripe from "stripe";
+import type { PaymentsConfig, RuntimeConfig } from "./config.ts";
+
+function paymentProvider(config: PaymentsConfig): PaymentProvider {
+  if (config.provider === "test" || !config.stripe) return new TestPayments();
+  const api = config.stripe.apiUrl ? new URL(config.stripe.apiUrl) : undefined;
+  const stripe = new Stripe(config.stripe.secretKey, {
+    maxNetworkRetries: 2,
+    timeout: 8000,
+    ...(api ? { host: api.hostname, port: api.port, protocol: api.protocol === "http:" ? "http" : "https" } : {}),
+  });
+  return new StripePayments(stripe, config.stripe.webhookSecret);
+}
 
 export interface RuntimeOptions {
   publisher?: PublisherOptions;
@@ -48,6 +61,7 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
   let sales: Sales | undefined;
   let buyers: BuyerAuth | undefined;
   let buyerTokens: BuyerTokens | undefined;
+  let checkout: Checkout | undefined;
   const mailer = (): Mailer => {
     const { from, outboxDir } = config.mail;
     if (from) return new SesMailer(new SESv2Client({ region: config.region }), from);
@@ -75,6 +89,15 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
     get sales(): Sales {
       sales ??= new Sales({ db, space, publisher: runtime.publisher, options: options.sale });
       return sales;
+    },
+    get checkout(): Checkout {
+      checkout ??= new Checkout({
+        space,
+        sales: runtime.sales,
+        payments: paymentProvider(config.payments),
+        currency: config.payments.currency,
+      });
+      return checkout;
     },
     get buyerTokens(): BuyerTokens {
       buyerTokens ??= new BuyerTokens(config.buyers.tokenKey);

@@ -9,7 +9,7 @@ import type { SaleOptions } from "@hotseat/core/sale";
 import { createApp } from "@hotseat/functions/api/app";
 import type { SignInLimits } from "@hotseat/functions/api/auth";
 import type { RateLimit } from "@hotseat/functions/api/rate-limit";
-import type { RuntimeConfig } from "@hotseat/functions/config";
+import type { PaymentsConfig, RuntimeConfig } from "@hotseat/functions/config";
 import { pendingInSpace } from "@hotseat/functions/metrics";
 import { createRuntime, type Runtime } from "@hotseat/functions/runtime";
 import { writeBatch } from "@hotseat/functions/writer";
@@ -52,6 +52,8 @@ export interface StackOptions {
   signIn?: BuyerAuthOptions;
   /** The key that signs buyer tokens; else one made on first start and kept in `dataDir`. */
   buyerTokenKey?: string;
+  /** The payment provider (the test provider when omitted). */
+  payments?: PaymentsConfig;
   /** The pump publisher's settings (its defaults when omitted). */
   publisher?: PublisherOptions;
   /** Purchase attempts per customer (the API's default when omitted); points 0 turns it off. */
@@ -144,6 +146,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     adminToken,
     buyers: { tokenKey },
     mail: { outboxDir },
+    payments: options.payments ?? { provider: "test", currency: "usd" },
   };
   const env = {
     HOTSEAT_REDIS_URL: space.url,
@@ -158,6 +161,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     HOTSEAT_ADMIN_TOKEN: adminToken,
     HOTSEAT_BUYER_TOKEN_KEY: tokenKey,
     HOTSEAT_OUTBOX_DIR: outboxDir,
+    HOTSEAT_PAYMENTS: config.payments.provider,
+    HOTSEAT_CURRENCY: config.payments.currency,
+    ...(config.payments.stripe
+      ? {
+          HOTSEAT_STRIPE_SECRET_KEY: config.payments.stripe.secretKey,
+          HOTSEAT_STRIPE_WEBHOOK_SECRET: config.payments.stripe.webhookSecret,
+          ...(config.payments.stripe.apiUrl ? { HOTSEAT_STRIPE_API_URL: config.payments.stripe.apiUrl } : {}),
+        }
+      : {}),
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
@@ -178,6 +190,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const app = createApp({
     sales: runtime.sales,
     buyers: runtime.buyers,
+    checkout: runtime.checkout,
     rateLimitStore: runtime.redis,
     adminToken,
     purchaseRateLimit: options.purchaseRateLimit,
@@ -209,7 +222,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let web: Awaited<ReturnType<typeof serveWeb>> | null = null;
   const webDist = options.webDist ?? defaultWebDist;
   if (options.webPort !== undefined && apiUrl && fs.existsSync(path.join(webDist, "index.html"))) {
-    web = await serveWeb(webDist, apiUrl, options.webPort);
+    web = await serveWeb(webDist, apiUrl, options.webPort, outboxDir);
   }
 
   const sweepEvery = options.sweepIntervalMs ?? 0;
@@ -224,7 +237,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ? setInterval(() => {
           sweep()
             .then((r) => {
-              if (r.republished + r.settled + r.rehydrated + r.failed > 0)
+              if (r.republished + r.settled + r.rehydrated + r.failed + r.expired > 0)
                 log(JSON.stringify({ level: "info", event: "sweeper.run", ...r }));
             })
             .catch((e) => log(JSON.stringify({ level: "warn", event: "sweeper.failed", error: String(e) })));

@@ -32,6 +32,17 @@ const stack = await startStack({
   sale: { staleAfterMs: Number(env.STALE_AFTER_MS ?? 10_000) },
   purchaseRateLimit: { points: Number(env.RATE_LIMIT_PER_MINUTE ?? 120), windowSeconds: 60 },
   trustedProxyHops: Number(env.TRUSTED_PROXY_HOPS ?? 0),
+  payments:
+    env.PAYMENTS === "stripe"
+      ? {
+          provider: "stripe",
+          currency: env.CURRENCY || "usd",
+          stripe: {
+            secretKey: env.STRIPE_SECRET_KEY ?? "",
+            webhookSecret: env.STRIPE_WEBHOOK_SECRET ?? "",
+          },
+        }
+      : { provider: "test", currency: env.CURRENCY || "usd" },
   log: (line) => console.log(line),
 }).catch((e) => {
   console.error(`hotseat: could not start: ${(e as Error).message}`);

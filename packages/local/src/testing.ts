@@ -63,7 +63,7 @@ export async function startTestStack(options: StackOptions = {}) {
         venue: "Arena",
         startsAt: "2027-01-15T20:00:00Z",
         capacity: 100,
-        priceCents: 4500,
+        priceCents: 0,
         ...input,
       },
     });

@@ -2,16 +2,56 @@ import fs from "node:fs";
 import path from "node:path";
 import { serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
+import { readOutbox } from "@hotseat/core/mail";
 import { Hono } from "hono";
 
-/** Serves the built storefront, telling it where the API is through `/config.js`. */
-export function serveWeb(distDir: string, apiUrl: string, port: number) {
+/** The storefront's own path for the local outbox; /config.js hands it to the storefront, which is how it knows. */
+export const OUTBOX_PATH = "/local/outbox";
+const OUTBOX_LIMIT = 100;
+
+/**
+ * The storefront loads only its own files and talks only to the API. `frame-ancestors` works only as a header
+ * (a <meta> CSP ignores it), which is why the server sends it. `data:` images are the inline favicon.
+ */
+export function contentSecurityPolicy(apiUrl: string): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self' ${new URL(apiUrl).origin}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/**
+ * Serves the built storefront, telling it through `/config.js` where the API is and that it runs locally, where mail
+ * is not sent but written to `outboxDir`, which `/local/outbox` lists (the newest hundred messages).
+ */
+export function serveWeb(distDir: string, apiUrl: string, port: number, outboxDir: string) {
   const app = new Hono();
   const root = path.relative(process.cwd(), distDir) || ".";
+  const csp = contentSecurityPolicy(apiUrl);
+  app.use("*", async (c, next) => {
+    await next();
+    c.header("Content-Security-Policy", csp);
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Referrer-Policy", "no-referrer");
+  });
   app.get("/config.js", (c) => {
     c.header("Content-Type", "text/javascript; charset=utf-8");
     c.header("Cache-Control", "no-store");
-    return c.body(`window.__HOTSEAT_API__ = ${JSON.stringify(apiUrl)};\n`);
+    return c.body(
+      `window.__HOTSEAT_API__ = ${JSON.stringify(apiUrl)};\nwindow.__HOTSEAT_LOCAL_OUTBOX__ = ${JSON.stringify(OUTBOX_PATH)};\n`,
+    );
+  });
+  app.get(OUTBOX_PATH, async (c) => {
+    c.header("Cache-Control", "no-store");
+    return c.json({ messages: (await readOutbox(outboxDir)).slice(0, OUTBOX_LIMIT) });
   });
   app.use("/*", serveStatic({ root }));
   const index = path.join(distDir, "index.html");

@@ -96,7 +96,7 @@ describe("shows", () => {
     await t.preload(show.id);
     const res = await t.request("GET", `/shows/${show.id}/availability`);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ showId: show.id, remaining: 12, soldOut: false, onSale: true });
+    expect(res.body).toEqual({ showId: show.id, remaining: 12, held: 0, soldOut: false, onSale: true });
     expect(res.headers.get("cache-control")).toMatch(/max-age=1\b/);
   });
 });

@@ -87,7 +87,7 @@ it("answers an availability poll with a fresh read's JSON and its cache and CORS
   // The body is serialized once per shared read and kept with it: it must be that read's JSON.
   const fresh = async () => JSON.stringify(await t.stack.runtime.sales.availability(show.id));
   expect(await poll()).toBe(await fresh());
-  expect(JSON.parse(await poll())).toEqual({ showId: show.id, remaining: 7, soldOut: false, onSale: true });
+  expect(JSON.parse(await poll())).toEqual({ showId: show.id, remaining: 7, held: 0, soldOut: false, onSale: true });
 
   expect((await t.buy(show.id, "poller", 2, "poll-key-0001")).status).toBe(201);
   await new Promise((r) => setTimeout(r, 250)); // past the 200 ms a read is shared

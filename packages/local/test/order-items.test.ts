@@ -21,6 +21,9 @@ const anOrder = fc.record(
     soldAfter: fc.integer({ min: 1, max: 1_000_000 }),
     priceCents: fc.integer({ min: 0, max: 1_000_000 }),
     correlationId: fc.string({ maxLength: 128 }),
+    status: fc.constantFrom("held" as const, "confirmed" as const, "expired" as const),
+    version: fc.integer({ min: 1, max: 5 }),
+    holdExpiresAt: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
   },
   {
     requiredKeys: [
@@ -33,6 +36,8 @@ const anOrder = fc.record(
       "shard",
       "soldAfter",
       "priceCents",
+      "status",
+      "version",
     ],
   },
 );
@@ -79,6 +84,8 @@ describe("the writer's order items", () => {
         shard: 0,
         soldAfter: i + 1,
         priceCents: 100,
+        status: "confirmed",
+        version: 1,
       }),
     );
     const { unprocessed: left, calls } = await writer.put(orders, 2);
@@ -106,9 +113,11 @@ describe("against DynamoDB (dynalite)", () => {
     const byShow = await db.entities.order.query.byShow({ showId }).go({ pages: "all" });
     const sortById = <T extends { orderId: string }>(a: T[]) =>
       [...a].sort((x, y) => x.orderId.localeCompare(y.orderId));
-    const expected = orders.map(({ correlationId, ...rest }) =>
-      correlationId === undefined ? rest : { ...rest, correlationId },
-    );
+    const expected = orders.map(({ correlationId, holdExpiresAt, ...rest }) => ({
+      ...rest,
+      ...(correlationId === undefined ? {} : { correlationId }),
+      ...(holdExpiresAt === undefined ? {} : { holdExpiresAt }),
+    }));
     expect(sortById(byShow.data)).toEqual(sortById(expected));
     const one = await db.entities.order.get({ orderId: orders[0]?.orderId ?? "" }).go();
     expect(one.data).toEqual(expected[0]);

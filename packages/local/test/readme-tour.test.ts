@@ -30,8 +30,10 @@ it("runs README's tour of the API: admin, sign-in through the outbox, a purchase
     .split("\n")
     .filter(Boolean)
     .map((l) => JSON.parse(l));
-  const order = answers.find((a) => a.order)?.order;
+  const orders = answers.filter((a) => a.order).map((a) => a.order);
+  const order = orders.at(-1);
   expect(order).toMatchObject({ quantity: 2, status: "confirmed", customerId: expect.stringMatching(/^cus_/) });
+  expect(answers.find((a) => a.checkout)?.checkout).toMatchObject({ provider: "test", amountCents: 9800 });
   expect(answers.find((a) => a.orders)?.orders.map((o: { id: string }) => o.id)).toEqual([order.id]);
   expect(answers.find((a) => "onSale" in a)).toMatchObject({ remaining: 498, onSale: true });
   expect(answers.find((a) => "pendingOrders" in a)).toMatchObject({ capacity: 500, sold: 2 });

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { readOutbox } from "@hotseat/core/mail";
 import { type Stack, startStack } from "@hotseat/local/stack";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,8 +33,13 @@ const chromiumArgs = [
 
 const CAPACITY = 12;
 const FIRST_PURCHASE = 2;
-const BURST = 40;
+const LIMIT_PER_CUSTOMER = 4;
+// The burst: this many signed-in buyers, each sending LIMIT_PER_CUSTOMER one-ticket purchases at once, so no one of
+// them can pass the limit and every refusal is the sold-out one.
+const BURST_BUYERS = 10;
+const BURST = BURST_BUYERS * LIMIT_PER_CUSTOMER;
 const showName = "The Midnight Echoes";
+const buyerEmail = "fan@example.com";
 
 let screenshotDir: string;
 let stack: Stack;
@@ -45,6 +51,8 @@ let apiUrl: string;
 let showId: string;
 let orderId: string;
 const tempDirs: string[] = [];
+// Anything the browser refused under the Content-Security-Policy (it reports each on the console).
+const cspViolations: string[] = [];
 
 function tempDir(prefix: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -88,6 +96,9 @@ beforeAll(async () => {
   for (const page of [adminPage, buyerPage]) {
     page.setDefaultTimeout(15_000);
     page.on("pageerror", (error) => console.error(`[browser] ${error.message}`));
+    page.on("console", (message) => {
+      if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
   }
 }, 180_000);
 
@@ -107,7 +118,7 @@ describe("storefront and admin console in headless Chromium", () => {
     await adminPage.getByLabel("Venue").fill("Paradiso, Amsterdam");
     await adminPage.getByLabel("Price (USD)").fill("59.50");
     await adminPage.getByLabel("Capacity").fill(String(CAPACITY));
-    await adminPage.getByLabel("Limit per customer").fill("4");
+    await adminPage.getByLabel("Limit per customer").fill(String(LIMIT_PER_CUSTOMER));
     await adminPage.getByRole("button", { name: "Create show" }).click();
     await adminPage
       .getByRole("status")
@@ -127,8 +138,13 @@ describe("storefront and admin console in headless Chromium", () => {
     expect(await adminPage.getByLabel("Admin token").count()).toBe(0);
   });
 
-  it("a buyer finds the show, buys with the keyboard and watches the remaining count fall", async () => {
-    await buyerPage.goto(webUrl);
+  it("a signed-out buyer sees the show and the live count, signs in at Buy through the local outbox, and buys with the keyboard", async () => {
+    const response = await buyerPage.goto(webUrl);
+    const csp = response?.headers()["content-security-policy"] ?? "";
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain(`connect-src 'self' ${new URL(apiUrl).origin}`);
+    await buyerPage.getByRole("link", { name: "Sign in" }).waitFor();
+
     const card = buyerPage.getByTestId("show-card").filter({ hasText: showName });
     await card.getByText(`${CAPACITY} left`).waitFor();
     await card.getByRole("link", { name: showName }).click();
@@ -154,29 +170,80 @@ describe("storefront and admin console in headless Chromium", () => {
     await buyerPage.keyboard.press("Tab");
     await buyerPage.keyboard.press("Enter");
 
+    // Not signed in: Buy asks for it inline, with the cursor in the email field.
+    await buyerPage.getByRole("heading", { name: "Sign in to buy" }).waitFor();
+    const email = buyerPage.getByRole("textbox", { name: "Email address" });
+    await expectFocused(email);
+    await buyerPage.keyboard.type(buyerEmail);
+    await buyerPage.keyboard.press("Enter");
+
+    // Locally no mail is sent: the code step links to the outbox, which opens in a new tab.
+    const codeField = buyerPage.getByRole("textbox", { name: "Code" });
+    await codeField.waitFor();
+    const [outboxPage] = await Promise.all([
+      buyerPage.waitForEvent("popup"),
+      buyerPage.getByRole("link", { name: "Open the local outbox" }).click(),
+    ]);
+    const message = outboxPage.getByRole("article").filter({ hasText: buyerEmail }).first();
+    const code = ((await message.getByTestId("outbox-code").textContent()) ?? "").trim();
+    expect(code).toMatch(/^\d{6,8}$/);
+    // The page shows what the stack wrote: the newest file for this address has the same code.
+    expect(await latestCodeInOutboxFiles(buyerEmail)).toBe(code);
+    await outboxPage.close();
+
+    await codeField.fill(code);
+    await buyerPage.keyboard.press("Enter");
+
+    // Signed in, the purchase goes on by itself with the quantity picked before.
     const success = buyerPage.getByTestId("purchase-success");
     await success.waitFor();
     orderId = (await success.getByTestId("order-id").textContent()) ?? "";
     expect(orderId).toMatch(/^ord_/);
     expect(await success.textContent()).toContain(`${FIRST_PURCHASE} tickets reserved`);
-    expect(await success.getByText("Accepted").count()).toBe(1);
+    expect(await buyerPage.getByTestId("signed-in-email").textContent()).toBe(buyerEmail);
 
     // No reload: the availability poll brings the new count.
     await expectText(remaining, String(CAPACITY - FIRST_PURCHASE));
     await buyerPage.screenshot({ path: path.join(screenshotDir, "show.png") });
   });
 
-  it("the order moves from accepted to persisted while the buyer watches", async () => {
+  it("the order moves to persisted while the buyer watches, and is listed under My orders", async () => {
     await buyerPage.getByRole("link", { name: "Track your order" }).click();
     await buyerPage.waitForURL(`**/orders/${orderId}`);
-    await expectText(buyerPage.getByTestId("order-status"), "Persisted", 30_000);
+    await waitForPersisted(buyerPage);
     await buyerPage.getByText(showName).waitFor();
+
+    await buyerPage.getByRole("link", { name: "My orders" }).click();
+    await buyerPage.waitForURL("**/me/orders");
+    const mine = buyerPage.getByTestId("my-order");
+    await mine.first().waitFor();
+    expect(await mine.count()).toBe(1);
+    expect(await mine.first().textContent()).toContain(showName);
+    await mine
+      .first()
+      .getByRole("link", { name: /^View order/ })
+      .click();
+    await buyerPage.waitForURL(`**/orders/${orderId}`);
   });
 
-  it("a parallel burst sells the rest and the show page says sold out", async () => {
-    await buyerPage.getByRole("link", { name: "Back to the show" }).click();
+  it("the order page is for its buyer only: signed out, it asks to sign in again", async () => {
+    await buyerPage.getByRole("button", { name: "Sign out" }).click();
+    await buyerPage.getByRole("heading", { name: "Sign in to see this order" }).waitFor();
+    expect(await buyerPage.getByTestId("order-status").count()).toBe(0);
+    // Nobody else gets it either: without a token the API refuses, with another buyer's it says there is no such order.
+    expect((await fetch(`${apiUrl}/orders/${orderId}`)).status).toBe(401);
+    const stranger = await signInThroughApi("stranger@example.com");
+    const asStranger = await fetch(`${apiUrl}/orders/${orderId}`, { headers: { Authorization: `Bearer ${stranger}` } });
+    expect(asStranger.status).toBe(404);
+  });
+
+  it("a parallel burst of signed-in buyers sells the rest and the show page says sold out", async () => {
+    await buyerPage.goto(`${webUrl}/shows/${showId}`);
     await expectText(buyerPage.getByTestId("remaining"), String(CAPACITY - FIRST_PURCHASE));
 
+    // Signed in ahead of the sale, as fans are.
+    const tokens: string[] = [];
+    for (let b = 0; b < BURST_BUYERS; b++) tokens.push(await signInThroughApi(`burst-${b}@example.com`));
     const statuses = await Promise.all(
       Array.from({ length: BURST }, (_, i) =>
         fetch(`${apiUrl}/shows/${showId}/orders`, {
@@ -184,10 +251,9 @@ describe("storefront and admin console in headless Chromium", () => {
           headers: {
             "Content-Type": "application/json",
             "Idempotency-Key": `e2e-burst-${showId}-${i}`,
-            // Forty buyers, not one client hammering: keeps the per-client purchase rate limit out of this test.
-            "X-Forwarded-For": `127.0.1.${i + 1}`,
+            Authorization: `Bearer ${tokens[i % BURST_BUYERS]}`,
           },
-          body: JSON.stringify({ customerId: `burst_${i}`, quantity: 1 }),
+          body: JSON.stringify({ quantity: 1 }),
         }).then((response) => response.status),
       ),
     );
@@ -212,7 +278,55 @@ describe("storefront and admin console in headless Chromium", () => {
     expect(await panel.locator(".chart__bar[height]:not([height='0'])").count()).toBeGreaterThan(0);
     await adminPage.screenshot({ path: path.join(screenshotDir, "admin.png") });
   });
+
+  it("the browser refused nothing under the Content-Security-Policy", () => {
+    expect(cspViolations).toEqual([]);
+  });
 });
+
+/** The code in the newest message the stack wrote to `to`, read straight from its outbox folder. */
+async function latestCodeInOutboxFiles(to: string): Promise<string | undefined> {
+  const message = (await readOutbox(stack.outboxDir)).find((m) => m.to === to);
+  const runs = (message?.text.match(/\d+/g) ?? []).filter((run) => run.length >= 6 && run.length <= 8);
+  return runs.length === 1 ? runs[0] : undefined;
+}
+
+/** Signs a buyer in as a script would: ask for a code, read it from the outbox files, trade it for a token. */
+async function signInThroughApi(email: string): Promise<string> {
+  const asked = await fetch(`${apiUrl}/auth/email`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email }),
+  });
+  expect(asked.status, `POST /auth/email for ${email}`).toBe(202);
+  const deadline = Date.now() + 5_000;
+  let code = await latestCodeInOutboxFiles(email);
+  while (!code && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    code = await latestCodeInOutboxFiles(email);
+  }
+  if (!code) throw new Error(`no code in the outbox for ${email}`);
+  const verified = await fetch(`${apiUrl}/auth/email/verify`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, code }),
+  });
+  expect(verified.status, `POST /auth/email/verify for ${email}`).toBe(200);
+  return ((await verified.json()) as { token: string }).token;
+}
+
+async function waitForPersisted(page: Page) {
+  await expectText(page.getByTestId("order-status"), "Persisted", 30_000);
+}
+
+async function expectFocused(locator: ReturnType<Page["getByRole"]>) {
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    if (await locator.evaluate((el) => el === document.activeElement).catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`expected ${locator} to have focus`);
+}
 
 /** Waits until the element's whole text is `text` (the page polls, so values arrive on their own). */
 async function expectText(locator: ReturnType<Page["getByTestId"]>, text: string, timeout = 10_000) {

@@ -1,6 +1,13 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Entity, Service } from "electrodb";
-import { barrierSchema, customerSchema, orderSchema, shardProjectionSchema, showSchema } from "./schema.ts";
+import {
+  barrierSchema,
+  customerSchema,
+  orderSchema,
+  orderStatusSchema,
+  shardProjectionSchema,
+  showSchema,
+} from "./schema.ts";
 
 const clients = new WeakMap<object, { client: DynamoDBDocumentClient; table: string }>();
 
@@ -17,6 +24,7 @@ export function createDb(client: DynamoDBDocumentClient, table: string) {
     {
       show: new Entity(showSchema, config),
       order: new Entity(orderSchema, config),
+      orderStatus: new Entity(orderStatusSchema, config),
       shardProjection: new Entity(shardProjectionSchema, config),
       barrier: new Entity(barrierSchema, config),
       customer: new Entity(customerSchema, config),

@@ -15,6 +15,8 @@ export const showSchema = {
     priceCents: { type: "number", required: true },
     maxPerCustomer: { type: "number", required: true },
     shards: { type: "number", required: true },
+    /** Shows made before checkout have none: they read as the default. */
+    holdSeconds: { type: "number", default: 600 },
     status: { type: ["draft", "on_sale"] as const, required: true },
     createdAt: { type: "string", required: true },
   },
@@ -44,6 +46,8 @@ export const orderSchema = {
     soldAfter: { type: "number", required: true },
     priceCents: { type: "number", required: true },
     correlationId: { type: "string" },
+    /** A held order's deadline. The item holds only what never changes; statuses are `orderStatus` items. */
+    holdExpiresAt: { type: "string" },
   },
   indexes: {
     primary: {
@@ -61,6 +65,44 @@ export const orderSchema = {
       index: "gsi2",
       pk: { field: "gsi2pk", composite: ["customerId"] },
       sk: { field: "gsi2sk", composite: ["createdAt", "orderId"] },
+    },
+  },
+} as const;
+
+/**
+ * One version of an order's status after its first (held → confirmed, expired, cancelled; confirmed →
+ * refunded). Each version is its own item, written blind: any number of deliveries in any order leave
+ * the same items, and the highest version is the current status. The order's first status needs no
+ * item (held when the order has a deadline, else confirmed). Keyed beside the order in each index, so
+ * the same queries that find orders find their statuses.
+ */
+export const orderStatusSchema = {
+  model: { entity: "orderStatus", version: "1", service },
+  attributes: {
+    orderId: { type: "string", required: true, readOnly: true },
+    version: { type: "number", required: true, readOnly: true },
+    status: { type: ["held", "confirmed", "expired", "cancelled", "refunded"] as const, required: true },
+    showId: { type: "string", required: true },
+    customerId: { type: "string", required: true },
+    createdAt: { type: "string", required: true },
+    updatedAt: { type: "string" },
+    paymentRef: { type: "string" },
+    note: { type: "string" },
+  },
+  indexes: {
+    primary: {
+      pk: { field: "pk", composite: ["orderId"] },
+      sk: { field: "sk", composite: ["version"] },
+    },
+    byShow: {
+      index: "gsi1",
+      pk: { field: "gsi1pk", composite: ["showId"] },
+      sk: { field: "gsi1sk", composite: ["orderId", "version"] },
+    },
+    byCustomer: {
+      index: "gsi2",
+      pk: { field: "gsi2pk", composite: ["customerId"] },
+      sk: { field: "gsi2sk", composite: ["createdAt", "orderId", "version"] },
     },
   },
 } as const;
@@ -123,4 +165,11 @@ export const customerSchema = {
 /** Items carrying this attribute (epoch seconds) expire by DynamoDB's TTL: the rehydration barriers. */
 export const ttlAttribute = "expiresAt";
 
-export const schemas = [showSchema, orderSchema, shardProjectionSchema, barrierSchema, customerSchema] as const;
+export const schemas = [
+  showSchema,
+  orderSchema,
+  orderStatusSchema,
+  shardProjectionSchema,
+  barrierSchema,
+  customerSchema,
+] as const;

@@ -11,6 +11,12 @@ export type ErrorCode =
   | "limit_exceeded"
   | "idempotency_key_reused"
   | "rate_limited"
+  | "payment_declined"
+  | "hold_expired"
+  | "not_payable"
+  | "not_cancellable"
+  | "not_refundable"
+  | "invalid_signature"
   | "rehydrating"
   | "unavailable"
   | "not_found"
@@ -34,6 +40,12 @@ const refusals: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "limit_exceeded",
   "idempotency_key_reused",
   "rate_limited",
+  "payment_declined",
+  "hold_expired",
+  "not_payable",
+  "not_cancellable",
+  "not_refundable",
+  "invalid_signature",
   "not_found",
   "payload_too_large",
 ]);

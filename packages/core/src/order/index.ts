@@ -25,9 +25,14 @@ export const PurchaseBody = z
   .strict();
 export type PurchaseBody = z.infer<typeof PurchaseBody>;
 
-/** The lifecycle. Until checkout exists every accepted order is confirmed at once. */
-export const OrderStatus = z.enum(["confirmed"]);
+/**
+ * The lifecycle: held → confirmed (paid, or free at once); held → expired | cancelled;
+ * confirmed → refunded. Held and confirmed tickets count against stock and the limit.
+ */
+export const OrderStatus = z.enum(["held", "confirmed", "expired", "cancelled", "refunded"]);
 export type OrderStatus = z.infer<typeof OrderStatus>;
+/** Statuses whose tickets are out of stock. */
+export const isLive = (status: OrderStatus) => status === "held" || status === "confirmed";
 
 /** An order as the space records it and the pump carries it. */
 export const OrderRecord = z.object({
@@ -43,6 +48,17 @@ export const OrderRecord = z.object({
   soldAfter: z.number().int().min(1),
   priceCents: z.number().int().min(0),
   correlationId: z.string().max(128).optional(),
+  /** Orders recorded before checkout carry neither: they were confirmed at once. */
+  status: OrderStatus.default("confirmed"),
+  /** Bumped by every change of status: the writer keeps each version, and the highest is current. */
+  version: z.number().int().min(1).default(1),
+  /** A held order's deadline (set at the take; it never moves). */
+  holdExpiresAt: z.string().optional(),
+  updatedAt: z.string().optional(),
+  /** The payment provider's id for the payment that confirmed the order. */
+  paymentRef: z.string().max(255).optional(),
+  /** What happened beyond the status, for the buyer: `late_payment_refunded`. */
+  note: z.string().max(64).optional(),
 });
 export type OrderRecord = z.infer<typeof OrderRecord>;
 
@@ -50,8 +66,13 @@ export type OrderRecord = z.infer<typeof OrderRecord>;
  * An order as its owner sees it. The Idempotency-Key stays inside: it is the buyer's retry secret,
  * and anyone holding it with the buyer's token could replay into the order.
  */
-export const Order = OrderRecord.omit({ correlationId: true, soldAfter: true, idempotencyKey: true }).extend({
-  status: OrderStatus,
+export const Order = OrderRecord.omit({
+  correlationId: true,
+  soldAfter: true,
+  idempotencyKey: true,
+  version: true,
+  paymentRef: true,
+}).extend({
   /** DynamoDB holds the order's current status (until then only the space and the pump do). */
   persisted: z.boolean(),
 });
@@ -65,7 +86,10 @@ export const toOrder = (r: OrderRecord, persisted: boolean): Order => ({
   createdAt: r.createdAt,
   shard: r.shard,
   priceCents: r.priceCents,
-  status: "confirmed",
+  status: r.status,
+  ...(r.holdExpiresAt ? { holdExpiresAt: r.holdExpiresAt } : {}),
+  ...(r.updatedAt ? { updatedAt: r.updatedAt } : {}),
+  ...(r.note ? { note: r.note } : {}),
   persisted,
 });
 

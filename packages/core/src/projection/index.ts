@@ -33,6 +33,7 @@ export interface ProjectionResult {
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** What never changes about an order: the same item whichever of its versions writes it. */
 export const orderItem = (o: OrderRecord) => ({
   orderId: o.id,
   showId: o.showId,
@@ -44,13 +45,42 @@ export const orderItem = (o: OrderRecord) => ({
   soldAfter: o.soldAfter,
   priceCents: o.priceCents,
   correlationId: o.correlationId,
+  holdExpiresAt: o.holdExpiresAt,
 });
 
-/** The order as DynamoDB holds it, back in the shape the space and the pump use. */
-export const fromOrderItem = (
-  item: Omit<ReturnType<typeof orderItem>, "correlationId"> & { correlationId?: string },
-): OrderRecord =>
-  OrderRecord.parse({
+/** A version after the first: its own item (see `orderStatusSchema`). */
+export const orderStatusItem = (o: OrderRecord) => ({
+  orderId: o.id,
+  version: o.version,
+  status: o.status,
+  showId: o.showId,
+  customerId: o.customerId,
+  createdAt: o.createdAt,
+  updatedAt: o.updatedAt,
+  paymentRef: o.paymentRef,
+  note: o.note,
+});
+
+type OrderItem = Omit<ReturnType<typeof orderItem>, "correlationId" | "holdExpiresAt"> & {
+  correlationId?: string;
+  holdExpiresAt?: string;
+};
+type OrderStatusItem = Pick<ReturnType<typeof orderStatusItem>, "orderId" | "version" | "status"> & {
+  updatedAt?: string;
+  paymentRef?: string;
+  note?: string;
+};
+
+/**
+ * The order as DynamoDB holds it, back in the shape the space and the pump use: its item, and the
+ * highest of its status versions (none: the first status, held if it had a deadline).
+ */
+export const fromOrderItem = (item: OrderItem, statuses: OrderStatusItem[] = []): OrderRecord => {
+  const latest = statuses.reduce<OrderStatusItem | undefined>(
+    (best, s) => (s.orderId === item.orderId && (!best || s.version > best.version) ? s : best),
+    undefined,
+  );
+  return OrderRecord.parse({
     id: item.orderId,
     showId: item.showId,
     customerId: item.customerId,
@@ -61,7 +91,21 @@ export const fromOrderItem = (
     soldAfter: item.soldAfter,
     priceCents: item.priceCents,
     correlationId: item.correlationId,
+    holdExpiresAt: item.holdExpiresAt,
+    status: latest?.status ?? (item.holdExpiresAt ? "held" : "confirmed"),
+    version: latest?.version ?? 1,
+    updatedAt: latest?.updatedAt,
+    paymentRef: latest?.paymentRef,
+    note: latest?.note,
   });
+};
+
+/** Orders and their status items from one query each, folded into current records. */
+export function foldOrders(items: OrderItem[], statuses: OrderStatusItem[]): OrderRecord[] {
+  const byOrder = new Map<string, OrderStatusItem[]>();
+  for (const s of statuses) byOrder.set(s.orderId, [...(byOrder.get(s.orderId) ?? []), s]);
+  return items.map((item) => fromOrderItem(item, byOrder.get(item.orderId)));
+}
 
 const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
 
@@ -106,6 +150,13 @@ const isConditionFailure = (e: unknown) => {
   return String((e as Error)?.message ?? "").includes("conditional request failed");
 };
 
+/** Status items, 25 a call as ElectroDB batches them; the order ids DynamoDB left unprocessed. */
+async function putStatuses(db: Db, records: OrderRecord[]): Promise<{ unprocessed: string[]; calls: number }> {
+  if (records.length === 0) return { unprocessed: [], calls: 0 };
+  const { unprocessed } = await db.entities.orderStatus.put(records.map(orderStatusItem)).go();
+  return { unprocessed: unprocessed.map((u) => u.orderId), calls: Math.ceil(records.length / 25) };
+}
+
 /**
  * Projects one pump batch into DynamoDB. Every effect is idempotent: orders are put under
  * their own id, each shard's projection is a max-register, the space's pending set is
@@ -119,10 +170,15 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
   const barriers: { barrierId: string; pumpShardId: string }[] = [];
   let dynamoCalls = 0;
 
+  // Of an order's versions in this batch the highest is the one to keep: the lower ones were
+  // superseded in the space already, and their items change nothing the highest does not.
   const accept = (record: OrderRecord, messageId: string) => {
     const seen = orders.get(record.id);
-    if (seen) seen.messageIds.push(messageId);
-    else orders.set(record.id, { record, messageIds: [messageId] });
+    if (!seen) orders.set(record.id, { record, messageIds: [messageId] });
+    else {
+      seen.messageIds.push(messageId);
+      if (record.version > seen.record.version) seen.record = record;
+    }
   };
   for (const m of messages) {
     const { events, error } = decode(m);
@@ -150,9 +206,15 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
   let toWrite = [...orders.values()].map((o) => o.record);
   for (let attempt = 1; toWrite.length > 0; attempt++) {
     // A packed pump batch can hold thousands of orders: a few BatchWriteItem calls at a time.
-    const { unprocessed, calls } = await writer.put(toWrite.map(orderItem), 4);
-    dynamoCalls += calls;
-    const left = new Set(unprocessed);
+    const [items, statuses] = await Promise.all([
+      writer.put(toWrite.map(orderItem), 4),
+      putStatuses(
+        deps.db,
+        toWrite.filter((o) => o.version > 1),
+      ),
+    ]);
+    dynamoCalls += items.calls + statuses.calls;
+    const left = new Set([...items.unprocessed, ...statuses.unprocessed]);
     toWrite = toWrite.filter((o) => left.has(o.id));
     if (toWrite.length === 0) break;
     if (attempt >= maxAttempts) {
@@ -185,11 +247,7 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
       } catch (e) {
         if (!isConditionFailure(e)) throw e;
       }
-      await deps.space.confirmPersisted(
-        g.showId,
-        g.shard,
-        g.orders.map((o) => ({ id: o.id, quantity: o.quantity })),
-      );
+      await deps.space.confirmPersisted(g.showId, g.shard, g.orders);
     }),
   );
 

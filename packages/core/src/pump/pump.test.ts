@@ -98,6 +98,8 @@ const anOrder = (i: number): OrderRecord => ({
   shard: 0,
   soldAfter: i + 1,
   priceCents: 100,
+  status: "confirmed",
+  version: 1,
 });
 
 /** The orders each record of each call carries, as the writer decodes them. */

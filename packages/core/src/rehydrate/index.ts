@@ -1,8 +1,8 @@
 import type { Db } from "../db/index.ts";
 import { HotSeatError } from "../error/index.ts";
 import { newUlid } from "../id/index.ts";
-import type { OrderRecord } from "../order/index.ts";
-import { fromOrderItem } from "../projection/index.ts";
+import { isLive, type OrderRecord } from "../order/index.ts";
+import { foldOrders } from "../projection/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
 import { type Show, splitCapacity } from "../show/index.ts";
 import type { InventorySpace } from "../space/index.ts";
@@ -20,10 +20,13 @@ export interface RehydrationDeps {
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Every order of a show persisted in DynamoDB, read page by page. */
+/** Every order of a show persisted in DynamoDB, at its latest persisted status, read page by page. */
 export async function persistedOrders(db: Db, showId: string): Promise<OrderRecord[]> {
-  const { data } = await db.entities.order.query.byShow({ showId }).go({ pages: "all" });
-  return data.map(fromOrderItem);
+  const [orders, statuses] = await Promise.all([
+    db.entities.order.query.byShow({ showId }).go({ pages: "all" }),
+    db.entities.orderStatus.query.byShow({ showId }).go({ pages: "all" }),
+  ]);
+  return foldOrders(orders.data, statuses.data);
 }
 
 /**
@@ -58,17 +61,29 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
   }
 
   const orders = await persistedOrders(deps.db, show.id);
-  const perShard = shards.map(() => ({ sold: 0, customers: new Map<string, number>(), orders: [] as OrderRecord[] }));
-  let sold = 0;
+  const perShard = shards.map(() => ({
+    sold: 0,
+    held: 0,
+    expired: 0,
+    cancelled: 0,
+    refunded: 0,
+    customers: new Map<string, number>(),
+    orders: [] as OrderRecord[],
+  }));
+  let live = 0;
   for (const o of orders) {
     const slot = perShard[o.shard] ?? perShard[0];
     if (!slot) continue;
     slot.sold += o.quantity;
-    slot.customers.set(o.customerId, (slot.customers.get(o.customerId) ?? 0) + o.quantity);
     slot.orders.push(o);
-    sold += o.quantity;
+    // Held orders are held again with their own deadline (a lapsed one is reclaimed at the first read).
+    if (o.status === "held") slot.held += o.quantity;
+    if (isLive(o.status)) {
+      slot.customers.set(o.customerId, (slot.customers.get(o.customerId) ?? 0) + o.quantity);
+      live += o.quantity;
+    } else slot[o.status as "expired" | "cancelled" | "refunded"] += o.quantity;
   }
-  const remaining = Math.max(0, show.capacity - sold);
+  const remaining = Math.max(0, show.capacity - live);
   const stock = splitCapacity(remaining, show.shards);
   for (const s of shards) {
     const slot = perShard[s];
@@ -76,6 +91,10 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
     await deps.space.rebuildShard(show.id, s, {
       stock: stock[s] ?? 0,
       sold: slot.sold,
+      held: slot.held,
+      expired: slot.expired,
+      cancelled: slot.cancelled,
+      refunded: slot.refunded,
       max: show.maxPerCustomer,
       customers: slot.customers,
       orders: slot.orders,

@@ -4,7 +4,7 @@ import type { Db } from "../db/index.ts";
 import { HotSeatError } from "../error/index.ts";
 import { log, maskCustomer } from "../log/index.ts";
 import { newOrderId, type Order, type OrderRecord, PurchaseBody, toOrder } from "../order/index.ts";
-import { fromOrderItem } from "../projection/index.ts";
+import { foldOrders, fromOrderItem } from "../projection/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
 import { rehydrateShow } from "../rehydrate/index.ts";
 import { type Availability, CreateShowInput, newShowId, type Show, splitCapacity } from "../show/index.ts";
@@ -41,7 +41,7 @@ export interface SaleDeps {
   options?: SaleOptions;
 }
 
-export type ShowView = Show & { remaining: number; soldOut: boolean };
+export type ShowView = Show & { remaining: number; held: number; soldOut: boolean };
 
 /**
  * `PurchaseBody` as the API's validator parses it. The brand exists only in the types: it lets
@@ -66,7 +66,17 @@ export interface ShowStats {
   status: Show["status"];
   capacity: number;
   remaining: number;
+  /** Tickets out of stock now: held plus confirmed. */
   sold: number;
+  held: number;
+  confirmed: number;
+  /** Tickets given back, ever, by lapsed holds, cancellations and refunds. */
+  expired: number;
+  cancelled: number;
+  refunded: number;
+  /** Tickets taken, ever (returns included). */
+  taken: number;
+  /** Of those taken, the ones whose order DynamoDB holds at its current status. */
   persisted: number;
   pending: number;
   pendingOrders: number;
@@ -89,6 +99,7 @@ const toShow = (item: {
   priceCents: number;
   maxPerCustomer: number;
   shards: number;
+  holdSeconds?: number;
   status: "draft" | "on_sale";
   createdAt: string;
 }): Show => ({
@@ -100,6 +111,7 @@ const toShow = (item: {
   priceCents: item.priceCents,
   maxPerCustomer: item.maxPerCustomer,
   shards: item.shards,
+  holdSeconds: item.holdSeconds ?? 600,
   status: item.status,
   createdAt: item.createdAt,
 });
@@ -284,17 +296,47 @@ export class Sales {
     }));
   }
 
+  /**
+   * The pollers' read is also what returns lapsed holds to sale within a second of their deadline
+   * (one shared read per show per `availabilityCacheMs` per process), with no timer on the buyer's path.
+   */
   private async readAvailability(showId: string): Promise<Availability> {
     const show = await this.showSettings(showId);
+    await this.reclaimHolds(show);
     const states = await this.deps.space.readShards(show.id, show.shards);
     const v = this.view(show, states);
-    return { showId, remaining: v.remaining, soldOut: v.soldOut, onSale: states.some((s) => s.status === "on_sale") };
+    return {
+      showId,
+      remaining: v.remaining,
+      held: v.held,
+      soldOut: v.soldOut,
+      onSale: states.some((s) => s.status === "on_sale"),
+    };
+  }
+
+  /** Lapsed holds of every shard back to sale, and their expiry on its way to the writer. */
+  async reclaimHolds(show: Pick<Show, "id" | "shards">): Promise<number> {
+    const expired = (
+      await Promise.all(Array.from({ length: show.shards }, (_, s) => this.deps.space.reclaimHolds(show.id, s)))
+    ).flat();
+    this.publishChanges(expired);
+    return expired.length;
+  }
+
+  /**
+   * Puts changed orders on the pump without waiting: each is pending in the space until the writer
+   * confirms it, and the sweeper publishes it again if this publish fails.
+   */
+  publishChanges(records: OrderRecord[]): void {
+    for (const r of records) void this.deps.publisher.publishOrder(r).catch(() => false);
   }
 
   private view(show: Show, states: ShardState[]): ShowView {
     const loaded = states.length > 0 && states.every((s) => s.exists);
     const remaining = loaded ? remainingOf(states) : show.status === "draft" ? show.capacity : 0;
-    return { ...show, remaining, soldOut: loaded && remaining === 0 };
+    const held = loaded ? states.reduce((n, s) => n + s.held, 0) : 0;
+    // Sold out only when nothing is left and nothing is held: a held ticket may come back.
+    return { ...show, remaining, held, soldOut: loaded && remaining === 0 && held === 0 };
   }
 
   async purchase(req: PurchaseRequest): Promise<{ order: Order; created: boolean }> {
@@ -302,16 +344,22 @@ export class Sales {
     const { quantity } = "parsedBody" in req ? req.parsedBody : parsePurchase(req.body);
     const show = await this.showSettings(req.showId);
     const home = homeShard(customerId, show.shards);
+    const now = Date.now();
+    // A priced show's purchase holds its tickets while the buyer pays; a free one is confirmed at once.
+    const holdUntilMs = show.priceCents > 0 ? now + show.holdSeconds * 1000 : 0;
     const order: Omit<OrderRecord, "soldAfter"> = {
       id: newOrderId(),
       showId: show.id,
       customerId,
       quantity,
-      createdAt: new Date().toISOString(),
+      createdAt: new Date(now).toISOString(),
       idempotencyKey: req.idempotencyKey,
       shard: home,
       priceCents: show.priceCents,
       correlationId: req.correlationId,
+      status: holdUntilMs > 0 ? "held" : "confirmed",
+      version: 1,
+      ...(holdUntilMs > 0 ? { holdExpiresAt: new Date(holdUntilMs).toISOString() } : {}),
     };
     let recovered = false;
     for (let attempt = 0; attempt < 4 + show.shards; attempt++) {
@@ -323,7 +371,9 @@ export class Sales {
         fingerprint: fingerprintOf(quantity),
         order,
         nowMs: Date.now(),
+        holdUntilMs,
       });
+      this.publishChanges(r.expired);
       switch (r.outcome) {
         case "ok": {
           await this.opts.afterTake?.(r.record);
@@ -359,6 +409,10 @@ export class Sales {
           throw new HotSeatError("limit_exceeded", `you may buy ${r.allowed} more ticket(s) for this show`, {
             remaining: r.allowed,
           });
+        case "reclaiming":
+          // More lapsed holds than one batch were returned to sale: look at the stock again.
+          attempt--;
+          break;
         case "missing":
         case "rehydrating":
           if (recovered) throw new HotSeatError("rehydrating", "the show is being restored; retry in a moment");
@@ -448,11 +502,35 @@ export class Sales {
     return order;
   }
 
+  /**
+   * An order as the space holds it, for changing it: found by the space's index, or, when the space
+   * lost that index (a rebuild restores shards, not every order's index), where DynamoDB says it is.
+   */
+  async orderInSpace(orderId: string): Promise<OrderRecord | null> {
+    const found = await this.lookupOrder(orderId);
+    return found?.inSpace ? found.record : null;
+  }
+
   private async findOrder(orderId: string): Promise<Order | null> {
-    const inSpace = await this.deps.space.findOrder(orderId);
-    if (inSpace) return toOrder(inSpace.record, !inSpace.pending);
-    const { data } = await this.deps.db.entities.order.get({ orderId }).go();
-    return data ? toOrder(fromOrderItem(data), true) : null;
+    const found = await this.lookupOrder(orderId);
+    return found ? toOrder(found.record, found.persisted) : null;
+  }
+
+  /** The space's copy while it has one (re-indexed if a rebuild dropped the index), else DynamoDB's. */
+  private async lookupOrder(orderId: string) {
+    const indexed = await this.deps.space.findOrder(orderId);
+    if (indexed) return { record: indexed.record, persisted: !indexed.pending, inSpace: true };
+    const [{ data }, statuses] = await Promise.all([
+      this.deps.db.entities.order.get({ orderId }).go(),
+      this.deps.db.entities.orderStatus.query.primary({ orderId }).go({ pages: "all" }),
+    ]);
+    if (!data) return null;
+    const found = await this.deps.space.findOrder(orderId, { showId: data.showId, shard: data.shard });
+    if (found) {
+      await this.deps.space.indexOrder(found.record, found.record.shard);
+      return { record: found.record, persisted: !found.pending, inSpace: true };
+    }
+    return { record: fromOrderItem(data, statuses.data), persisted: true, inSpace: false };
   }
 
   /**
@@ -460,17 +538,15 @@ export class Sales {
    * the last day that the index may not show yet (the pump and the index both lag a little).
    */
   async customerOrders(customerId: string, limit = 100): Promise<Order[]> {
-    const [persisted, recentIds] = await Promise.all([
-      this.deps.db.entities.order.query
-        .byCustomer({ customerId })
-        .go({ order: "desc", limit, pages: "all" })
-        .then((r) => r.data.map((item) => toOrder(fromOrderItem(item), true))),
+    const [items, statuses, recentIds] = await Promise.all([
+      this.deps.db.entities.order.query.byCustomer({ customerId }).go({ order: "desc", limit, pages: "all" }),
+      this.deps.db.entities.orderStatus.query.byCustomer({ customerId }).go({ pages: "all" }),
       this.deps.space.recentOrderIds(customerId),
     ]);
+    const persisted = foldOrders(items.data, statuses.data).map((r) => toOrder(r, true));
     const byId = new Map(persisted.map((o) => [o.id, o]));
-    const recent = await Promise.all(
-      recentIds.filter((id) => !byId.has(id)).map((id) => this.deps.space.findOrder(id)),
-    );
+    // The space's copy is the current one: it may be ahead of what the writer has stored yet.
+    const recent = await Promise.all(recentIds.map((id) => this.deps.space.findOrder(id)));
     for (const found of recent)
       if (found && found.record.customerId === customerId)
         byId.set(found.record.id, toOrder(found.record, !found.pending));
@@ -520,8 +596,11 @@ export class Sales {
       this.deps.db.entities.shardProjection.query.primary({ showId }).go({ pages: "all" }),
       this.deps.space.salesTimeline(show.id, show.shards, now - 5 * 60_000 + TIMELINE_BUCKET_MS, now),
     ]);
-    const sold = states.reduce((sum, s) => sum + s.sold, 0);
-    const pending = states.reduce((sum, s) => sum + s.pendingTickets, 0);
+    const total = (field: "sold" | "held" | "expired" | "cancelled" | "refunded" | "pendingTickets") =>
+      states.reduce((n, s) => n + s[field], 0);
+    const taken = total("sold");
+    const pending = total("pendingTickets");
+    const returned = total("expired") + total("cancelled") + total("refunded");
     const oldest = states.reduce<number | null>(
       (min, s) =>
         s.oldestPendingAt === null ? min : min === null ? s.oldestPendingAt : Math.min(min, s.oldestPendingAt),
@@ -532,8 +611,14 @@ export class Sales {
       status: show.status,
       capacity: show.capacity,
       remaining: this.view(show, states).remaining,
-      sold,
-      persisted: sold - pending,
+      sold: taken - returned,
+      held: total("held"),
+      confirmed: taken - returned - total("held"),
+      expired: total("expired"),
+      cancelled: total("cancelled"),
+      refunded: total("refunded"),
+      taken,
+      persisted: taken - pending,
       pending,
       pendingOrders: states.reduce((sum, s) => sum + s.pendingOrders, 0),
       oldestPendingMs: oldest === null ? null : Math.max(0, Date.now() - oldest),
@@ -547,10 +632,17 @@ export class Sales {
   /**
    * The reconciler: re-publishes orders taken but still unconfirmed after `staleAfterMs`
    * (the API died between take and publish, or the pump was down), settles loans a crashed
-   * buyer left between shards, and rebuilds shows the space has lost.
+   * buyer left between shards, returns lapsed holds no reader has seen to sale, and rebuilds
+   * shows the space has lost.
    */
-  async sweep(): Promise<{ republished: number; settled: number; rehydrated: number; failed: number }> {
-    const result = { republished: 0, settled: 0, rehydrated: 0, failed: 0 };
+  async sweep(): Promise<{
+    republished: number;
+    settled: number;
+    rehydrated: number;
+    failed: number;
+    expired: number;
+  }> {
+    const result = { republished: 0, settled: 0, rehydrated: 0, failed: 0, expired: 0 };
     for (const showId of await this.deps.space.showsOnSale()) {
       const show = await this.showSettings(showId).catch(() => null);
       if (!show) continue;
@@ -565,6 +657,7 @@ export class Sales {
         }
         continue;
       }
+      result.expired += await this.reclaimHolds(show);
       for (const s of states) {
         result.settled += await this.deps.space.settleLoans(show.id, s.shard, this.opts.loanStaleAfterMs);
         const stale = await this.deps.space.pendingOrders(show.id, s.shard, Date.now() - this.opts.staleAfterMs);

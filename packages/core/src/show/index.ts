@@ -15,6 +15,8 @@ export const CreateShowInput = z
     priceCents: z.number().int().min(0).max(100_000_000),
     maxPerCustomer: z.number().int().min(1).max(1000).default(4),
     shards: z.number().int().min(1).max(MAX_SHARDS).default(1),
+    /** How long a purchase of a priced show holds its tickets for payment. */
+    holdSeconds: z.number().int().min(5).max(3600).default(600),
   })
   .strict()
   .refine((s) => s.shards <= s.capacity, { message: "shards must not exceed capacity", path: ["shards"] });
@@ -32,6 +34,7 @@ export const Show = z.object({
   priceCents: z.number().int(),
   maxPerCustomer: z.number().int(),
   shards: z.number().int(),
+  holdSeconds: z.number().int(),
   status: ShowStatus,
   createdAt: z.string(),
 });
@@ -40,6 +43,8 @@ export type Show = z.infer<typeof Show>;
 export const Availability = z.object({
   showId: ShowId,
   remaining: z.number().int(),
+  /** Held for buyers who are paying: they come back to sale if the holds lapse. */
+  held: z.number().int(),
   soldOut: z.boolean(),
   onSale: z.boolean(),
 });

@@ -2,12 +2,14 @@ import fs from "node:fs";
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
 import { log } from "../log/index.ts";
 import {
+  CHANGE_ORDER,
   CONFIRM_PERSISTED,
   CREDIT_STOCK,
   FREEZE_SHARD,
   LEND_STOCK,
   LOAD_SHARD,
   READ_SHARD,
+  RECLAIM_HOLDS,
   TAKE_TICKETS,
 } from "./scripts.ts";
 
@@ -20,6 +22,8 @@ export type SpaceClient = (Redis | Cluster) & {
   loadShard: Call;
   freezeShard: Call;
   readShard: Call;
+  reclaimHolds: Call;
+  changeOrder: Call;
 };
 
 export interface SpaceConnection {
@@ -87,7 +91,9 @@ export function createSpaceClient(conn: SpaceConnection): SpaceClient {
     log.warn("space.connection_error", { error: e.message });
   });
   const scripts = {
-    takeTickets: [6, TAKE_TICKETS],
+    takeTickets: [7, TAKE_TICKETS],
+    reclaimHolds: [5, RECLAIM_HOLDS],
+    changeOrder: [5, CHANGE_ORDER],
     lendStock: [2, LEND_STOCK],
     creditStock: [2, CREDIT_STOCK],
     confirmPersisted: [2, CONFIRM_PERSISTED],

@@ -13,12 +13,23 @@ import {
 export { createSpaceClient, type SpaceClient, type SpaceConnection } from "./client.ts";
 export { homeShard, shardKeys, shardTag, TIMELINE_BUCKET_MS } from "./keys.ts";
 
-export type TakeResult =
+export type TakeResult = (
   | { outcome: "ok"; record: OrderRecord }
   | { outcome: "replay"; record: OrderRecord; pending: boolean }
-  | { outcome: "reused" | "missing" | "rehydrating" | "not_on_sale" }
+  | { outcome: "reused" | "missing" | "rehydrating" | "not_on_sale" | "reclaiming" }
   | { outcome: "limit"; allowed: number }
-  | { outcome: "short"; stock: number };
+  | { outcome: "short"; stock: number }
+) & {
+  /** Holds this call found past their deadline and returned to sale: to publish. */
+  expired: OrderRecord[];
+};
+
+/** What an order's change of status came to (see CHANGE_ORDER). */
+export type ChangeOutcome = "changed" | "already" | "missing" | "rehydrating" | OrderRecord["status"];
+export type OrderAction = "confirm" | "cancel" | "refund" | "note";
+
+/** Lapsed holds one script call returns to sale: bounded, so a wave of lapses never blocks Redis long. */
+export const RECLAIM_BATCH = 500;
 
 export interface TakeInput {
   showId: string;
@@ -29,6 +40,8 @@ export interface TakeInput {
   /** The order as it will be recorded, without `soldAfter` (the script stamps it). */
   order: Omit<OrderRecord, "soldAfter">;
   nowMs: number;
+  /** A priced show's hold deadline (epoch ms); 0 confirms at once. */
+  holdUntilMs: number;
 }
 
 export interface ShardState {
@@ -38,7 +51,14 @@ export interface ShardState {
   stock: number;
   /** Lent to another shard and not yet credited there: still unsold. */
   inTransit: number;
+  /** Taken, ever (the max-register the projection follows). */
   sold: number;
+  /** Held now, awaiting payment. */
+  held: number;
+  /** Given back, ever, by lapsed holds, cancellations and refunds. */
+  expired: number;
+  cancelled: number;
+  refunded: number;
   pendingTickets: number;
   pendingOrders: number;
   oldestPendingAt: number | null;
@@ -47,8 +67,14 @@ export interface ShardState {
 export interface ShardSnapshot {
   stock: number;
   sold: number;
+  held: number;
+  expired: number;
+  cancelled: number;
+  refunded: number;
   max: number;
+  /** Live tickets (held and confirmed) per customer. */
   customers: Map<string, number>;
+  /** Every order's current version; the held ones are held again until their deadline. */
   orders: OrderRecord[];
 }
 
@@ -63,6 +89,9 @@ export const timelineOf = (orders: Pick<OrderRecord, "createdAt" | "quantity">[]
 };
 
 const parseRecord = (json: string) => OrderRecord.parse(JSON.parse(json));
+const parseRecords = (replies: unknown[]) => replies.map((r) => parseRecord(String(r)));
+/** The pending set's member for an order's version. */
+export const pendingMember = (o: Pick<OrderRecord, "id" | "version">) => `${o.id}#${o.version}`;
 
 export class InventorySpace {
   constructor(readonly redis: SpaceClient) {}
@@ -76,6 +105,7 @@ export class InventorySpace {
       k.orders,
       k.pending,
       k.timeline,
+      k.holds,
       `${input.customerId}\n${input.idempotencyKey}`,
       input.fingerprint,
       input.customerId,
@@ -84,22 +114,27 @@ export class InventorySpace {
       input.order.id,
       input.nowMs,
       TIMELINE_BUCKET_MS,
-    )) as [string, ...(string | number)[]];
-    const [outcome, a, b] = reply;
+      input.holdUntilMs,
+      new Date(input.nowMs).toISOString(),
+      RECLAIM_BATCH,
+    )) as [string, ...(string | number | null)[]];
+    const [outcome, a, b, ...rest] = reply;
+    const expired = parseRecords(rest);
     switch (outcome) {
       case "ok":
-        return { outcome, record: parseRecord(String(a)) };
+        return { outcome, record: parseRecord(String(a)), expired };
       case "replay":
-        return { outcome, record: parseRecord(String(a)), pending: Number(b) === 1 };
+        return { outcome, record: parseRecord(String(a)), pending: Number(b) === 1, expired };
       case "limit":
-        return { outcome, allowed: Math.max(0, Number(a)) };
+        return { outcome, allowed: Math.max(0, Number(a)), expired };
       case "short":
-        return { outcome, stock: Number(a) };
+        return { outcome, stock: Number(a), expired };
       case "reused":
       case "missing":
       case "rehydrating":
       case "not_on_sale":
-        return { outcome };
+      case "reclaiming":
+        return { outcome, expired };
       default:
         throw new Error(`unexpected reply from takeTickets: ${outcome}`);
     }
@@ -133,10 +168,57 @@ export class InventorySpace {
     return credited;
   }
 
-  async confirmPersisted(showId: string, shard: number, orders: { id: string; quantity: number }[]): Promise<number> {
+  /** Returns lapsed holds of one shard to sale; the expired orders, to publish. */
+  async reclaimHolds(showId: string, shard: number, nowMs = Date.now()): Promise<OrderRecord[]> {
+    const k = shardKeys(showId, shard);
+    const reply = (await this.redis.reclaimHolds(
+      k.inventory,
+      k.customers,
+      k.orders,
+      k.pending,
+      k.holds,
+      nowMs,
+      new Date(nowMs).toISOString(),
+      RECLAIM_BATCH,
+    )) as unknown[];
+    return parseRecords(reply);
+  }
+
+  /** One order's change of status, atomically against its current one (see CHANGE_ORDER). */
+  async changeOrder(
+    showId: string,
+    shard: number,
+    orderId: string,
+    action: OrderAction,
+    extra: { paymentRef?: string; note?: string; nowMs?: number } = {},
+  ): Promise<{ outcome: ChangeOutcome; record: OrderRecord | null }> {
+    const k = shardKeys(showId, shard);
+    const nowMs = extra.nowMs ?? Date.now();
+    const [outcome, json] = (await this.redis.changeOrder(
+      k.inventory,
+      k.customers,
+      k.orders,
+      k.pending,
+      k.holds,
+      orderId,
+      action,
+      nowMs,
+      new Date(nowMs).toISOString(),
+      extra.paymentRef ?? "",
+      extra.note ?? "",
+    )) as [string, string | undefined];
+    if (outcome === "unknown_action") throw new Error(`changeOrder: unknown action ${action}`);
+    return { outcome: outcome as ChangeOutcome, record: json ? parseRecord(json) : null };
+  }
+
+  async confirmPersisted(
+    showId: string,
+    shard: number,
+    orders: Pick<OrderRecord, "id" | "version" | "quantity">[],
+  ): Promise<number> {
     if (orders.length === 0) return 0;
     const k = shardKeys(showId, shard);
-    const args = orders.flatMap((o) => [o.id, o.quantity]);
+    const args = orders.flatMap((o) => [pendingMember(o), o.quantity]);
     return Number(await this.redis.confirmPersisted(k.inventory, k.pending, ...args));
   }
 
@@ -153,7 +235,7 @@ export class InventorySpace {
   async rebuildShard(showId: string, shard: number, snap: ShardSnapshot): Promise<void> {
     const k = shardKeys(showId, shard);
     const tx = this.redis.multi();
-    tx.del(k.inventory, k.customers, k.idempotency, k.orders, k.pending, k.lent, k.received, k.timeline);
+    tx.del(k.inventory, k.customers, k.idempotency, k.orders, k.pending, k.lent, k.received, k.timeline, k.holds);
     if (snap.customers.size > 0) tx.hset(k.customers, Object.fromEntries(snap.customers));
     const timeline = timelineOf(snap.orders);
     if (timeline.size > 0) tx.hset(k.timeline, Object.fromEntries(timeline));
@@ -168,9 +250,16 @@ export class InventorySpace {
         ),
       );
     }
+    const held = snap.orders.filter((o) => o.status === "held" && o.holdExpiresAt);
+    for (let i = 0; i < held.length; i += chunk)
+      tx.zadd(k.holds, ...held.slice(i, i + chunk).flatMap((o) => [Date.parse(o.holdExpiresAt ?? ""), o.id]));
     tx.hset(k.inventory, {
       stock: snap.stock,
       sold: snap.sold,
+      held: snap.held,
+      expired: snap.expired,
+      cancelled: snap.cancelled,
+      refunded: snap.refunded,
       pendingTickets: 0,
       max: snap.max,
       shard,
@@ -185,11 +274,18 @@ export class InventorySpace {
     return Promise.all(
       Array.from({ length: shards }, async (_, shard) => {
         const k = shardKeys(showId, shard);
-        const [status, stock, sold, pendingTickets, inTransit, pendingOrders, oldest] = (await this.redis.readShard(
-          k.inventory,
-          k.lent,
-          k.pending,
-        )) as [string | null, number, number, number, number, number, string | null];
+        const [status, stock, sold, pendingTickets, inTransit, pendingOrders, oldest, ...returns] =
+          (await this.redis.readShard(k.inventory, k.lent, k.pending)) as [
+            string | null,
+            number,
+            number,
+            number,
+            number,
+            number,
+            string | null,
+            ...number[],
+          ];
+        const [held = 0, expired = 0, cancelled = 0, refunded = 0] = returns;
         return {
           shard,
           exists: status !== null,
@@ -197,6 +293,10 @@ export class InventorySpace {
           stock,
           inTransit,
           sold,
+          held,
+          expired,
+          cancelled,
+          refunded,
           pendingTickets,
           pendingOrders,
           oldestPendingAt: oldest === null ? null : Number(oldest),
@@ -225,11 +325,12 @@ export class InventorySpace {
     return [...totals].map(([at, tickets]) => ({ at, tickets }));
   }
 
-  /** Orders taken but not confirmed persisted, accepted before `beforeMs`. */
+  /** Orders whose current version is not yet confirmed persisted, made before `beforeMs`. */
   async pendingOrders(showId: string, shard: number, beforeMs: number, limit = 500): Promise<OrderRecord[]> {
     const k = shardKeys(showId, shard);
-    const ids = await this.redis.zrangebyscore(k.pending, "-inf", beforeMs, "LIMIT", 0, limit);
-    if (ids.length === 0) return [];
+    const members = await this.redis.zrangebyscore(k.pending, "-inf", beforeMs, "LIMIT", 0, limit);
+    if (members.length === 0) return [];
+    const ids = [...new Set(members.map((m) => m.split("#")[0] as string))];
     const jsons = await this.redis.hmget(k.orders, ...ids);
     return jsons.filter((j): j is string => j !== null).map(parseRecord);
   }
@@ -251,16 +352,26 @@ export class InventorySpace {
   }
 
   /** An order still in the space (accepted, maybe not yet persisted), or null. */
-  async findOrder(orderId: string): Promise<{ record: OrderRecord; pending: boolean } | null> {
+  /** Which show and shard hold an order, while the space holds it. */
+  async locateOrder(orderId: string): Promise<{ showId: string; shard: number } | null> {
     const where = await this.redis.get(orderIndexKey(orderId));
     if (!where) return null;
     const [showId = "", shard = "0"] = where.split("\n");
-    const k = shardKeys(showId, Number(shard));
-    const [json, score] = await Promise.all([
-      this.redis.hget(k.orders, orderId),
-      this.redis.zscore(k.pending, orderId),
-    ]);
-    return json ? { record: parseRecord(json), pending: score !== null } : null;
+    return { showId, shard: Number(shard) };
+  }
+
+  /** An order still in the space (found by its index, or in the shard `where` names), or null. */
+  async findOrder(
+    orderId: string,
+    where?: { showId: string; shard: number } | null,
+  ): Promise<{ record: OrderRecord; pending: boolean } | null> {
+    where ??= await this.locateOrder(orderId);
+    if (!where) return null;
+    const k = shardKeys(where.showId, where.shard);
+    const json = await this.redis.hget(k.orders, orderId);
+    if (!json) return null;
+    const record = parseRecord(json);
+    return { record, pending: (await this.redis.zscore(k.pending, pendingMember(record))) !== null };
   }
 
   async markOnSale(showId: string): Promise<void> {

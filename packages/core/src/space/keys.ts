@@ -8,7 +8,7 @@ export const shardTag = (showId: string, shard: number) => (shard === 0 ? showId
 export function shardKeys(showId: string, shard: number) {
   const p = `show:{${shardTag(showId, shard)}}`;
   return {
-    /** stock, sold, pendingTickets, max, status, shard */
+    /** stock, sold (taken, ever), held, expired, cancelled, refunded (tickets, ever), pendingTickets, max, status, shard */
     inventory: `${p}:inv`,
     /** customerId → tickets bought (customers are homed on one shard, so the limit is exact) */
     customers: `${p}:cust`,
@@ -16,8 +16,10 @@ export function shardKeys(showId: string, shard: number) {
     idempotency: `${p}:idem`,
     /** orderId → order record JSON */
     orders: `${p}:orders`,
-    /** orderId scored by acceptance time, until the writer confirms it persisted */
+    /** `orderId#version` scored by when that version was made, until the writer confirms it persisted */
     pending: `${p}:pending`,
+    /** held orderId scored by its deadline (epoch ms) */
+    holds: `${p}:holds`,
     /** transferId → `${toShard}\n${count}\n${atMs}`: stock lent to another shard, not yet credited */
     lent: `${p}:lent`,
     /** transfer ids already credited to this shard */

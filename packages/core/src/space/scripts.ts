@@ -6,43 +6,188 @@
  */
 
 /**
- * KEYS: inventory, customers, idempotency, orders, pending, timeline
- * ARGV: idempotencyField, fingerprint, customerId, quantity, orderJson, orderId, nowMs, timelineBucketMs
- * Returns {outcome, ...}: ok(json) | replay(json, pending 0/1) | reused | missing | rehydrating
- * | not_on_sale | limit(allowed) | short(stock)
+ * Lua shared by the scripts that change an order's status. Every change bumps the order's
+ * version and queues the new version for the writer: the pending set's members are
+ * `orderId#version`, so the writer's confirmation of an older version never clears a newer one.
+ * `returnTickets` gives an order's tickets back to sale (and to the customer's limit).
  */
-export const TAKE_TICKETS = `
-local status = redis.call('HGET', KEYS[1], 'status')
+const LIFECYCLE = `
+local function queue(inv, pending, o, nowMs)
+  local q = tonumber(o['quantity'])
+  local v = tonumber(o['version'] or 1)
+  if v > 1 and redis.call('ZREM', pending, o['id'] .. '#' .. (v - 1)) == 1 then
+    redis.call('HINCRBY', inv, 'pendingTickets', -q)
+  end
+  if redis.call('ZADD', pending, nowMs, o['id'] .. '#' .. v) == 1 then
+    redis.call('HINCRBY', inv, 'pendingTickets', q)
+  end
+end
+local function bump(o, status, nowIso)
+  o['status'] = status
+  o['version'] = tonumber(o['version'] or 1) + 1
+  o['updatedAt'] = nowIso
+end
+local function returnTickets(inv, cust, o, reopen, reason)
+  local q = tonumber(o['quantity'])
+  if reopen then redis.call('HINCRBY', inv, 'stock', q) end
+  redis.call('HINCRBY', inv, reason, q)
+  local left = tonumber(redis.call('HGET', cust, o['customerId']) or '0') - q
+  if left > 0 then redis.call('HSET', cust, o['customerId'], left) else redis.call('HDEL', cust, o['customerId']) end
+end
+local function expire(inv, cust, orders, pending, holds, o, nowMs, nowIso)
+  redis.call('ZREM', holds, o['id'])
+  redis.call('HINCRBY', inv, 'held', -tonumber(o['quantity']))
+  returnTickets(inv, cust, o, true, 'expired')
+  bump(o, 'expired', nowIso)
+  local json = cjson.encode(o)
+  redis.call('HSET', orders, o['id'], json)
+  queue(inv, pending, o, nowMs)
+  return json
+end
+-- Holds past their deadline go back to sale, a batch at a time, before anything else reads the stock.
+local function reclaim(inv, cust, orders, pending, holds, nowMs, nowIso, limit, out)
+  local ids = redis.call('ZRANGEBYSCORE', holds, '-inf', nowMs, 'LIMIT', 0, limit)
+  for _, id in ipairs(ids) do
+    local json = redis.call('HGET', orders, id)
+    local o = json and cjson.decode(json)
+    if o and o['status'] == 'held' then
+      table.insert(out, expire(inv, cust, orders, pending, holds, o, nowMs, nowIso))
+    else
+      redis.call('ZREM', holds, id)
+    end
+  end
+  return #ids
+end
+`;
+
+/**
+ * KEYS: inventory, customers, idempotency, orders, pending, timeline, holds
+ * ARGV: idempotencyField, fingerprint, customerId, quantity, orderJson, orderId, nowMs, timelineBucketMs,
+ *       holdUntilMs (0: confirmed at once), nowIso, reclaimLimit
+ * Returns {outcome, a, b, expired…}: ok(json) | replay(json, pending 0/1) | reused | missing | rehydrating
+ * | not_on_sale | limit(allowed) | short(stock) | reclaiming; then the JSON of every hold this call expired.
+ */
+export const TAKE_TICKETS = `${LIFECYCLE}
+local inv, cust, idem, orders, pending, timeline, holds = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local nowMs = tonumber(ARGV[7])
+local status = redis.call('HGET', inv, 'status')
 if not status then return {'missing'} end
-local prior = redis.call('HGET', KEYS[3], ARGV[1])
+local prior = redis.call('HGET', idem, ARGV[1])
 if prior then
   local sep = string.find(prior, '\\n', 1, true)
   if string.sub(prior, 1, sep - 1) ~= ARGV[2] then return {'reused'} end
   local oid = string.sub(prior, sep + 1)
-  local pending = redis.call('ZSCORE', KEYS[5], oid) and 1 or 0
-  return {'replay', redis.call('HGET', KEYS[4], oid) or '', pending}
+  local json = redis.call('HGET', orders, oid) or ''
+  local v = json ~= '' and (cjson.decode(json)['version'] or 1) or 1
+  local pend = redis.call('ZSCORE', pending, oid .. '#' .. v) and 1 or 0
+  return {'replay', json, pend}
 end
 if status == 'frozen' then return {'rehydrating'} end
 if status ~= 'on_sale' then return {'not_on_sale'} end
+local expired = {}
+local function reply(r)
+  for _, e in ipairs(expired) do table.insert(r, e) end
+  return r
+end
+local limit = tonumber(ARGV[11])
+local swept = reclaim(inv, cust, orders, pending, holds, nowMs, ARGV[10], limit, expired)
 local qty = tonumber(ARGV[4])
-local max = tonumber(redis.call('HGET', KEYS[1], 'max'))
-local had = tonumber(redis.call('HGET', KEYS[2], ARGV[3]) or '0')
-if had + qty > max then return {'limit', max - had} end
-local stock = tonumber(redis.call('HGET', KEYS[1], 'stock'))
-if stock < qty then return {'short', stock} end
-redis.call('HINCRBY', KEYS[1], 'stock', -qty)
-local sold = redis.call('HINCRBY', KEYS[1], 'sold', qty)
-redis.call('HINCRBY', KEYS[1], 'pendingTickets', qty)
-redis.call('HSET', KEYS[2], ARGV[3], had + qty)
+local max = tonumber(redis.call('HGET', inv, 'max'))
+local had = tonumber(redis.call('HGET', cust, ARGV[3]) or '0')
+if had + qty > max then return reply({'limit', max - had, false}) end
+local stock = tonumber(redis.call('HGET', inv, 'stock'))
+if stock < qty then
+  -- More lapsed holds than one batch: the caller asks again rather than refuse a buyer too soon.
+  if swept == limit then return reply({'reclaiming', false, false}) end
+  return reply({'short', stock, false})
+end
+redis.call('HINCRBY', inv, 'stock', -qty)
+local sold = redis.call('HINCRBY', inv, 'sold', qty)
+redis.call('HSET', cust, ARGV[3], had + qty)
 local order = cjson.decode(ARGV[5])
 order['soldAfter'] = sold
+local holdUntil = tonumber(ARGV[9])
+if holdUntil > 0 then
+  redis.call('ZADD', holds, holdUntil, ARGV[6])
+  redis.call('HINCRBY', inv, 'held', qty)
+end
 local json = cjson.encode(order)
-redis.call('HSET', KEYS[3], ARGV[1], ARGV[2] .. '\\n' .. ARGV[6])
-redis.call('HSET', KEYS[4], ARGV[6], json)
-redis.call('ZADD', KEYS[5], ARGV[7], ARGV[6])
+redis.call('HSET', idem, ARGV[1], ARGV[2] .. '\\n' .. ARGV[6])
+redis.call('HSET', orders, ARGV[6], json)
+queue(inv, pending, order, nowMs)
 local bucketMs = tonumber(ARGV[8])
-redis.call('HINCRBY', KEYS[6], math.floor(tonumber(ARGV[7]) / bucketMs) * bucketMs, qty)
-return {'ok', json}
+redis.call('HINCRBY', timeline, math.floor(nowMs / bucketMs) * bucketMs, qty)
+return reply({'ok', json, false})
+`;
+
+/**
+ * Expires lapsed holds without a purchase: what availability reads and the sweeper run.
+ * KEYS: inventory, customers, orders, pending, holds. ARGV: nowMs, nowIso, limit. Returns the expired orders' JSON.
+ */
+export const RECLAIM_HOLDS = `${LIFECYCLE}
+if redis.call('HGET', KEYS[1], 'status') ~= 'on_sale' then return {} end
+local out = {}
+reclaim(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), out)
+return out
+`;
+
+/**
+ * One order's change of status, checked against its current one in the same step.
+ * KEYS: inventory, customers, orders, pending, holds.
+ * ARGV: orderId, action (confirm | cancel | refund | note), nowMs, nowIso, paymentRef, note.
+ * Returns {outcome, json}: changed | already (the action had been done) | the order's status when the
+ * action does not apply to it (a lapsed hold is expired first, so late money sees 'expired')
+ * | missing | rehydrating.
+ */
+export const CHANGE_ORDER = `${LIFECYCLE}
+local inv, cust, orders, pending, holds = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local action, nowMs, nowIso = ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local json = redis.call('HGET', orders, ARGV[1])
+if not json then return {'missing'} end
+local shardStatus = redis.call('HGET', inv, 'status')
+if shardStatus == 'frozen' then return {'rehydrating'} end
+local o = cjson.decode(json)
+if o['status'] == 'held' then
+  local deadline = tonumber(redis.call('ZSCORE', holds, o['id']) or '0')
+  if deadline <= nowMs then json = expire(inv, cust, orders, pending, holds, o, nowMs, nowIso) end
+end
+local function save()
+  json = cjson.encode(o)
+  redis.call('HSET', orders, o['id'], json)
+  queue(inv, pending, o, nowMs)
+  return {'changed', json}
+end
+if action == 'confirm' then
+  if o['status'] == 'confirmed' then return {'already', json} end
+  if o['status'] ~= 'held' then return {o['status'], json} end
+  redis.call('ZREM', holds, o['id'])
+  redis.call('HINCRBY', inv, 'held', -tonumber(o['quantity']))
+  bump(o, 'confirmed', nowIso)
+  if ARGV[5] ~= '' then o['paymentRef'] = ARGV[5] end
+  return save()
+elseif action == 'cancel' then
+  if o['status'] == 'cancelled' then return {'already', json} end
+  if o['status'] ~= 'held' then return {o['status'], json} end
+  redis.call('ZREM', holds, o['id'])
+  redis.call('HINCRBY', inv, 'held', -tonumber(o['quantity']))
+  returnTickets(inv, cust, o, true, 'cancelled')
+  bump(o, 'cancelled', nowIso)
+  return save()
+elseif action == 'refund' then
+  if o['status'] == 'refunded' then return {'already', json} end
+  if o['status'] ~= 'confirmed' then return {o['status'], json} end
+  -- Back on sale only while the show is: after it, a refund frees nothing anyone could buy.
+  returnTickets(inv, cust, o, shardStatus == 'on_sale', 'refunded')
+  bump(o, 'refunded', nowIso)
+  return save()
+elseif action == 'note' then
+  if o['note'] == ARGV[6] then return {'already', json} end
+  o['note'] = ARGV[6]
+  o['version'] = tonumber(o['version'] or 1) + 1
+  o['updatedAt'] = nowIso
+  return save()
+end
+return {'unknown_action'}
 `;
 
 /**
@@ -72,8 +217,9 @@ return 1
 `;
 
 /**
- * The writer confirms orders it persisted; ZREM makes a redelivered confirmation a no-op.
- * KEYS: inventory, pending. ARGV: orderId, quantity, orderId, quantity, … Returns orders confirmed now.
+ * The writer confirms the order versions it persisted; ZREM of `orderId#version` makes a
+ * redelivered confirmation a no-op and leaves a newer version pending.
+ * KEYS: inventory, pending. ARGV: orderId#version, quantity, … Returns versions confirmed now.
  */
 export const CONFIRM_PERSISTED = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -93,7 +239,7 @@ return n
  */
 export const LOAD_SHARD = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'stock', ARGV[1], 'sold', 0, 'pendingTickets', 0, 'max', ARGV[2], 'shard', ARGV[3], 'status', 'on_sale')
+redis.call('HSET', KEYS[1], 'stock', ARGV[1], 'sold', 0, 'held', 0, 'expired', 0, 'cancelled', 0, 'refunded', 0, 'pendingTickets', 0, 'max', ARGV[2], 'shard', ARGV[3], 'status', 'on_sale')
 return 1
 `;
 
@@ -106,10 +252,12 @@ return 1
 
 /**
  * One shard's state in one command (so concurrent readers share ioredis's auto-pipeline).
- * KEYS: inventory, lent, pending. Returns {status|false, stock, sold, pendingTickets, inTransit, pendingOrders, oldestPendingMs|false}.
+ * KEYS: inventory, lent, pending. Returns {status|false, stock, sold, pendingTickets, inTransit, pendingOrders,
+ * oldestPendingMs|false, held, expired, cancelled, refunded}.
  */
 export const READ_SHARD = `
-local v = redis.call('HMGET', KEYS[1], 'status', 'stock', 'sold', 'pendingTickets')
+local v = redis.call('HMGET', KEYS[1], 'status', 'stock', 'sold', 'pendingTickets', 'held', 'expired', 'cancelled',
+  'refunded')
 local lent = 0
 for _, loan in ipairs(redis.call('HVALS', KEYS[2])) do
   local a = string.find(loan, '\\n', 1, true)
@@ -118,5 +266,6 @@ for _, loan in ipairs(redis.call('HVALS', KEYS[2])) do
 end
 local oldest = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
 return {v[1], tonumber(v[2] or '0'), tonumber(v[3] or '0'), tonumber(v[4] or '0'), lent,
-  redis.call('ZCARD', KEYS[3]), oldest[2] or false}
+  redis.call('ZCARD', KEYS[3]), oldest[2] or false, tonumber(v[5] or '0'), tonumber(v[6] or '0'), tonumber(v[7] or '0'),
+  tonumber(v[8] or '0')}
 `;

@@ -1,7 +1,8 @@
 import type { BuyerAuth } from "@hotseat/core/buyer";
+import type { Checkout } from "@hotseat/core/checkout";
 import { HotSeatError } from "@hotseat/core/error";
 import { log } from "@hotseat/core/log";
-import { IdempotencyKey, OrderId } from "@hotseat/core/order";
+import { IdempotencyKey } from "@hotseat/core/order";
 import { ParsedPurchaseBody, type Sales } from "@hotseat/core/sale";
 import { CreateShowInput, ShowId } from "@hotseat/core/show";
 import { type Context, Hono } from "hono";
@@ -11,6 +12,7 @@ import { requestId } from "hono/request-id";
 import { z } from "zod";
 import { authRoutes, type BuyerEnv, requireBuyer, type SignInLimits } from "./auth.ts";
 import { limitBody } from "./body-limit.ts";
+import { checkoutRoutes, knownOrderId, webhookRoutes } from "./checkout.ts";
 import { errorResponse } from "./errors.ts";
 import { type AddressOptions, clientAddress, consume, type LimitStore, limiter, type RateLimit } from "./rate-limit.ts";
 import { validate, validateHeaders } from "./validate.ts";
@@ -18,6 +20,7 @@ import { validate, validateHeaders } from "./validate.ts";
 export interface ApiDeps {
   sales: Sales;
   buyers: BuyerAuth;
+  checkout: Checkout;
   adminToken: string;
   /** Reports each part's readiness; throws or returns ok:false when the space is unreachable. */
   health: () => Promise<{ ok: boolean; parts: Record<string, string> }>;
@@ -103,7 +106,10 @@ export function createApp(deps: ApiDeps) {
     if (c.req.method !== "GET") c.header("Access-Control-Expose-Headers", exposeHeaders.join(","));
     await next();
   });
-  app.use(limitBody(maxBody));
+  // Stripe's events are larger than any request of a buyer's; they come signed, and nothing else reaches that route.
+  const bodyLimit = limitBody(maxBody);
+  const webhookBodyLimit = limitBody(256 * 1024);
+  app.use((c, next) => (c.req.path.startsWith("/webhooks/") ? webhookBodyLimit(c, next) : bodyLimit(c, next)));
 
   // Up or down, and which part: never a client library's error text, which names hosts and ports.
   app.get("/health", async (c) => {
@@ -157,8 +163,7 @@ export function createApp(deps: ApiDeps) {
     );
 
   const orders = new Hono<BuyerEnv>().get("/:orderId", buyer, async (c) => {
-    const orderId = c.req.param("orderId");
-    if (!OrderId.safeParse(orderId).success) throw new HotSeatError("order_not_found", `no order ${orderId}`);
+    const orderId = knownOrderId(c.req.param("orderId"));
     c.header("Cache-Control", "private, no-store");
     return c.json({ order: await deps.sales.getOrder(orderId, c.get("customerId")) });
   });
@@ -189,6 +194,9 @@ export function createApp(deps: ApiDeps) {
     .post("/shows/:showId/preload", async (c) => {
       return c.json(await deps.sales.preload(knownShowId(c.req.param("showId"))));
     })
+    .post("/orders/:orderId/refund", async (c) => {
+      return c.json({ order: await deps.checkout.refund(knownOrderId(c.req.param("orderId"))) });
+    })
     .get("/shows/:showId/stats", async (c) => {
       c.header("Cache-Control", "no-store");
       return c.json(await deps.sales.stats(knownShowId(c.req.param("showId"))));
@@ -200,6 +208,8 @@ export function createApp(deps: ApiDeps) {
   );
   app.route("/shows", shows);
   app.route("/orders", orders);
+  app.route("/orders", checkoutRoutes(deps.checkout, buyer));
+  app.route("/webhooks", webhookRoutes(deps.checkout));
   app.route("/me", me);
   app.route("/admin", admin);
 

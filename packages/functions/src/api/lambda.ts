@@ -10,6 +10,7 @@ const runtime = createRuntime(readConfig(), { publisher: { lingerMs: 0 } });
 export const app = createApp({
   sales: runtime.sales,
   buyers: runtime.buyers,
+  checkout: runtime.checkout,
   rateLimitStore: runtime.redis,
   adminToken: runtime.config.adminToken,
   // CloudFront, when it is in front, appends the viewer to X-Forwarded-For; API Gateway's source is then the edge.

@@ -1,11 +1,12 @@
 import { Layout } from "../components/layout.tsx";
+import { AccountMenu } from "../features/auth/components/account-menu.tsx";
 import { AppProvider } from "./provider.tsx";
 import { AppRouter } from "./router.tsx";
 
 export function App() {
   return (
     <AppProvider>
-      <Layout>
+      <Layout account={<AccountMenu />}>
         <AppRouter />
       </Layout>
     </AppProvider>

@@ -2,9 +2,12 @@ import { useEffect } from "react";
 import { Route, Switch, useLocation } from "wouter";
 import { NotFound } from "../components/feedback.tsx";
 import { AdminRoute } from "./routes/admin.tsx";
+import { MyOrdersRoute } from "./routes/my-orders.tsx";
 import { OrderRoute } from "./routes/order.tsx";
+import { OutboxRoute } from "./routes/outbox.tsx";
 import { ShowRoute } from "./routes/show.tsx";
 import { ShowsRoute } from "./routes/shows.tsx";
+import { SignInRoute } from "./routes/sign-in.tsx";
 
 export function AppRouter() {
   const [location] = useLocation();
@@ -20,6 +23,15 @@ export function AppRouter() {
       </Route>
       <Route path="/shows/:showId">{(params) => <ShowRoute key={params.showId} showId={params.showId} />}</Route>
       <Route path="/orders/:orderId">{(params) => <OrderRoute key={params.orderId} orderId={params.orderId} />}</Route>
+      <Route path="/me/orders">
+        <MyOrdersRoute />
+      </Route>
+      <Route path="/sign-in">
+        <SignInRoute />
+      </Route>
+      <Route path="/outbox">
+        <OutboxRoute />
+      </Route>
       <Route path="/admin">
         <AdminRoute />
       </Route>

@@ -1,9 +1,8 @@
 import type { ReactNode } from "react";
 import { Link, useRoute } from "wouter";
-import { switchCustomer, useCustomerId } from "../lib/customer-id.ts";
 
-export function Layout({ children }: { children: ReactNode }) {
-  const customerId = useCustomerId();
+/** `account` is the header's buyer corner (sign-in state), supplied by the app. */
+export function Layout({ account, children }: { account?: ReactNode; children: ReactNode }) {
   return (
     <>
       <a className="skip-link" href="#main">
@@ -27,20 +26,7 @@ export function Layout({ children }: { children: ReactNode }) {
               </li>
             </ul>
           </nav>
-          <div className="buyer">
-            <span className="buyer__label">Buying as</span>{" "}
-            <code className="buyer__id" data-testid="customer-id">
-              {customerId}
-            </code>
-            <button
-              type="button"
-              className="button button--ghost button--small"
-              onClick={switchCustomer}
-              title="Start again as a different buyer (a new customer id)"
-            >
-              Switch buyer
-            </button>
-          </div>
+          {account}
         </div>
       </header>
       <main id="main" className="container main" tabIndex={-1}>

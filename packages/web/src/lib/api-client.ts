@@ -1,3 +1,5 @@
+import { endSession, getSession } from "./session.ts";
+
 const DEFAULT_API_URL = "http://localhost:3000";
 
 /** Build-time VITE_API_URL wins, then the runtime value from /config.js, then the local API's default port. */
@@ -45,18 +47,27 @@ export function isTransient(error: unknown): boolean {
 
 type RequestOptions = {
   method?: "GET" | "POST";
+  /** Send the signed-in buyer's token; without a session, fail as the API would (401) without asking it. */
+  auth?: boolean;
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** Another origin than the API's (the local outbox is served beside the storefront). */
+  baseUrl?: string;
 };
 
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  const token = options.auth ? getSession()?.token : undefined;
+  if (options.auth) {
+    if (!token) throw new ApiError({ code: "unauthorized", message: "Sign in to continue.", status: 401 });
+    headers.Authorization = `Bearer ${token}`;
+  }
 
   let response: Response;
   try {
-    response = await fetch(`${apiBaseUrl()}${path}`, {
+    response = await fetch(`${options.baseUrl ?? apiBaseUrl()}${path}`, {
       method: options.method ?? "GET",
       // The API's short max-age is for a CDN in front of millions of pollers. This browser polls no faster than that
       // anyway, and after its own purchase or admin action it must not be handed the count from before it.
@@ -76,6 +87,9 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
 
   const body = await readJson(response);
   if (response.ok) return body as T;
+  // The token is expired, revoked or not one the API accepts: sign out, so every page asks the buyer to sign in
+  // again. Unless another sign-in replaced it while this request was out.
+  if (token && response.status === 401 && getSession()?.token === token) endSession("refused");
 
   const record = isRecord(body) ? body : {};
   const retryAfter = Number(response.headers.get("Retry-After"));

@@ -11,9 +11,11 @@ export const aShow = (overrides: Partial<Show> = {}): Show => ({
   priceCents: 4900,
   maxPerCustomer: 4,
   shards: 1,
+  holdSeconds: 600,
   status: "on_sale",
   createdAt: "2030-01-01T10:00:00.000Z",
   remaining: 120,
+  held: 0,
   soldOut: false,
   ...overrides,
 });

@@ -14,7 +14,9 @@ export function renderWithProviders(ui: ReactElement, { path = "/" }: { path?: s
   const location = memoryLocation({ path, record: true });
   const result = render(
     <QueryClientProvider client={queryClient}>
-      <Router hook={location.hook}>{ui}</Router>
+      <Router hook={location.hook} searchHook={location.searchHook}>
+        {ui}
+      </Router>
     </QueryClientProvider>,
   );
   return { ...result, queryClient, location };

@@ -48,7 +48,9 @@ describe("AdminRoute", () => {
   it("asks for the token once, keeps it for the session and sends it as a bearer token", async () => {
     let shows = [aShow({ status: "draft", remaining: 0 })];
     const { requests } = stubApi((request) => {
-      if (request.path === "/shows") return json(200, { shows });
+      // The public list has only shows on sale; the console lists drafts too.
+      if (request.path === "/shows") return json(200, { shows: shows.filter((s) => s.status === "on_sale") });
+      if (request.path === "/admin/shows" && request.method === "GET") return json(200, { shows });
       if (request.path === "/admin/shows" && request.method === "POST") {
         const created = aShow({ id: "shw_NEW", name: (request.body as { name: string }).name, status: "draft" });
         shows = [...shows, created];
@@ -82,7 +84,7 @@ describe("AdminRoute", () => {
     expect(await screen.findByText(/Preload it below/)).toBeTruthy();
     expect(await screen.findByRole("article", { name: "Late Night Jazz" })).toBeTruthy();
 
-    const create = requests.find((r) => r.path === "/admin/shows");
+    const create = requests.find((r) => r.path === "/admin/shows" && r.method === "POST");
     expect(create?.body).toMatchObject({ name: "Late Night Jazz", venue: "Bimhuis", capacity: 500, priceCents: 4900 });
     const { startsAt } = (create?.body ?? {}) as { startsAt?: string };
     expect(Date.parse(startsAt ?? "")).toBeGreaterThan(Date.now());

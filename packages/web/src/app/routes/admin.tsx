@@ -1,10 +1,11 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { LoadError, Spinner } from "../../components/feedback.tsx";
+import { adminKeys } from "../../features/admin/api/admin-keys.ts";
+import { useAdminShows } from "../../features/admin/api/get-admin-shows.ts";
 import { AdminTokenForm } from "../../features/admin/components/admin-token-form.tsx";
 import { CreateShowForm } from "../../features/admin/components/create-show-form.tsx";
 import { ShowStatsPanel } from "../../features/admin/components/show-stats-panel.tsx";
 import { setAdminToken, useAdminToken, wasAdminTokenRefused } from "../../features/admin/lib/admin-token.ts";
-import { useShows } from "../../features/shows/api/get-shows.ts";
 import { showKeys } from "../../features/shows/api/show-keys.ts";
 import { useDocumentTitle } from "../../lib/use-document-title.ts";
 
@@ -32,8 +33,13 @@ export function AdminRoute() {
 
 function AdminConsole() {
   const queryClient = useQueryClient();
-  const shows = useShows();
-  const refreshShows = () => queryClient.invalidateQueries({ queryKey: showKeys.all });
+  const shows = useAdminShows();
+  // The console's list and the storefront's (a preloaded show goes on sale there).
+  const refreshShows = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: adminKeys.shows() }),
+      queryClient.invalidateQueries({ queryKey: showKeys.all }),
+    ]);
   const newestFirst = shows.data ? [...shows.data].sort((a, b) => b.createdAt.localeCompare(a.createdAt)) : [];
 
   return (

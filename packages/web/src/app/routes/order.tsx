@@ -1,25 +1,36 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "wouter";
 import { LoadError, NotFound, Spinner } from "../../components/feedback.tsx";
+import { SignInForm } from "../../features/auth/components/sign-in-form.tsx";
 import { useOrder } from "../../features/orders/api/get-order.ts";
 import { OrderDetails } from "../../features/orders/components/order-details.tsx";
 import { showQueryOptions } from "../../features/shows/api/get-show.ts";
 import { isApiError } from "../../lib/api-client.ts";
+import { useSession } from "../../lib/session.ts";
 import { useDocumentTitle } from "../../lib/use-document-title.ts";
 
 export function OrderRoute({ orderId }: { orderId: string }) {
   useDocumentTitle("Your order");
-  const order = useOrder(orderId);
+  const customerId = useSession()?.customerId ?? null;
+  const order = useOrder(customerId, orderId);
   const showId = order.data?.showId;
   const show = useQuery({ ...showQueryOptions(showId ?? ""), enabled: showId !== undefined });
 
+  if (customerId === null) {
+    return (
+      <div className="narrow">
+        <SignInForm title="Sign in to see this order" intro="Orders are private: sign in as the buyer who placed it." />
+      </div>
+    );
+  }
   if (order.isPending) return <Spinner label="Loading your order…" />;
   if (order.isError) {
     if (isApiError(order.error) && order.error.code === "order_not_found") {
       return (
         <NotFound title="Order not found">
           <p>
-            Check the order id, or <Link href="/">browse shows</Link>.
+            It may belong to another buyer. See <Link href="/me/orders">your orders</Link>, or{" "}
+            <Link href="/">browse shows</Link>.
           </p>
         </NotFound>
       );

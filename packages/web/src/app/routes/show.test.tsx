@@ -2,18 +2,25 @@
 import { focusManager } from "@tanstack/react-query";
 import { cleanup, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AVAILABILITY_POLL_MS, SOLD_OUT_POLL_MS } from "../../features/shows/api/get-availability.ts";
+import { getSession } from "../../lib/session.ts";
 import { apiError, json, stubApi } from "../../testing/api-stub.ts";
 import { anOrder, aShow, SHOW_ID } from "../../testing/fixtures.ts";
 import { renderWithProviders } from "../../testing/render.tsx";
+import { signIn } from "../../testing/session.ts";
 import { ShowRoute } from "./show.tsx";
 
 const availabilityCalls = (requests: { path: string }[]) =>
   requests.filter((r) => r.path === `/shows/${SHOW_ID}/availability`).length;
 
+beforeEach(() => {
+  signIn();
+});
+
 afterEach(() => {
   cleanup();
+  sessionStorage.clear();
   vi.unstubAllGlobals();
   focusManager.setFocused(undefined);
 });
@@ -99,5 +106,42 @@ describe("ShowRoute", () => {
     stubApi(() => apiError(404, "show_not_found"));
     renderWithProviders(<ShowRoute showId="shw_missing" />);
     expect(await screen.findByRole("heading", { name: "Show not found" })).toBeTruthy();
+  });
+
+  it("shows a signed-out buyer the show and the live count, asks them to sign in at Buy, then buys", async () => {
+    sessionStorage.clear();
+    const { requests } = stubApi((request) => {
+      if (request.path === `/shows/${SHOW_ID}`) return json(200, { show: aShow() });
+      if (request.path.endsWith("/availability"))
+        return json(200, { showId: SHOW_ID, remaining: 118, soldOut: false, onSale: true });
+      if (request.path === "/auth/email") return json(202, { sent: true });
+      if (request.path === "/auth/email/verify")
+        return json(200, { token: "tok_fan", customer: { id: "cus_fan" }, expiresAt: "2099-01-01T00:00:00.000Z" });
+      if (request.path === `/shows/${SHOW_ID}/orders`)
+        return json(201, { order: anOrder({ quantity: 2, customerId: "cus_fan" }) });
+      return apiError(404, "not_found");
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<ShowRoute showId={SHOW_ID} />);
+
+    expect(await screen.findByRole("heading", { level: 1, name: "The Midnight Echoes" })).toBeTruthy();
+    await waitFor(() => expect(screen.getByTestId("remaining").textContent).toBe("118"));
+    await user.click(screen.getByRole("button", { name: "More tickets" }));
+    await user.click(screen.getByRole("button", { name: "Buy 2 tickets" }));
+
+    // Asked inline, with the cursor already in the email field.
+    expect(screen.getByRole("heading", { name: "Sign in to buy" })).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByLabelText("Email address"));
+    await user.keyboard("fan@example.com{Enter}");
+    await user.type(await screen.findByLabelText("Code"), "123456{Enter}");
+
+    // Signed in, the purchase goes on by itself, with the quantity picked before.
+    await screen.findByTestId("purchase-success");
+    const orders = requests.filter((r) => r.path === `/shows/${SHOW_ID}/orders`);
+    expect(orders).toHaveLength(1);
+    expect(orders[0]?.body).toEqual({ quantity: 2 });
+    expect(orders[0]?.headers.authorization).toBe("Bearer tok_fan");
+    expect(getSession()?.customerId).toBe("cus_fan");
+    expect(screen.queryByRole("heading", { name: "Sign in to buy" })).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { Link } from "wouter";
 import { LoadError, NotFound, Spinner } from "../../components/feedback.tsx";
+import { SignInForm } from "../../features/auth/components/sign-in-form.tsx";
 import { PurchasePanel } from "../../features/purchase/components/purchase-panel.tsx";
 import { useAvailability } from "../../features/shows/api/get-availability.ts";
 import { useShow } from "../../features/shows/api/get-show.ts";
@@ -8,12 +9,12 @@ import { showKeys } from "../../features/shows/api/show-keys.ts";
 import { LiveRemaining } from "../../features/shows/components/live-remaining.tsx";
 import { ShowHeader } from "../../features/shows/components/show-header.tsx";
 import { isApiError } from "../../lib/api-client.ts";
-import { useCustomerId } from "../../lib/customer-id.ts";
+import { useSession } from "../../lib/session.ts";
 import { useDocumentTitle } from "../../lib/use-document-title.ts";
 
 export function ShowRoute({ showId }: { showId: string }) {
   const queryClient = useQueryClient();
-  const customerId = useCustomerId();
+  const customerId = useSession()?.customerId ?? null;
   const show = useShow(showId);
   const availability = useAvailability(showId);
   useDocumentTitle(show.data?.name);
@@ -58,6 +59,13 @@ export function ShowRoute({ showId }: { showId: string }) {
         <PurchasePanel
           showId={showId}
           customerId={customerId}
+          signIn={
+            <SignInForm
+              title="Sign in to buy"
+              intro="We'll email you a one-time code; your purchase continues as soon as you're in."
+              autoFocus
+            />
+          }
           priceCents={show.data.priceCents}
           maxPerCustomer={show.data.maxPerCustomer}
           remaining={live.remaining}

@@ -5,12 +5,15 @@ import { orderKeys } from "./order-keys.ts";
 
 const WHILE_ACCEPTED_POLL_MS = 1_000;
 
+/** Only the order's owner gets it; for anyone else the API answers 404, as for an order that does not exist. */
 export const getOrder = (orderId: string, signal?: AbortSignal) =>
-  apiRequest<{ order: Order }>(`/orders/${encodeURIComponent(orderId)}`, { signal }).then((body) => body.order);
+  apiRequest<{ order: Order }>(`/orders/${encodeURIComponent(orderId)}`, { auth: true, signal }).then(
+    (body) => body.order,
+  );
 
-export const orderQueryOptions = (orderId: string) =>
+export const orderQueryOptions = (customerId: string, orderId: string) =>
   queryOptions({
-    queryKey: orderKeys.detail(orderId),
+    queryKey: orderKeys.detail(customerId, orderId),
     queryFn: ({ signal }) => getOrder(orderId, signal),
     staleTime: 0,
     // An accepted order becomes persisted once the writer has drained the pump; after that it never changes.
@@ -18,4 +21,6 @@ export const orderQueryOptions = (orderId: string) =>
     refetchIntervalInBackground: false,
   });
 
-export const useOrder = (orderId: string) => useQuery(orderQueryOptions(orderId));
+/** Waits for a signed-in buyer (`customerId` null: nothing is asked). */
+export const useOrder = (customerId: string | null, orderId: string) =>
+  useQuery({ ...orderQueryOptions(customerId ?? "", orderId), enabled: customerId !== null });

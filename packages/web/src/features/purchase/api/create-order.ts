@@ -4,17 +4,18 @@ import type { Order } from "../../../types/api.ts";
 
 export type CreateOrderInput = {
   showId: string;
-  customerId: string;
   quantity: number;
   /** One per purchase attempt: the server answers a repeat with the order it already made. */
   idempotencyKey: string;
 };
 
-export const createOrder = ({ showId, customerId, quantity, idempotencyKey }: CreateOrderInput) =>
+/** The buyer is the signed-in one: the API takes the customer from the token, never from the body. */
+export const createOrder = ({ showId, quantity, idempotencyKey }: CreateOrderInput) =>
   apiRequest<{ order: Order }>(`/shows/${encodeURIComponent(showId)}/orders`, {
     method: "POST",
+    auth: true,
     headers: { "Idempotency-Key": idempotencyKey },
-    body: { customerId, quantity },
+    body: { quantity },
   }).then((body) => body.order);
 
 const MAX_AUTOMATIC_RETRIES = 3;

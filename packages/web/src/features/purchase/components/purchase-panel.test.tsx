@@ -2,20 +2,39 @@
 import { act, cleanup, fireEvent, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { ComponentProps } from "react";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { endSession, getSession, useSession } from "../../../lib/session.ts";
 import { apiError, deferred, json, networkFailure, stubApi } from "../../../testing/api-stub.ts";
 import { anOrder, SHOW_ID } from "../../../testing/fixtures.ts";
 import { renderWithProviders } from "../../../testing/render.tsx";
+import { signIn, TEST_TOKEN } from "../../../testing/session.ts";
 import { PurchasePanel } from "./purchase-panel.tsx";
 
 const ORDERS_PATH = `/shows/${SHOW_ID}/orders`;
 
-function renderPanel(props: Partial<ComponentProps<typeof PurchasePanel>> = {}) {
+type PanelProps = ComponentProps<typeof PurchasePanel>;
+
+/** The panel as a page uses it: the buyer is whoever the session says, and the sign-in slot signs them in. */
+function PanelWithSession(props: Omit<PanelProps, "customerId" | "signIn">) {
+  const session = useSession();
+  return (
+    <PurchasePanel
+      {...props}
+      customerId={session?.customerId ?? null}
+      signIn={
+        <button type="button" onClick={() => signIn({ customerId: "cus_again", token: "tok_again" })}>
+          Pretend to sign in
+        </button>
+      }
+    />
+  );
+}
+
+function renderPanel(props: Partial<Omit<PanelProps, "customerId" | "signIn">> = {}) {
   const onSettled = vi.fn();
   const view = renderWithProviders(
-    <PurchasePanel
+    <PanelWithSession
       showId={SHOW_ID}
-      customerId="buyer_test"
       priceCents={4900}
       maxPerCustomer={4}
       remaining={120}
@@ -30,6 +49,10 @@ function renderPanel(props: Partial<ComponentProps<typeof PurchasePanel>> = {}) 
 
 const buyButton = () => screen.getByRole("button", { name: /^buy \d+ tickets?$/i });
 const keyOf = (request: { headers: Record<string, string> } | undefined) => request?.headers["idempotency-key"];
+
+beforeEach(() => {
+  signIn({ customerId: "cus_test" });
+});
 
 afterEach(() => {
   cleanup();
@@ -52,9 +75,10 @@ describe("PurchasePanel", () => {
     expect(requests[0]).toMatchObject({
       method: "POST",
       path: ORDERS_PATH,
-      body: { customerId: "buyer_test", quantity: 2 },
+      body: { quantity: 2 },
     });
     expect(keyOf(requests[0])).toMatch(/^[\x21-\x7e]{8,128}$/);
+    expect(requests[0]?.headers.authorization).toBe(`Bearer ${TEST_TOKEN}`);
 
     await act(async () => response.resolve(json(201, { order: anOrder({ quantity: 2 }) })));
 
@@ -238,7 +262,7 @@ describe("PurchasePanel", () => {
     await user.keyboard("{Enter}");
 
     await screen.findByTestId("purchase-success");
-    expect(requests[0]?.body).toEqual({ customerId: "buyer_test", quantity: 3 });
+    expect(requests[0]?.body).toEqual({ quantity: 3 });
   });
 
   it("bounds the quantity by the per-customer limit and by what remains", async () => {
@@ -283,7 +307,7 @@ describe("PurchasePanel", () => {
     renderPanel();
     expect(await screen.findByTestId("purchase-success")).toBeTruthy();
     expect(second.requests).toHaveLength(1);
-    expect(second.requests[0]).toMatchObject({ method: "POST", body: { customerId: "buyer_test", quantity: 2 } });
+    expect(second.requests[0]).toMatchObject({ method: "POST", body: { quantity: 2 } });
     expect(keyOf(second.requests[0])).toBe(key);
     cleanup();
     vi.unstubAllGlobals();
@@ -312,5 +336,66 @@ describe("PurchasePanel", () => {
     renderPanel();
     for (const control of screen.getAllByRole("button")) expect(control.textContent || control.ariaLabel).toBeTruthy();
     expect(screen.getByRole("spinbutton", { name: "Tickets" })).toBeTruthy();
+  });
+
+  it("asks a signed-out buyer to sign in at Buy, then buys what they picked", async () => {
+    endSession("signed_out");
+    const { requests } = stubApi(() => json(201, { order: anOrder({ quantity: 2 }) }));
+    const { user } = renderPanel();
+    expect(screen.getByText(/sign in with your email first/)).toBeTruthy();
+
+    await user.click(screen.getByRole("button", { name: "More tickets" }));
+    await user.click(buyButton());
+
+    // Nothing is sent without a buyer: the panel asks them to sign in instead of the Buy button.
+    expect(requests).toHaveLength(0);
+    const prompt = screen.getByTestId("purchase-sign-in");
+    expect(screen.queryByRole("button", { name: /^buy \d/i })).toBeNull();
+    await user.click(within(prompt).getByRole("button", { name: "Pretend to sign in" }));
+
+    await screen.findByTestId("purchase-success");
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ method: "POST", path: ORDERS_PATH, body: { quantity: 2 } });
+    expect(requests[0]?.headers.authorization).toBe("Bearer tok_again");
+    expect(screen.queryByTestId("purchase-sign-in")).toBeNull();
+  });
+
+  it("lets a signed-out buyer back out of signing in", async () => {
+    endSession("signed_out");
+    const { requests } = stubApi(() => json(500, {}));
+    const { user } = renderPanel();
+
+    await user.click(buyButton());
+    await user.click(within(screen.getByTestId("purchase-sign-in")).getByRole("button", { name: "Cancel" }));
+
+    expect(screen.queryByTestId("purchase-sign-in")).toBeNull();
+    expect(buyButton()).toBeTruthy();
+    expect(requests).toHaveLength(0);
+  });
+
+  it("signs the buyer out when the API refuses their token, and finishes the purchase once they sign in again", async () => {
+    const { requests } = stubApi((request) =>
+      request.headers.authorization === `Bearer ${TEST_TOKEN}`
+        ? apiError(401, "unauthorized")
+        : json(201, { order: anOrder({ quantity: 2 }) }),
+    );
+    const { user } = renderPanel();
+
+    await user.click(screen.getByRole("button", { name: "More tickets" }));
+    await user.click(buyButton());
+
+    const prompt = await screen.findByTestId("purchase-sign-in");
+    expect(getSession()).toBeNull();
+    expect(screen.queryByTestId("purchase-success")).toBeNull();
+    expect(screen.queryByRole("alert")).toBeNull();
+    await user.click(within(prompt).getByRole("button", { name: "Pretend to sign in" }));
+
+    await screen.findByTestId("purchase-success");
+    expect(requests.map((r) => [r.headers.authorization, (r.body as { quantity: number }).quantity])).toEqual([
+      [`Bearer ${TEST_TOKEN}`, 2],
+      ["Bearer tok_again", 2],
+    ]);
+    // The refusal was definite (nothing taken), so the purchase after signing in is a new attempt.
+    expect(keyOf(requests[1])).not.toBe(keyOf(requests[0]));
   });
 });

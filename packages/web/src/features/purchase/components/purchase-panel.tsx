@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from "react";
+import { type FormEvent, type ReactNode, useEffect, useState } from "react";
 import { formatPrice } from "../../../lib/format.ts";
 import type { Order } from "../../../types/api.ts";
 import { usePurchase } from "../lib/use-purchase.ts";
@@ -9,7 +9,10 @@ const API_MAX_QUANTITY = 100;
 
 type Props = {
   showId: string;
-  customerId: string;
+  /** The signed-in buyer, or null: Buy then asks them to sign in first, and the purchase continues after. */
+  customerId: string | null;
+  /** The sign-in form, shown in the panel when a signed-out buyer presses Buy (or the API refuses their token). */
+  signIn: ReactNode;
   priceCents: number;
   maxPerCustomer: number;
   remaining: number;
@@ -20,9 +23,18 @@ type Props = {
 };
 
 export function PurchasePanel(props: Props) {
-  const { showId, customerId, priceCents, maxPerCustomer, remaining, soldOut, onSale, onSettled } = props;
+  const { showId, customerId, signIn, priceCents, maxPerCustomer, remaining, soldOut, onSale, onSettled } = props;
   const { outcome, buy, startOver, isPending } = usePurchase({ showId, customerId, onSettled });
   const [wanted, setWanted] = useState(1);
+  // The quantity a signed-out buyer pressed Buy for; bought as soon as they are signed in.
+  const [waiting, setWaiting] = useState<number | null>(null);
+  const awaitingSignIn = waiting ?? (outcome.kind === "sign_in_needed" ? outcome.requested : null);
+
+  useEffect(() => {
+    if (customerId === null || awaitingSignIn === null) return;
+    setWaiting(null);
+    buy(awaitingSignIn);
+  }, [customerId, awaitingSignIn, buy]);
 
   const max = Math.max(1, Math.min(maxPerCustomer, API_MAX_QUANTITY, remaining > 0 ? remaining : maxPerCustomer));
   const quantity = Math.min(wanted, max);
@@ -31,8 +43,14 @@ export function PurchasePanel(props: Props) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (awaitingRetry) buy(outcome.requested);
+    if (customerId === null) setWaiting(quantity);
+    else if (awaitingRetry) buy(outcome.requested);
     else buy(quantity);
+  };
+
+  const cancelSignIn = () => {
+    setWaiting(null);
+    startOver();
   };
 
   const buyInstead = (n: number) => {
@@ -64,6 +82,7 @@ export function PurchasePanel(props: Props) {
             max={max}
             onChange={(n) => {
               setWanted(n);
+              if (awaitingSignIn !== null) setWaiting(n);
               if (outcome.kind !== "in_progress" && outcome.kind !== "idle") startOver();
             }}
             disabled={isPending || awaitingRetry}
@@ -72,12 +91,23 @@ export function PurchasePanel(props: Props) {
           <p className="purchase__total">
             Total <strong>{formatPrice(priceCents * (awaitingRetry ? outcome.requested : quantity))}</strong>
           </p>
-          {awaitingRetry ? null : (
+          {awaitingRetry || (awaitingSignIn !== null && customerId === null) ? null : (
             <button type="submit" className="button button--primary button--large" disabled={isPending}>
               {isPending ? "Buying…" : `Buy ${quantity === 1 ? "1 ticket" : `${quantity} tickets`}`}
             </button>
           )}
+          {customerId === null && awaitingSignIn === null ? (
+            <p className="purchase__note muted">You'll sign in with your email first; it takes a minute.</p>
+          ) : null}
         </form>
+      ) : null}
+      {showForm && customerId === null && awaitingSignIn !== null ? (
+        <div className="purchase__sign-in" data-testid="purchase-sign-in">
+          {signIn}
+          <button type="button" className="button button--ghost button--small" onClick={cancelSignIn}>
+            Cancel
+          </button>
+        </div>
       ) : null}
       <div aria-live="polite" className="purchase__result">
         <PurchaseResult

@@ -23,6 +23,7 @@ export function PurchaseResult({ outcome, maxPerCustomer, onBuy, onRetry, onStar
 
   switch (outcome.kind) {
     case "idle":
+    case "sign_in_needed": // the panel shows the sign-in form instead
       return null;
     case "in_progress":
       return (

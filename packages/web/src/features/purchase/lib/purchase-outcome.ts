@@ -11,6 +11,8 @@ export type PurchaseOutcome =
   | { kind: "not_on_sale" }
   /** The outcome is unknown or the server was busy: retrying with the same key is safe and may succeed. */
   | { kind: "trouble"; message: string; requested: number }
+  /** Signed out, or the token was refused: nothing was taken; sign in, then buy `requested`. */
+  | { kind: "sign_in_needed"; requested: number }
   /** The request itself was refused; a fresh attempt is needed. */
   | { kind: "rejected"; message: string };
 
@@ -41,6 +43,7 @@ export const keepsAttempt = (error: unknown) => isTransient(error);
 function errorOutcome(error: unknown, requested: number): PurchaseOutcome {
   if (!isApiError(error)) return { kind: "trouble", message: "Something unexpected happened.", requested };
   if (isTransient(error)) return { kind: "trouble", message: troubleMessage(error), requested };
+  if (error.status === 401) return { kind: "sign_in_needed", requested };
   switch (error.code) {
     case "sold_out":
       return { kind: "sold_out" };

@@ -7,7 +7,8 @@ import { type Attempt, loadAttempt, saveAttempt } from "./saved-attempt.ts";
 
 type Options = {
   showId: string;
-  customerId: string;
+  /** The signed-in buyer; null while signed out (nothing is bought or resumed). */
+  customerId: string | null;
   onSettled?: (order: Order | undefined, error: unknown) => void;
 };
 
@@ -28,7 +29,7 @@ export function usePurchase({ showId, customerId, onSettled }: Options) {
 
   const buy = useCallback(
     (quantity: number) => {
-      if (inFlight.current) return;
+      if (inFlight.current || customerId === null) return;
       const current = attempt.current;
       const sameBody = current && current.customerId === customerId && current.quantity === quantity;
       const next = sameBody ? current : { key: newIdempotencyKey(), customerId, quantity };
@@ -36,7 +37,7 @@ export function usePurchase({ showId, customerId, onSettled }: Options) {
       saveAttempt(showId, next);
       inFlight.current = true;
       mutate(
-        { showId, customerId, quantity, idempotencyKey: next.key },
+        { showId, quantity, idempotencyKey: next.key },
         {
           onSettled: (order, error) => {
             inFlight.current = false;
@@ -54,7 +55,7 @@ export function usePurchase({ showId, customerId, onSettled }: Options) {
 
   // A purchase this tab started and never heard back about (the page was reloaded mid-purchase): finish it.
   useEffect(() => {
-    const saved = loadAttempt(showId, customerId);
+    const saved = customerId === null ? null : loadAttempt(showId, customerId);
     if (!saved || inFlight.current) return;
     attempt.current = saved;
     buy(saved.quantity);

@@ -1,0 +1,173 @@
+import { z } from "zod";
+import { HotSeatError } from "../error/index.ts";
+import { log } from "../log/index.ts";
+import { type Order, type OrderRecord, toOrder } from "../order/index.ts";
+import type { Sales } from "../sale/index.ts";
+import type { ChangeOutcome, InventorySpace, OrderAction } from "../space/index.ts";
+import { amountOf, type PaymentProvider, type ProviderName, StripePayments, TestPayments } from "./payments.ts";
+
+export {
+  amountOf,
+  type PaymentProvider,
+  type PaymentStart,
+  type ProviderName,
+  StripePayments,
+  TEST_CARDS,
+  TestPayments,
+} from "./payments.ts";
+
+export const TestPaymentBody = z
+  .object({ card: z.string().regex(/^\d{12,19}$/, "a card number, digits only") })
+  .strict();
+export type TestPaymentBody = z.infer<typeof TestPaymentBody>;
+
+export interface CheckoutSession {
+  provider: ProviderName;
+  /** The hold's deadline: pay before it. */
+  expiresAt: string;
+  amountCents: number;
+  currency: string;
+  paymentId?: string;
+  clientSecret?: string;
+}
+
+/** What a late payment's order says once its money went back. */
+export const LATE_PAYMENT_REFUNDED = "late_payment_refunded";
+
+/**
+ * Paying for held orders, and the changes of status after: every change is one atomic step in the
+ * space against the order's current status (see CHANGE_ORDER), then published like a purchase.
+ */
+export class Checkout {
+  constructor(
+    private readonly deps: {
+      space: InventorySpace;
+      sales: Pick<Sales, "publishChanges" | "orderInSpace">;
+      payments: PaymentProvider;
+      currency?: string;
+    },
+  ) {}
+
+  get provider(): ProviderName {
+    return this.deps.payments.name;
+  }
+
+  private get currency() {
+    return this.deps.currency ?? "usd";
+  }
+
+  /** The order while the space holds it; another buyer's order is "not found", as one that does not exist. */
+  private async owned(orderId: string, customerId: string | null): Promise<OrderRecord> {
+    const found = await this.deps.sales.orderInSpace(orderId);
+    if (!found || (customerId !== null && found.customerId !== customerId))
+      throw new HotSeatError("order_not_found", `no order ${orderId}`);
+    return found;
+  }
+
+  private async change(
+    record: OrderRecord,
+    action: OrderAction,
+    extra: { paymentRef?: string; note?: string } = {},
+  ): Promise<{ outcome: ChangeOutcome; record: OrderRecord }> {
+    const r = await this.deps.space.changeOrder(record.showId, record.shard, record.id, action, extra);
+    if (r.outcome === "rehydrating")
+      throw new HotSeatError("rehydrating", "the show is being restored; retry in a moment");
+    if (!r.record) throw new HotSeatError("order_not_found", `no order ${record.id}`);
+    // A lapsed hold is expired by the same step, whatever the action: that change is published too.
+    if (r.outcome === "changed" || r.record.version !== record.version) this.deps.sales.publishChanges([r.record]);
+    return { outcome: r.outcome, record: r.record };
+  }
+
+  private refuseUnpayable(record: OrderRecord): never {
+    if (record.status === "expired")
+      throw new HotSeatError("hold_expired", "the hold ran out; the tickets are back on sale");
+    throw new HotSeatError("not_payable", `this order is ${record.status}, not held`);
+  }
+
+  /** Starts the payment of a held order, or returns the one already started. */
+  async start(orderId: string, customerId: string): Promise<CheckoutSession> {
+    const record = await this.owned(orderId, customerId);
+    if (record.status === "held" && Date.parse(record.holdExpiresAt ?? "") <= Date.now()) {
+      // Lapsed but not yet reclaimed: reclaim it now, so the buyer and the stock agree.
+      this.deps.sales.publishChanges(await this.deps.space.reclaimHolds(record.showId, record.shard));
+      this.refuseUnpayable({ ...record, status: "expired" });
+    }
+    if (record.status !== "held") this.refuseUnpayable(record);
+    const started = await this.deps.payments.start(record, this.currency);
+    return {
+      provider: this.deps.payments.name,
+      expiresAt: record.holdExpiresAt ?? "",
+      amountCents: amountOf(record),
+      currency: this.currency,
+      ...started,
+    };
+  }
+
+  /** The test provider's card payment: confirmed at once, or declined with the hold left as it was. */
+  async payWithTestCard(orderId: string, customerId: string, { card }: TestPaymentBody): Promise<Order> {
+    const payments = this.deps.payments;
+    if (!(payments instanceof TestPayments)) throw new HotSeatError("not_found", "no test payments on this stage");
+    const record = await this.owned(orderId, customerId);
+    if (record.status === "confirmed") return toOrder(record, false);
+    if (record.status !== "held") this.refuseUnpayable(record);
+    const paymentRef = payments.charge(record, card);
+    const done = await this.change(record, "confirm", { paymentRef });
+    if (done.outcome !== "changed" && done.outcome !== "already") this.refuseUnpayable(done.record);
+    return toOrder(done.record, false);
+  }
+
+  /**
+   * Money arrived (Stripe's `payment_intent.succeeded`). Twice, or after a refund, changes nothing;
+   * after the hold lapsed or was cancelled the money goes back and the order says so: late money
+   * never takes a ticket that is back on sale.
+   */
+  async paymentSucceeded(orderId: string, paymentRef: string): Promise<"confirmed" | "already" | "refunded_late"> {
+    const record = await this.owned(orderId, null);
+    const done = await this.change(record, "confirm", { paymentRef });
+    if (done.outcome === "changed") return "confirmed";
+    if (done.record.status === "confirmed" || done.record.status === "refunded") return "already";
+    await this.deps.payments.refund(done.record, paymentRef);
+    await this.change(done.record, "note", { note: LATE_PAYMENT_REFUNDED });
+    log.warn("checkout.late_payment_refunded", { orderId, status: done.record.status });
+    return "refunded_late";
+  }
+
+  /** The buyer lets a hold go: its tickets are back on sale at once. */
+  async cancel(orderId: string, customerId: string): Promise<Order> {
+    const record = await this.owned(orderId, customerId);
+    const done = await this.change(record, "cancel");
+    if (done.outcome === "changed" || done.outcome === "already") return toOrder(done.record, false);
+    if (done.record.status === "expired") throw new HotSeatError("hold_expired", "the hold had already run out");
+    throw new HotSeatError(
+      "not_cancellable",
+      `this order is ${done.record.status}; only a held order can be cancelled`,
+    );
+  }
+
+  /** An admin refunds a confirmed order: the money goes back and its tickets return to sale. */
+  async refund(orderId: string): Promise<Order> {
+    const record = await this.owned(orderId, null);
+    const done = await this.change(record, "refund");
+    if (done.outcome !== "changed" && done.outcome !== "already")
+      throw new HotSeatError(
+        "not_refundable",
+        `this order is ${done.record.status}; only a confirmed order is refunded`,
+      );
+    // After the stock went back: a failed refund call is retried by asking again, which finds it refunded.
+    if (done.record.paymentRef) await this.deps.payments.refund(done.record, done.record.paymentRef);
+    return toOrder(done.record, false);
+  }
+
+  /** Stripe's webhook: verified, then applied once however often it comes. */
+  async stripeWebhook(payload: string, signature: string | undefined): Promise<{ received: true; outcome?: string }> {
+    const payments = this.deps.payments;
+    if (!(payments instanceof StripePayments))
+      throw new HotSeatError("not_found", "Stripe is not this stage's provider");
+    const event = await payments.verify(payload, signature);
+    if (event.type !== "payment_intent.succeeded") return { received: true };
+    const intent = event.data.object;
+    const orderId = intent.metadata?.orderId;
+    if (!orderId) return { received: true, outcome: "not_ours" };
+    return { received: true, outcome: await this.paymentSucceeded(orderId, intent.id) };
+  }
+}

@@ -1,0 +1,4 @@
+export const authKeys = {
+  all: ["auth"] as const,
+  outbox: () => [...authKeys.all, "outbox"] as const,
+};
