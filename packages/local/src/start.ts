@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { spaceConnectionFromEnv } from "./redis.ts";
 import { defaultWebDist, repoRoot, startStack } from "./stack.ts";
 
 const env = process.env;
@@ -22,9 +23,17 @@ if (env.PAYMENTS && env.PAYMENTS !== "stripe" && env.PAYMENTS !== "test") {
   process.exit(1);
 }
 
+let redisConnection: ReturnType<typeof spaceConnectionFromEnv>;
+try {
+  redisConnection = spaceConnectionFromEnv(env);
+} catch (e) {
+  console.error(`hotseat: ${(e as Error).message}`);
+  process.exit(1);
+}
+
 const stack = await startStack({
   dataDir: env.DATA_DIR ?? ".data",
-  redisUrl: env.REDIS_URL || undefined,
+  redisConnection,
   port,
   webPort,
   adminToken: env.ADMIN_TOKEN ?? "local-admin-token",

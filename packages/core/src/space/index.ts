@@ -307,15 +307,17 @@ export class InventorySpace {
 
   /** Tickets sold per timeline bucket since `sinceMs`, over all shards, oldest first, zero-filled up to now. */
   async salesTimeline(showId: string, shards: number, sinceMs: number, nowMs = Date.now()) {
-    const pipe = this.redis.pipeline();
-    for (let s = 0; s < shards; s++) pipe.hgetall(shardKeys(showId, s).timeline);
-    const replies = (await pipe.exec()) ?? [];
+    // One call per shard, not one pipeline: the shards sit in different slots, which a cluster may place on
+    // different nodes, and an ioredis cluster pipeline refuses keys of more than one node (auto-pipelining still
+    // batches the calls per node).
+    const replies = await Promise.all(
+      Array.from({ length: shards }, (_, s) => this.redis.hgetall(shardKeys(showId, s).timeline)),
+    );
     const first = Math.floor(sinceMs / TIMELINE_BUCKET_MS) * TIMELINE_BUCKET_MS;
     const totals = new Map<number, number>();
     for (let at = first; at <= nowMs; at += TIMELINE_BUCKET_MS) totals.set(at, 0);
-    for (const [err, value] of replies) {
-      if (err) throw err;
-      for (const [at, tickets] of Object.entries(value as Record<string, string>)) {
+    for (const value of replies) {
+      for (const [at, tickets] of Object.entries(value)) {
         const bucket = Number(at);
         if (totals.has(bucket)) totals.set(bucket, (totals.get(bucket) ?? 0) + Number(tickets));
       }
