@@ -1,4 +1,6 @@
+import { contentSecurityPolicy } from "../packages/web/csp.ts";
 import { api } from "./api";
+import { paymentsProvider } from "./payments";
 
 /** The path the storefront calls the API under, on the one origin CloudFront serves (the router strips it). */
 export const apiPath = "/api";
@@ -30,9 +32,27 @@ function createRouter() {
       enableAcceptEncodingGzip: true,
     },
   });
+  /** The storefront's pages carry the same Content-Security-Policy as locally, with the API on this origin. */
+  const storefrontHeaders = new aws.cloudfront.ResponseHeadersPolicy("StorefrontHeaders", {
+    comment: "HotSeat storefront: CSP and friends",
+    securityHeadersConfig: {
+      contentSecurityPolicy: {
+        contentSecurityPolicy: contentSecurityPolicy({ stripe: paymentsProvider === "stripe" }),
+        override: true,
+      },
+      contentTypeOptions: { override: true },
+      referrerPolicy: { referrerPolicy: "no-referrer", override: true },
+      frameOptions: { frameOption: "DENY", override: true },
+      strictTransportSecurity: { accessControlMaxAgeSec: 31_536_000, includeSubdomains: true, override: true },
+    },
+  });
   const router = new sst.aws.Router("Edge", {
     transform: {
       cdn: (args) => {
+        args.defaultCacheBehavior = $output(args.defaultCacheBehavior).apply((site) => ({
+          ...site,
+          responseHeadersPolicyId: storefrontHeaders.id,
+        }));
         // The router's routing (a CloudFront function reading its key-value store) sits on the default behavior;
         // each API behavior keeps that function and differs only in what it caches and forwards.
         args.orderedCacheBehaviors = $output(args.defaultCacheBehavior).apply((site) => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { tableKeys } from "../../packages/core/src/db/table.ts";
 import { METRICS_NAMESPACE, metricNames } from "../../packages/functions/src/metrics.ts";
+import { contentSecurityPolicy } from "../../packages/web/csp.ts";
 import {
   behaviorFor,
   functionFor,
@@ -293,6 +294,18 @@ describe("one origin: a CloudFront distribution in front of the storefront and t
       // With caching disabled, this policy forwards every viewer header (Authorization, Idempotency-Key) and the body.
       expect(behavior.originRequestPolicyId).toBe(ALL_VIEWER_EXCEPT_HOST);
     }
+  });
+
+  it("sends the storefront's pages with the same Content-Security-Policy as locally, the API on this origin", () => {
+    const policy = named(infra, "StorefrontHeaders");
+    expect(distribution().inputs.defaultCacheBehavior.responseHeadersPolicyId).toBe(`${policy.name}-id`);
+    const csp = policy.inputs.securityHeadersConfig.contentSecurityPolicy;
+    expect(csp).toEqual({ contentSecurityPolicy: contentSecurityPolicy(), override: true });
+    expect(csp.contentSecurityPolicy).toMatch(/connect-src 'self';/);
+    expect(csp.contentSecurityPolicy).toMatch(/frame-ancestors 'none'/);
+    expect(csp.contentSecurityPolicy).not.toMatch(/stripe|http:/);
+    // The API's answers are not pages: no storefront policy on its behaviors.
+    expect(behaviorFor(distribution(), "/api/shows").responseHeadersPolicyId).toBeUndefined();
   });
 
   it("serves everything else from the storefront's bucket through the default behavior", () => {

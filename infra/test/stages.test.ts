@@ -32,6 +32,12 @@ describe("production stage", () => {
     expect(only(production, "aws:dynamodb/table:Table").inputs.deletionProtectionEnabled).toBe(true);
   });
 
+  it("lets the storefront load Stripe.js under its Content-Security-Policy, as Stripe is its provider", () => {
+    const csp = named(production, "StorefrontHeaders").inputs.securityHeadersConfig.contentSecurityPolicy;
+    expect(csp.contentSecurityPolicy).toMatch(/script-src 'self' https:\/\/js\.stripe\.com/);
+    expect(csp.contentSecurityPolicy).toMatch(/connect-src 'self' https:\/\/api\.stripe\.com/);
+  });
+
   it("takes real payments: Stripe, with its key and webhook secret linked to the API only", () => {
     const api = functionFor(production, API).links;
     expect(api.Payments).toEqual(expect.objectContaining({ provider: "stripe" }));
