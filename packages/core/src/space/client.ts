@@ -99,7 +99,7 @@ export function createSpaceClient(conn: SpaceConnection): SpaceClient {
     confirmPersisted: [2, CONFIRM_PERSISTED],
     loadShard: [1, LOAD_SHARD],
     freezeShard: [1, FREEZE_SHARD],
-    readShard: [3, READ_SHARD],
+    readShard: [4, READ_SHARD],
   } as const;
   for (const [name, [numberOfKeys, lua]] of Object.entries(scripts)) client.defineCommand(name, { numberOfKeys, lua });
   return client as SpaceClient;

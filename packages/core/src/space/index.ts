@@ -62,6 +62,8 @@ export interface ShardState {
   pendingTickets: number;
   pendingOrders: number;
   oldestPendingAt: number | null;
+  /** The earliest deadline of a hold still recorded (epoch ms): a reader reclaims only when it has passed. */
+  nextHoldDeadline: number | null;
 }
 
 export interface ShardSnapshot {
@@ -275,7 +277,7 @@ export class InventorySpace {
       Array.from({ length: shards }, async (_, shard) => {
         const k = shardKeys(showId, shard);
         const [status, stock, sold, pendingTickets, inTransit, pendingOrders, oldest, ...returns] =
-          (await this.redis.readShard(k.inventory, k.lent, k.pending)) as [
+          (await this.redis.readShard(k.inventory, k.lent, k.pending, k.holds)) as [
             string | null,
             number,
             number,
@@ -283,9 +285,9 @@ export class InventorySpace {
             number,
             number,
             string | null,
-            ...number[],
+            ...(number | string | null)[],
           ];
-        const [held = 0, expired = 0, cancelled = 0, refunded = 0] = returns;
+        const [held = 0, expired = 0, cancelled = 0, refunded = 0, nextHold = null] = returns;
         return {
           shard,
           exists: status !== null,
@@ -293,10 +295,11 @@ export class InventorySpace {
           stock,
           inTransit,
           sold,
-          held,
-          expired,
-          cancelled,
-          refunded,
+          held: Number(held),
+          expired: Number(expired),
+          cancelled: Number(cancelled),
+          refunded: Number(refunded),
+          nextHoldDeadline: nextHold === null ? null : Number(nextHold),
           pendingTickets,
           pendingOrders,
           oldestPendingAt: oldest === null ? null : Number(oldest),
