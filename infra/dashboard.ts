@@ -28,7 +28,7 @@ const graph = (
 });
 
 /** HotSeat's own metric (EMF, from the functions), with the dimensions Powertools writes: service and Stage. */
-const own = (name: string, service: "writer" | "sweeper", stat: string, label = name): Metric => [
+const own = (name: string, service: "api" | "writer" | "sweeper", stat: string, label = name): Metric => [
   NAMESPACE,
   name,
   "service",
@@ -102,10 +102,24 @@ export const dashboard = new aws.cloudwatch.Dashboard("Dashboard", {
             ),
           ]
         : []),
-      graph("Orders persisted, per minute", [own("OrdersPersisted", "writer", "Sum", "orders persisted")], {
-        x: 0,
-        y: 8,
-      }),
+      graph(
+        "Orders: accepted, paid, persisted, per minute",
+        [
+          own("OrdersAccepted", "api", "Sum", "orders accepted"),
+          own("PaymentsConfirmed", "api", "Sum", "payments confirmed"),
+          own("OrdersPersisted", "writer", "Sum", "orders persisted"),
+        ],
+        { x: 0, y: 8 },
+      ),
+      graph(
+        "Buyers turned away, per minute",
+        [
+          own("PurchasesRefused", "api", "Sum", "refused (sold out, limits, bad input)"),
+          own("RateLimited", "api", "Sum", "429 rate limited"),
+          own("Unavailable503", "api", "Sum", "503 (rehydrating, space down)"),
+        ],
+        { x: 0, y: 26 },
+      ),
       graph(
         "Pending (taken, not yet persisted)",
         [

@@ -259,7 +259,7 @@ describe("bundles configured by SST's links, as on AWS", () => {
     expect(await linked.sweeper.invoke({})).toMatchObject({ failed: 0 });
   });
 
-  it("the writer and the sweeper print their metrics as CloudWatch embedded metric format, for the stage", () => {
+  it("the API, the writer and the sweeper print their metrics as CloudWatch embedded metric format, for the stage", () => {
     const emf = (instance: LambdaInstance) =>
       instance
         .stdout()
@@ -274,6 +274,10 @@ describe("bundles configured by SST's links, as on AWS", () => {
       OrdersPersisted: expect.any(Number),
       PumpLagMs: expect.any(Number),
     });
+    // The API writes a line for what counts (the purchase above), none for its health checks and polls.
+    const apiMetrics = emf(linked.api);
+    expect(apiMetrics).toHaveLength(1);
+    expect(apiMetrics[0]).toMatchObject({ Stage: "test", service: "api", OrdersAccepted: 1 });
     expect(emf(linked.sweeper).at(-1)).toMatchObject({
       Stage: "test",
       service: "sweeper",

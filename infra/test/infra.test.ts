@@ -372,7 +372,7 @@ describe("dashboard", () => {
     const own = metrics().filter((m) => m[0] === METRICS_NAMESPACE);
     expect(new Set(own.map((m) => m[1]))).toEqual(new Set(Object.values(metricNames)));
     for (const m of own)
-      expect(m.slice(2, 6)).toEqual(["service", expect.stringMatching(/^(writer|sweeper)$/), "Stage", "test"]);
+      expect(m.slice(2, 6)).toEqual(["service", expect.stringMatching(/^(api|writer|sweeper)$/), "Stage", "test"]);
   });
 
   it("graphs this stage's API, stream, queue, table, distribution and functions", () => {

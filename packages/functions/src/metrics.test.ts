@@ -1,6 +1,14 @@
 import type { KinesisStreamEvent } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { createMetrics, METRICS_NAMESPACE, recordSweep, recordWriterBatch, stageOfFunction } from "./metrics.ts";
+import {
+  apiMetricOf,
+  createMetrics,
+  METRICS_NAMESPACE,
+  recordApiAnswer,
+  recordSweep,
+  recordWriterBatch,
+  stageOfFunction,
+} from "./metrics.ts";
 
 const eventArrivedAt = (...seconds: number[]) =>
   ({
@@ -39,6 +47,25 @@ describe("HotSeat's embedded metrics", () => {
     );
     expect(doc).toMatchObject({ Stage: "prod", service: "writer", OrdersPersisted: 180, PumpRecordFailures: 1 });
     expect(doc.PumpLagMs).toBe(4_000);
+  });
+
+  it("count the API's purchases, payments, 429s and 503s, and nothing for a poll", () => {
+    const shw = "/shows/shw_01J00000000000000000000000";
+    const ord = "/orders/ord_01J00000000000000000000000";
+    expect(apiMetricOf("POST", `${shw}/orders`, 201)).toBe("OrdersAccepted");
+    expect(apiMetricOf("POST", `${shw}/orders`, 200)).toBeNull(); // a replay took nothing
+    expect(apiMetricOf("POST", `${shw}/orders`, 409)).toBe("PurchasesRefused");
+    expect(apiMetricOf("POST", `${ord}/test-payment`, 200)).toBe("PaymentsConfirmed");
+    expect(apiMetricOf("POST", "/webhooks/stripe", 200)).toBe("PaymentsConfirmed");
+    expect(apiMetricOf("POST", `${shw}/orders`, 429)).toBe("RateLimited");
+    expect(apiMetricOf("POST", `${shw}/orders`, 503)).toBe("Unavailable503");
+    expect(apiMetricOf("GET", `${shw}/availability`, 200)).toBeNull();
+    expect(apiMetricOf("GET", `${shw}/availability`, 503)).toBe("Unavailable503");
+    const metrics = createMetrics("api", "prod");
+    expect(recordApiAnswer(metrics, "GET", `${shw}/availability`, 200)).toBe(false);
+    expect(recordApiAnswer(metrics, "POST", `${shw}/orders`, 201)).toBe(true);
+    expect(recordApiAnswer(metrics, "POST", `${shw}/orders`, 201)).toBe(true);
+    expect(emf(metrics)).toMatchObject({ Stage: "prod", service: "api", OrdersAccepted: [1, 1] });
   });
 
   it("record a sweep: re-published orders, rebuilds, failures, and what is still pending", () => {

@@ -20,7 +20,28 @@ export const metricNames = {
   republished: "OrdersRepublished",
   rebuilds: "SpaceRebuilds",
   sweepFailures: "SweepFailures",
+  /** The API's side of the sale: what buyers got. */
+  ordersAccepted: "OrdersAccepted",
+  purchasesRefused: "PurchasesRefused",
+  paymentsConfirmed: "PaymentsConfirmed",
+  rateLimited: "RateLimited",
+  unavailable: "Unavailable503",
 } as const;
+
+/**
+ * What one API answer counts for, if anything: purchases and payments by outcome, 429s and 503s.
+ * Polls and page loads count for nothing, so they write no metric line.
+ */
+export function apiMetricOf(method: string, path: string, status: number): string | null {
+  if (status === 503) return metricNames.unavailable;
+  if (status === 429) return metricNames.rateLimited;
+  if (method !== "POST") return null;
+  if (/^\/shows\/[^/]+\/orders$/.test(path))
+    return status === 201 ? metricNames.ordersAccepted : status >= 400 ? metricNames.purchasesRefused : null;
+  if (/^\/orders\/[^/]+\/test-payment$/.test(path) || path === "/webhooks/stripe")
+    return status === 200 ? metricNames.paymentsConfirmed : null;
+  return null;
+}
 
 /** The stage SST deployed the function to (`SST_RESOURCE_App`), so each stage's dashboard sees its own. */
 export function stageOfFunction(env: NodeJS.ProcessEnv = process.env): string {
@@ -29,6 +50,13 @@ export function stageOfFunction(env: NodeJS.ProcessEnv = process.env): string {
   } catch {
     return "local";
   }
+}
+
+/** Counts one API answer (see `apiMetricOf`); true when there is something to publish. */
+export function recordApiAnswer(metrics: Metrics, method: string, path: string, status: number): boolean {
+  const name = apiMetricOf(method, path, status);
+  if (name) metrics.addMetric(name, MetricUnit.Count, 1);
+  return name !== null;
 }
 
 export function createMetrics(service: "api" | "writer" | "sweeper", stage = stageOfFunction()) {

@@ -29,6 +29,7 @@ export async function writeBatch(
     persisted: result.persisted,
     failed: result.failures.length,
     correlationIds: result.correlationIds,
+    ...(result.traceIds.length > 0 ? { traceIds: result.traceIds } : {}),
   });
   return { batchItemFailures: result.failures.map((f) => ({ itemIdentifier: f.id })) };
 }

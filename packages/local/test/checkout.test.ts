@@ -1,3 +1,4 @@
+import { homeShard } from "@hotseat/core/space";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "../src/testing.ts";
 
@@ -142,6 +143,27 @@ describe("a hold past its deadline", () => {
     expect(await stats(show.id)).toMatchObject({ held: 3, expired: 3, remaining: 0 });
   });
 
+  it("is never a sold out for a buyer on another shard: the purchase reclaims lapsed holds everywhere first", async () => {
+    const show = await t.createShow({ capacity: 2, priceCents: 300, holdSeconds: 5, shards: 2 });
+    await t.preload(show.id);
+    const on = (shard: number, prefix: string) => {
+      for (let i = 0; ; i++) if (homeShard(`${prefix}${i}`, 2) === shard) return `${prefix}${i}`;
+    };
+    const payer = on(0, "payer");
+    const lapser = on(1, "lapser");
+    const late = on(0, "late");
+    const paid = (await buy(show.id, payer)).body.order;
+    await pay(paid.id, payer);
+    const held = (await buy(show.id, lapser)).body.order;
+    expect(held.shard).toBe(1);
+    expect((await buy(show.id, late)).body.code).toBe("sold_out");
+    // No reader and no sweeper in between: only the purchase itself can notice the lapse on shard 1.
+    await sleep(Date.parse(held.holdExpiresAt) - Date.now() + 50);
+    const bought = await buy(show.id, late);
+    expect(bought.status).toBe(201);
+    expect(await orderOf(held.id, lapser)).toMatchObject({ status: "expired" });
+  });
+
   it("keeps remaining + held + confirmed = capacity while most of a burst of holds lapse, then sells them again", async () => {
     const capacity = 24;
     const show = await t.createShow({ capacity, priceCents: 500, holdSeconds: 5, shards: 2 });
@@ -240,5 +262,17 @@ describe("a rebuild of the space", () => {
     // Limits count live tickets only: lee's cancelled ticket is not held against them.
     expect((await buy(show.id, "lee", 5)).body.code).toBe("insufficient_inventory");
     expect((await buy(show.id, "lee", 4)).status).toBe(201);
+  });
+
+  it("lets a buyer pay a hold the space lost, without waiting for a purchase to rebuild the show", async () => {
+    const show = await t.createShow({ capacity: 3, priceCents: 100, holdSeconds: 300 });
+    await t.preload(show.id);
+    const held = (await buy(show.id, "ned", 2)).body.order;
+    await t.stack.drain();
+    await t.stack.runtime.redis.flushall();
+    const paid = await pay(held.id, "ned");
+    expect(paid.status).toBe(200);
+    expect(paid.body.order).toMatchObject({ id: held.id, status: "confirmed" });
+    expect(await availabilitySoon(show.id, { remaining: 1, held: 0 })).toMatchObject({ remaining: 1, held: 0 });
   });
 });

@@ -9,7 +9,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-it("writes one JSON line per event, follows a purchase by its correlation id into the writer, and leaks no customer id or token", async () => {
+it("writes one JSON line per event, follows a purchase by its correlation id and trace header into the writer, and leaks no customer id or token", async () => {
   const show = await t.createShow({ capacity: 10 });
   await t.preload(show.id);
   const token = await t.tokenFor("alice.secret@example.com");
@@ -23,7 +23,11 @@ it("writes one JSON line per event, follows a purchase by its correlation id int
     const res = await t.request("POST", `/shows/${show.id}/orders`, {
       body: { quantity: 2 },
       idempotencyKey: "log-key-0001",
-      headers: { "x-correlation-id": "trace-me-123", authorization: `Bearer ${token}` },
+      headers: {
+        "x-correlation-id": "trace-me-123",
+        "x-amzn-trace-id": "Root=1-5f84c7a1-0123456789abcdef01234567;Sampled=1",
+        authorization: `Bearer ${token}`,
+      },
     });
     expect(res.status).toBe(201);
     expect(res.headers.get("x-correlation-id")).toBe("trace-me-123");
@@ -43,6 +47,8 @@ it("writes one JSON line per event, follows a purchase by its correlation id int
     (e) => e.event === "writer.batch" && (e.correlationIds as string[]).includes("trace-me-123"),
   );
   expect(written).toMatchObject({ persisted: 1, failed: 0 });
+  // The request's X-Ray trace header travelled with the order through the pump into the writer's line.
+  expect(written?.traceIds).toEqual(["Root=1-5f84c7a1-0123456789abcdef01234567;Sampled=1"]);
   for (const line of lines) {
     expect(line).not.toContain("alice.secret");
     expect(line).not.toContain(t.stack.adminToken);

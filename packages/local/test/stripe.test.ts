@@ -94,6 +94,12 @@ describe("Stripe checkout", () => {
     expect((await deliver({ ...tampered, payload: tampered.payload.replace(order.id, "ord_x") })).status).toBe(400);
     expect(await orderOf(order.id, "tia")).toMatchObject({ status: "held" });
 
+    // Another integration's payments on the same account are acknowledged, not retried by Stripe for days.
+    for (const metadata of [{}, { orderId: "not-an-order" }, { orderId: "ord_01M8K746YHNN6VVTREMPNQJXK9" }])
+      expect((await deliver(signed("payment_intent.succeeded", { id: "pi_other", metadata }))).body).toEqual({
+        received: true,
+        outcome: "not_ours",
+      });
     const ignored = await deliver(signed("payment_intent.created", intent));
     expect(ignored.body).toEqual({ received: true });
     const event = signed("payment_intent.succeeded", intent);

@@ -171,3 +171,38 @@ it("reports a record it cannot read as a failure and still persists the rest", a
   const stored = await t.stack.runtime.db.entities.order.query.byShow({ showId: show.id }).go({ pages: "all" });
   expect(stored.data.map((o) => o.customerId).sort()).toEqual(["p1", "p2"]);
 });
+
+it("records no rebuild barrier from a batch in which an earlier record failed, and fails the barrier too", async () => {
+  // DynamoDB throttling every order write (UnprocessedItems), played by a client stand-in: dynalite never does.
+  const writes: string[] = [];
+  const client = {
+    config: {},
+    middlewareStack: {},
+    destroy: () => {},
+    send: async (cmd: { constructor: { name: string }; input: { RequestItems?: Record<string, unknown[]> } }) => {
+      writes.push(cmd.constructor.name);
+      const items = cmd.input.RequestItems?.throttled ?? [];
+      return { UnprocessedItems: items.length > 0 ? { throttled: items } : {} };
+    },
+  };
+  const db = createDb(client as never, "throttled");
+  const show = await t.createShow({ capacity: 5 });
+  await t.preload(show.id);
+  expect((await t.buy(show.id, "thr", 1, "throttled-key-1")).status).toBe(201);
+  await t.stack.runtime.publisher.drain();
+  const [order] = (await pumpMessages()).filter((m) => m.data.includes(show.id));
+  if (!order) throw new Error("expected the order's pump record");
+  const barrier = {
+    id: "barrier-1",
+    data: JSON.stringify({ type: "space.barrier", barrierId: "bar_1", pumpShardId: "s0" }),
+  };
+  const result = await projectBatch({ db, space: t.stack.runtime.space, maxWriteAttempts: 2, sleep: async () => {} }, [
+    order,
+    barrier,
+  ]);
+  expect(result.failures.map((f) => f.id)).toEqual([order.id, "barrier-1"]);
+  expect(result.barriers).toBe(0);
+  // Only the order writes went out (and were refused): no barrier item was ever put.
+  expect(new Set(writes)).toEqual(new Set(["BatchWriteCommand"]));
+  expect(writes).toHaveLength(2);
+});

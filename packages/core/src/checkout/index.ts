@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { HotSeatError } from "../error/index.ts";
 import { log } from "../log/index.ts";
-import { type Order, type OrderRecord, toOrder } from "../order/index.ts";
+import { type Order, OrderId, type OrderRecord, toOrder } from "../order/index.ts";
 import type { Sales } from "../sale/index.ts";
 import type { ChangeOutcome, InventorySpace, OrderAction } from "../space/index.ts";
 import { amountOf, type PaymentProvider, type ProviderName, StripePayments, TestPayments } from "./payments.ts";
@@ -167,7 +167,13 @@ export class Checkout {
     if (event.type !== "payment_intent.succeeded") return { received: true };
     const intent = event.data.object;
     const orderId = intent.metadata?.orderId;
-    if (!orderId) return { received: true, outcome: "not_ours" };
-    return { received: true, outcome: await this.paymentSucceeded(orderId, intent.id) };
+    // Another integration's payment on the same Stripe account: acknowledged, or Stripe retries it for days.
+    if (!orderId || !OrderId.safeParse(orderId).success) return { received: true, outcome: "not_ours" };
+    try {
+      return { received: true, outcome: await this.paymentSucceeded(orderId, intent.id) };
+    } catch (e) {
+      if (e instanceof HotSeatError && e.code === "order_not_found") return { received: true, outcome: "not_ours" };
+      throw e;
+    }
   }
 }

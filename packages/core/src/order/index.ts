@@ -48,6 +48,8 @@ export const OrderRecord = z.object({
   soldAfter: z.number().int().min(1),
   priceCents: z.number().int().min(0),
   correlationId: z.string().max(128).optional(),
+  /** The request's X-Ray trace header (on AWS), carried through the pump so the writer can name it. */
+  traceId: z.string().max(256).optional(),
   /** Orders recorded before checkout carry neither: they were confirmed at once. */
   status: OrderStatus.default("confirmed"),
   /** Bumped by every change of status: the writer keeps each version, and the highest is current. */
@@ -68,6 +70,7 @@ export type OrderRecord = z.infer<typeof OrderRecord>;
  */
 export const Order = OrderRecord.omit({
   correlationId: true,
+  traceId: true,
   soldAfter: true,
   idempotencyKey: true,
   version: true,

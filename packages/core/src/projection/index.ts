@@ -29,6 +29,8 @@ export interface ProjectionResult {
   dynamoCalls: number;
   /** The requests behind the orders persisted, so logs can follow a purchase end to end. */
   correlationIds: string[];
+  /** Their trace headers (X-Ray on AWS): the request's trace, followed into the writer. */
+  traceIds: string[];
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -167,7 +169,7 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
   const maxAttempts = deps.maxWriteAttempts ?? 6;
   const failures: ProjectionFailure[] = [];
   const orders = new Map<string, { record: OrderRecord; messageIds: string[] }>();
-  const barriers: { barrierId: string; pumpShardId: string }[] = [];
+  const barriers: { barrierId: string; pumpShardId: string; messageId: string }[] = [];
   let dynamoCalls = 0;
 
   // Every version is kept, as its own item: the table then ends the same however the pump's
@@ -190,7 +192,7 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
           for (const order of event.orders) accept(order, m.id);
           break;
         case "space.barrier":
-          barriers.push({ barrierId: event.barrierId, pumpShardId: event.pumpShardId });
+          barriers.push({ barrierId: event.barrierId, pumpShardId: event.pumpShardId, messageId: m.id });
           break;
         default: {
           const never: never = event;
@@ -252,15 +254,23 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
     }),
   );
 
-  if (barriers.length > 0) {
+  // A barrier says "everything before me is in DynamoDB": never true of a batch with a record that
+  // failed. It fails too, so it comes back after the records it follows, and the rebuild keeps waiting.
+  const barriersHeld = barriers.length > 0 && failures.length > 0;
+  if (barriersHeld) {
+    for (const b of barriers) failures.push({ id: b.messageId, reason: "a record before this barrier failed" });
+  } else if (barriers.length > 0) {
     dynamoCalls++;
     const expiresAt = Math.floor(Date.now() / 1000) + 24 * 3600;
-    await deps.db.entities.barrier.put(barriers.map((b) => ({ ...b, expiresAt }))).go();
+    await deps.db.entities.barrier
+      .put(barriers.map((b) => ({ barrierId: b.barrierId, pumpShardId: b.pumpShardId, expiresAt })))
+      .go();
   }
 
   const correlationIds = [
     ...new Set([...orders.values()].flatMap((o) => (o.record.correlationId ? [o.record.correlationId] : []))),
   ];
   const persisted = new Set([...orders.values()].map((o) => o.record.id)).size;
-  return { failures, persisted, barriers: barriers.length, dynamoCalls, correlationIds };
+  const traceIds = [...new Set([...orders.values()].flatMap((o) => (o.record.traceId ? [o.record.traceId] : [])))];
+  return { failures, persisted, barriers: barriersHeld ? 0 : barriers.length, dynamoCalls, correlationIds, traceIds };
 }

@@ -59,6 +59,8 @@ export type PurchaseRequest = {
   customerId: string;
   idempotencyKey: string;
   correlationId?: string;
+  /** The request's trace header (X-Ray's `X-Amzn-Trace-Id` on AWS). */
+  traceId?: string;
 } & ({ body: PurchaseBody } | { parsedBody: ParsedPurchaseBody });
 
 export interface ShowStats {
@@ -362,6 +364,7 @@ export class Sales {
       shard: home,
       priceCents: show.priceCents,
       correlationId: req.correlationId,
+      ...(req.traceId ? { traceId: req.traceId.slice(0, 256) } : {}),
       status: holdUntilMs > 0 ? "held" : "confirmed",
       version: 1,
       ...(holdUntilMs > 0 ? { holdExpiresAt: new Date(holdUntilMs).toISOString() } : {}),
@@ -427,7 +430,13 @@ export class Sales {
         case "short": {
           // The home shard is short. Pull stock from the others only when the show as a whole
           // has enough, so a refusal never moves anything.
-          const states = show.shards > 1 ? await this.deps.space.readShards(show.id, show.shards) : [];
+          let states = show.shards > 1 ? await this.deps.space.readShards(show.id, show.shards) : [];
+          // The take reclaimed lapsed holds on the home shard only: another shard's must not make this a sold out.
+          const now = Date.now();
+          if (states.some((s) => s.shard !== home && s.nextHoldDeadline !== null && s.nextHoldDeadline <= now)) {
+            await this.reclaimHolds(show);
+            states = await this.deps.space.readShards(show.id, show.shards);
+          }
           const remaining = show.shards > 1 ? remainingOf(states) : r.stock;
           if (remaining === 0) throw new HotSeatError("sold_out", "sold out", { remaining: 0 });
           if (remaining < quantity)
@@ -512,8 +521,16 @@ export class Sales {
    * lost that index (a rebuild restores shards, not every order's index), where DynamoDB says it is.
    */
   async orderInSpace(orderId: string): Promise<OrderRecord | null> {
-    const found = await this.lookupOrder(orderId);
-    return found?.inSpace ? found.record : null;
+    let found = await this.lookupOrder(orderId);
+    if (found && !found.inSpace) {
+      // DynamoDB has the order but the space lost its show: rebuild it (single-flight; others get 503
+      // rehydrating) rather than answer "no such order" to a payment or a cancel.
+      await this.recover(await this.showSettings(found.record.showId));
+      found = await this.lookupOrder(orderId);
+      if (found && !found.inSpace)
+        throw new HotSeatError("rehydrating", "the show is being restored; retry in a moment");
+    }
+    return found?.record ?? null;
   }
 
   private async findOrder(orderId: string): Promise<Order | null> {

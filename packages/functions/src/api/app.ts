@@ -153,6 +153,7 @@ export function createApp(deps: ApiDeps) {
         const { order, created } = await deps.sales.purchase({
           showId,
           customerId: c.get("customerId"),
+          traceId: c.req.header("x-amzn-trace-id"),
           idempotencyKey: c.req.valid("header")["idempotency-key"],
           parsedBody: c.req.valid("json"),
           correlationId: c.get("requestId"),

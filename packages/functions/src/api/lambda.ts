@@ -1,5 +1,6 @@
-import { handle } from "hono/aws-lambda";
+import { handle, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
 import { readConfig } from "../config.ts";
+import { createMetrics, recordApiAnswer } from "../metrics.ts";
 import { createRuntime } from "../runtime.ts";
 import { createApp } from "./app.ts";
 
@@ -13,9 +14,21 @@ export const app = createApp({
   checkout: runtime.checkout,
   rateLimitStore: runtime.redis,
   adminToken: runtime.config.adminToken,
-  // CloudFront, when it is in front, appends the viewer to X-Forwarded-For; API Gateway's source is then the edge.
+  // API Gateway's sourceIp is the caller (behind CloudFront, the viewer CloudFront recorded). Raise it only for a
+  // proxy of ours that API Gateway does not see through.
   address: { trustedProxyHops: Number(process.env.HOTSEAT_TRUSTED_PROXY_HOPS ?? 0) },
   health: async () => ({ ok: await runtime.space.ping(), parts: { space: "up" } }),
 });
 
-export const handler = handle(app);
+const serve = handle(app);
+/** What the HTTP API (payload 2.0) puts in every event, the part the metrics read. */
+type HttpApiEvent = { rawPath: string; requestContext: { http: { method: string } } };
+const metrics = createMetrics("api");
+
+/** The Hono app behind API Gateway; purchases, payments, 429s and 503s also become CloudWatch metrics (EMF). */
+export const handler = async (event: LambdaEvent & HttpApiEvent, context: LambdaContext) => {
+  const answer = await serve(event, context);
+  if (recordApiAnswer(metrics, event.requestContext.http.method, event.rawPath, answer.statusCode))
+    metrics.publishStoredMetrics();
+  return answer;
+};
