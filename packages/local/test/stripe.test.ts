@@ -95,7 +95,12 @@ describe("Stripe checkout", () => {
     expect(await orderOf(order.id, "tia")).toMatchObject({ status: "held" });
 
     // Another integration's payments on the same account are acknowledged, not retried by Stripe for days.
-    for (const metadata of [{}, { orderId: "not-an-order" }, { orderId: "ord_01M8K746YHNN6VVTREMPNQJXK9" }])
+    const others: Record<string, string>[] = [
+      {},
+      { orderId: "not-an-order" },
+      { orderId: "ord_01M8K746YHNN6VVTREMPNQJXK9" },
+    ];
+    for (const metadata of others)
       expect((await deliver(signed("payment_intent.succeeded", { id: "pi_other", metadata }))).body).toEqual({
         received: true,
         outcome: "not_ours",
