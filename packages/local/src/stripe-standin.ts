@@ -34,6 +34,19 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       const replay = idempotencyKey ? answered.get(`${req.url}\n${idempotencyKey}`) : undefined;
       if (replay) return send(200, replay);
       let answer: Record<string, unknown>;
+      if (req.method === "POST" && req.url === "/v1/payment_intents" && Number(form.get("amount")) < 50) {
+        // As Stripe answers an amount below its minimum charge.
+        return send(
+          400,
+          JSON.stringify({
+            error: {
+              type: "invalid_request_error",
+              code: "amount_too_small",
+              message: "Amount must be at least 50 cents",
+            },
+          }),
+        );
+      }
       if (req.method === "POST" && req.url === "/v1/payment_intents") {
         const id = `pi_standin_${++next}`;
         const metadata: Record<string, string> = {};

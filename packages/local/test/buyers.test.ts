@@ -120,17 +120,25 @@ describe("sign-in by email code", () => {
 
   it("limits codes per address and per client address, with 429 and Retry-After", async () => {
     const limited = await startTestStack({
-      signInLimits: { perAddress: { points: 2, windowSeconds: 3600 }, perClient: { points: 4, windowSeconds: 3600 } },
+      signInLimits: {
+        perAddress: { points: 2, windowSeconds: 3600 },
+        perAddressTotal: { points: 3, windowSeconds: 3600 },
+        perClient: { points: 4, windowSeconds: 3600 },
+      },
     });
     try {
       const ask = (email: string, from: string) => limited.request("POST", "/auth/email", { body: { email }, from });
       const target = "target@example.com";
+      // A stranger asking for the target's codes spends their own allowance, not the target's.
+      expect((await ask(target, "203.0.113.66")).status).toBe(202);
+      expect((await ask(target, "203.0.113.66")).status).toBe(202);
+      const stranger = await ask(target, "203.0.113.66");
+      expect(stranger.status).toBe(429);
+      expect(stranger.body).toEqual(errorShape("rate_limited"));
+      expect(Number(stranger.headers.get("retry-after"))).toBeGreaterThan(0);
       expect((await ask(target, "192.0.2.1")).status).toBe(202);
-      expect((await ask(target, "192.0.2.2")).status).toBe(202);
-      const perAddress = await ask(target, "192.0.2.3");
-      expect(perAddress.status).toBe(429);
-      expect(perAddress.body).toEqual(errorShape("rate_limited"));
-      expect(Number(perAddress.headers.get("retry-after"))).toBeGreaterThan(0);
+      // And one address receives at most so many codes from anywhere.
+      expect((await ask(target, "192.0.2.2")).status).toBe(429);
 
       for (let i = 0; i < 4; i++) expect((await ask(`spray${i}@example.com`, "198.51.100.9")).status).toBe(202);
       expect((await ask("spray-more@example.com", "198.51.100.9")).status).toBe(429);
@@ -142,7 +150,7 @@ describe("sign-in by email code", () => {
       });
       expect(spoofed.status).toBe(429);
       const sent = (await readOutbox(limited.stack.outboxDir)).map((m) => m.to);
-      expect(sent.filter((to) => to === target)).toHaveLength(2);
+      expect(sent.filter((to) => to === target)).toHaveLength(3);
       expect(sent).not.toContain("spray-more@example.com");
     } finally {
       await limited.stop();
@@ -324,8 +332,13 @@ describe("purchase rate limit", () => {
         statuses.push((await buy(`cus_rate_many${i}`, "198.51.100.7", { "x-forwarded-for": `203.0.113.${i}` })).status);
       expect(statuses).toEqual([201, 201, 201, 201, 201, 429, 429]);
       expect((await buy("cus_rate_fresh", "198.51.100.8")).status).toBe(201);
+      // Checkout calls the payment provider: it has a limit of its own per customer.
+      const order = (await buy("cus_rate_pay", "198.51.100.20")).body.order;
+      const checkout = () => limited.request("POST", `/orders/${order.id}/checkout`, { as: "cus_rate_pay" });
+      for (let i = 0; i < 3; i++) expect((await checkout()).status).toBe(409); // a free show: nothing to pay
+      expect((await checkout()).body).toEqual(errorShape("rate_limited"));
       const avail = await limited.request("GET", `/shows/${show.id}/availability`);
-      expect(avail.body.remaining).toBe(100 - 3 - 5 - 1);
+      expect(avail.body.remaining).toBe(100 - 3 - 5 - 1 - 1);
     } finally {
       await limited.stop();
     }

@@ -79,6 +79,16 @@ describe("Stripe checkout", () => {
     expect(card.status).toBe(404);
   });
 
+  it("answers an amount Stripe refuses with 422 payment_rejected, not a 500, and keeps the hold", async () => {
+    const show = await t.createShow({ capacity: 5, priceCents: 10 });
+    await t.preload(show.id);
+    const order = await buy(show.id, "zed", 2);
+    const refused = await t.request("POST", `/orders/${order.id}/checkout`, { as: "zed" });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ code: "payment_rejected", message: expect.stringMatching(/50 cents/) });
+    expect(await orderOf(order.id, "zed")).toMatchObject({ status: "held" });
+  });
+
   it("confirms on a signed payment_intent.succeeded, once however often it comes; refuses forged and unsigned ones", async () => {
     const show = await t.createShow({ capacity: 10, priceCents: 1000 });
     await t.preload(show.id);

@@ -54,6 +54,23 @@ export class TestPayments implements PaymentProvider {
   }
 }
 
+/**
+ * Stripe's refusals and outages as the API's errors: an amount Stripe will not take is the show's
+ * setting (422), anything else is Stripe being unavailable (503, retry): never a bare 500.
+ */
+async function viaStripe<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    const err = e as { type?: string; message?: string };
+    if (err.type === "StripeInvalidRequestError")
+      throw new HotSeatError("payment_rejected", `Stripe refused the payment: ${err.message ?? "invalid request"}`);
+    if (typeof err.type === "string" && err.type.startsWith("Stripe"))
+      throw new HotSeatError("unavailable", "the payment provider is unavailable; retry in a moment");
+    throw e;
+  }
+}
+
 /** Stripe: a PaymentIntent per order, confirmed by the `payment_intent.succeeded` webhook. */
 export class StripePayments implements PaymentProvider {
   readonly name = "stripe" as const;
@@ -64,20 +81,24 @@ export class StripePayments implements PaymentProvider {
   ) {}
 
   async start(order: OrderRecord, currency: string): Promise<PaymentStart> {
-    const intent = await this.stripe.paymentIntents.create(
-      {
-        amount: amountOf(order),
-        currency,
-        metadata: { orderId: order.id, showId: order.showId },
-        automatic_payment_methods: { enabled: true },
-      },
-      { idempotencyKey: `pay-${order.id}` },
+    const intent = await viaStripe(() =>
+      this.stripe.paymentIntents.create(
+        {
+          amount: amountOf(order),
+          currency,
+          metadata: { orderId: order.id, showId: order.showId },
+          automatic_payment_methods: { enabled: true },
+        },
+        { idempotencyKey: `pay-${order.id}` },
+      ),
     );
     return { paymentId: intent.id, clientSecret: intent.client_secret ?? undefined };
   }
 
   async refund(order: OrderRecord, paymentRef: string): Promise<void> {
-    await this.stripe.refunds.create({ payment_intent: paymentRef }, { idempotencyKey: `refund-${order.id}` });
+    await viaStripe(() =>
+      this.stripe.refunds.create({ payment_intent: paymentRef }, { idempotencyKey: `refund-${order.id}` }),
+    );
   }
 
   /** The webhook's event, once its signature checks out against the endpoint's secret. */

@@ -12,6 +12,7 @@ export type ErrorCode =
   | "idempotency_key_reused"
   | "rate_limited"
   | "payment_declined"
+  | "payment_rejected"
   | "hold_expired"
   | "not_payable"
   | "not_cancellable"
@@ -41,6 +42,7 @@ const refusals: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "idempotency_key_reused",
   "rate_limited",
   "payment_declined",
+  "payment_rejected",
   "hold_expired",
   "not_payable",
   "not_cancellable",

@@ -5,7 +5,7 @@ import { log } from "@hotseat/core/log";
 import { IdempotencyKey } from "@hotseat/core/order";
 import { ParsedPurchaseBody, type Sales } from "@hotseat/core/sale";
 import { CreateShowInput, ShowId } from "@hotseat/core/show";
-import { type Context, Hono } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
@@ -51,6 +51,12 @@ export function createApp(deps: ApiDeps) {
   const buyer = requireBuyer(deps.buyers);
   const perCustomer = deps.purchaseRateLimit ?? { points: 120, windowSeconds: 60 };
   const purchasesPerCustomer = limiter(deps.rateLimitStore, "purchase-customer", perCustomer);
+  const checkoutsPerCustomer = limiter(deps.rateLimitStore, "checkout-customer", perCustomer);
+  // Each checkout may call the payment provider: a buyer hammering it must not spend the account's quota.
+  const limitCheckout: MiddlewareHandler<BuyerEnv> = async (c, next) => {
+    await consume("checkout attempts", [[checkoutsPerCustomer, c.get("customerId")]]);
+    await next();
+  };
   const purchasesPerAddress = limiter(
     deps.rateLimitStore,
     "purchase-address",
@@ -209,7 +215,7 @@ export function createApp(deps: ApiDeps) {
   );
   app.route("/shows", shows);
   app.route("/orders", orders);
-  app.route("/orders", checkoutRoutes(deps.checkout, buyer));
+  app.route("/orders", checkoutRoutes(deps.checkout, buyer, limitCheckout));
   app.route("/webhooks", webhookRoutes(deps.checkout));
   app.route("/me", me);
   app.route("/admin", admin);

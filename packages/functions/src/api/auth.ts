@@ -9,14 +9,20 @@ import { validate } from "./validate.ts";
 export type BuyerEnv = { Variables: { customerId: string } };
 
 export interface SignInLimits {
-  /** Codes sent to one address. */
+  /**
+   * Codes sent to one address from one client address. Keyed by both, so a stranger asking for
+   * someone's codes from elsewhere cannot spend that person's own allowance before a sale.
+   */
   perAddress: RateLimit;
+  /** Codes sent to one address from anywhere: a ceiling on the mail one address receives. */
+  perAddressTotal: RateLimit;
   /** Codes asked for, and codes tried, from one client address. */
   perClient: RateLimit;
 }
 
 export const defaultSignInLimits: SignInLimits = {
   perAddress: { points: 5, windowSeconds: 3600 },
+  perAddressTotal: { points: 20, windowSeconds: 3600 },
   perClient: { points: 30, windowSeconds: 3600 },
 };
 
@@ -41,15 +47,19 @@ export function authRoutes(
   options: { store: LimitStore; limits?: SignInLimits; address?: AddressOptions },
 ) {
   const limits = options.limits ?? defaultSignInLimits;
-  const perAddress = limiter(options.store, "code-address", limits.perAddress);
+  const perAddress = limiter(options.store, "code-address-client", limits.perAddress);
+  const perAddressTotal = limiter(options.store, "code-address", limits.perAddressTotal);
   const perClientSend = limiter(options.store, "code-client", limits.perClient);
   const perClientTry = limiter(options.store, "verify-client", limits.perClient);
   return new Hono()
     .post("/email", validate("json", RequestCodeBody), async (c) => {
       const body = c.req.valid("json");
+      const client = clientAddress(c, options.address);
+      const subject = subjectOf(body.email);
       await consume("sign-in codes", [
-        [perClientSend, clientAddress(c, options.address)],
-        [perAddress, subjectOf(body.email)],
+        [perClientSend, client],
+        [perAddress, `${subject}:${client}`],
+        [perAddressTotal, subject],
       ]);
       await buyers.requestCode(body);
       return c.json({ sent: true }, 202);

@@ -12,18 +12,22 @@ export const knownOrderId = (id: string) => {
 };
 
 /** The buyer's side of checkout, under `/orders/:orderId`: pay, pay with a test card, let the hold go. */
-export function checkoutRoutes(checkout: Checkout, buyer: MiddlewareHandler<BuyerEnv>) {
+export function checkoutRoutes(
+  checkout: Checkout,
+  buyer: MiddlewareHandler<BuyerEnv>,
+  limit: MiddlewareHandler<BuyerEnv>,
+) {
   return new Hono<BuyerEnv>()
-    .post("/:orderId/checkout", buyer, async (c) => {
+    .post("/:orderId/checkout", buyer, limit, async (c) => {
       const orderId = knownOrderId(c.req.param("orderId"));
       c.header("Cache-Control", "private, no-store");
       return c.json({ checkout: await checkout.start(orderId, c.get("customerId")) });
     })
-    .post("/:orderId/test-payment", buyer, validate("json", TestPaymentBody), async (c) => {
+    .post("/:orderId/test-payment", buyer, limit, validate("json", TestPaymentBody), async (c) => {
       const orderId = knownOrderId(c.req.param("orderId"));
       return c.json({ order: await checkout.payWithTestCard(orderId, c.get("customerId"), c.req.valid("json")) });
     })
-    .post("/:orderId/cancel", buyer, async (c) => {
+    .post("/:orderId/cancel", buyer, limit, async (c) => {
       const orderId = knownOrderId(c.req.param("orderId"));
       return c.json({ order: await checkout.cancel(orderId, c.get("customerId")) });
     });

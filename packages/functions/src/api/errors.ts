@@ -19,6 +19,7 @@ export const statusOf: Record<ErrorCode, ContentfulStatusCode> = {
   idempotency_key_reused: 422,
   rate_limited: 429,
   payment_declined: 402,
+  payment_rejected: 422,
   hold_expired: 409,
   not_payable: 409,
   not_cancellable: 409,

@@ -59,10 +59,14 @@ export function limiter(store: LimitStore, name: string, limit: RateLimit): Rate
     : new RateLimiterMemory(options);
 }
 
-/** Spends one point of each limit on its key; 429 `rate_limited` with Retry-After once any is spent. */
+/**
+ * Spends one point of each limit on its key, in order, stopping at the first that is spent (429
+ * `rate_limited` with Retry-After): an attempt one limit refuses costs the later ones nothing, so a
+ * stranger refused for asking too often cannot use up the allowance behind it.
+ */
 export async function consume(what: string, checks: [RateLimiterAbstract | null, string][]): Promise<void> {
   try {
-    await Promise.all(checks.map(([l, key]) => l?.consume(key)));
+    for (const [l, key] of checks) await l?.consume(key);
   } catch (e) {
     if (!(e instanceof RateLimiterRes)) throw e;
     const retryAfterSeconds = Math.max(1, Math.ceil(e.msBeforeNext / 1000));
