@@ -85,7 +85,7 @@ describe("PurchasePanel", () => {
     const success = await screen.findByTestId("purchase-success");
     expect(within(success).getByText(/you're in! 2 tickets reserved/i)).toBeTruthy();
     expect(within(success).getByTestId("order-id").textContent).toBe("ord_01J00000000000000000000001");
-    expect(within(success).getByText("Accepted")).toBeTruthy();
+    expect(within(success).getByText("Confirmed")).toBeTruthy();
     expect(within(success).getByRole("link", { name: "Track your order" }).getAttribute("href")).toBe(
       "/orders/ord_01J00000000000000000000001",
     );
