@@ -94,6 +94,22 @@ describe("PurchasePanel", () => {
     expect(document.activeElement).toBe(success);
   });
 
+  it("for a held order counts the hold down and leads to checkout", async () => {
+    const holdExpiresAt = new Date(Date.now() + 90_000).toISOString();
+    stubApi(() => json(201, { order: anOrder({ quantity: 1, status: "held", holdExpiresAt }) }));
+    const { user } = renderPanel();
+
+    await user.click(buyButton());
+
+    const success = await screen.findByTestId("purchase-success");
+    expect(within(success).getByText(/1 ticket reserved/i)).toBeTruthy();
+    expect(within(success).getByText("Held")).toBeTruthy();
+    expect(within(success).getByRole("timer", { name: "Time left to pay" }).textContent).toMatch(/^1:(29|30)$/);
+    expect(within(success).getByRole("link", { name: "Pay now" }).getAttribute("href")).toBe(
+      "/orders/ord_01J00000000000000000000001/checkout",
+    );
+  });
+
   it("says sold out when the server has no ticket left", async () => {
     stubApi(() => apiError(409, "sold_out"));
     const { user } = renderPanel();
