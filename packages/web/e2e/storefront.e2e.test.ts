@@ -363,8 +363,13 @@ describe("storefront and admin console in headless Chromium", () => {
       .filter({ hasText: `Refunded ${orderId}` })
       .waitFor();
     await expectText(panel.getByTestId("stat-refunded"), String(FIRST_PURCHASE));
+    // The buyer's order page says so, once they sign in again.
     await buyerPage.goto(`${webUrl}/orders/${orderId}`);
     await buyerPage.getByRole("heading", { name: "Sign in to see this order" }).waitFor();
+    await signInThroughForm(buyerPage, buyerEmail);
+    await expectText(buyerPage.getByTestId("order-status"), "Refunded");
+    await buyerPage.getByText(/went back to you/).waitFor();
+    await buyerPage.getByRole("button", { name: "Sign out" }).click();
   });
 
   it("a hold of a show with a 5 s hold counts down to zero, expires, and its ticket is back on sale", async () => {
