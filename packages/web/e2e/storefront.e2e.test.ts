@@ -239,6 +239,7 @@ describe("storefront and admin console in headless Chromium", () => {
     const declined = checkout.getByRole("alert");
     await declined.getByText("Your card was declined.").waitFor();
     expect(await declined.textContent()).toContain("still held");
+    await buyerPage.screenshot({ path: path.join(screenshotDir, "checkout.png") });
     await expectOrderStatus(orderId, await buyerToken(buyerPage), "held");
 
     await card.fill(CARD_PAYS);
