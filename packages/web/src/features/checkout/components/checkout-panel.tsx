@@ -1,4 +1,4 @@
-import { type ReactNode, useCallback, useEffect, useRef, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useId, useRef, useState } from "react";
 import { Link } from "wouter";
 import { LoadError, Spinner } from "../../../components/feedback.tsx";
 import { HoldCountdown } from "../../../components/hold-countdown.tsx";
@@ -110,6 +110,7 @@ function ReleaseTickets({
   onReleased: (order: Order) => void;
   onProblem: (problem: CheckoutProblem) => void;
 }) {
+  const hintId = useId();
   const cancel = useCancelOrder({ onSuccess: onReleased });
   const problem = cancel.isError ? checkoutProblem(cancel.error) : null;
   return (
@@ -118,7 +119,7 @@ function ReleaseTickets({
         type="button"
         className="button button--ghost"
         disabled={cancel.isPending}
-        aria-describedby="release-hint"
+        aria-describedby={hintId}
         onClick={() =>
           cancel.mutate(order.id, {
             onError: (error) => {
@@ -130,7 +131,7 @@ function ReleaseTickets({
       >
         {cancel.isPending ? "Releasing…" : "Release tickets"}
       </button>
-      <p id="release-hint" className="field__hint">
+      <p id={hintId} className="field__hint">
         Not going after all? Releasing puts the {formatTickets(order.quantity)} back on sale at once.
       </p>
       {problem && (problem.kind === "trouble" || problem.kind === "refused") ? (
