@@ -15,18 +15,21 @@ export default $config({
   async run() {
     await import("./infra/network");
     await import("./infra/space");
-    const { pump } = await import("./infra/pump");
+    const { deadLetters, pump } = await import("./infra/pump");
     const { table } = await import("./infra/table");
     const { api } = await import("./infra/api");
     await import("./infra/sweeper");
-    const { web } = await import("./infra/web");
+    const { webUrl } = await import("./infra/web");
     await import("./infra/alarms");
+    await import("./infra/dashboard");
 
     return {
       api: api.url,
-      web: web.url,
+      web: webUrl,
       stream: pump.name,
       table: table.name,
+      // scripts/smoke-stage.sh checks it is empty.
+      deadLetters: deadLetters.url,
     };
   },
 });

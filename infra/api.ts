@@ -9,22 +9,22 @@ import { table } from "./table";
 /** Bearer token for the admin routes: `sst secret set AdminToken <value> --stage <stage>`. */
 export const adminToken = new sst.Secret("AdminToken");
 
+const { apiPrewarm, apiRateLimit, apiBurstLimit } = stageSettings($app.stage);
+
 /**
- * An HTTP API rather than a function URL: it throttles a stampede at the edge of the account instead of letting it
- * all reach Lambda, writes access logs, and publishes the 4xx/5xx metrics the alarms watch.
+ * An HTTP API rather than a function URL: its stage throttle refuses a stampede with 429 before it reaches Lambda,
+ * it writes access logs, and it publishes the 4xx/5xx metrics the alarms watch.
  */
 export const api = new sst.aws.ApiGatewayV2("Api", {
-  cors: {
-    allowOrigins: ["*"],
-    allowMethods: ["GET", "POST", "OPTIONS"],
-    // Listed, not "*": browsers never let a wildcard cover Authorization.
-    allowHeaders: ["authorization", "content-type", "idempotency-key"],
-    maxAge: "1 day",
-  },
+  // Off: an HTTP API with CORS configured answers preflights itself and drops the integration's CORS headers, so the
+  // browser could not read Retry-After or Idempotent-Replayed. On AWS the storefront calls the API on its own origin
+  // (infra/web.ts); direct callers (`sst dev`'s Vite server) get the app's own CORS headers.
+  cors: false,
   accessLog: { retention: "1 month" },
+  transform: {
+    stage: { defaultRouteSettings: { throttlingRateLimit: apiRateLimit, throttlingBurstLimit: apiBurstLimit } },
+  },
 });
-
-const { apiPrewarm } = stageSettings($app.stage);
 const prewarmed = apiPrewarm > 0;
 
 export const apiRoute = api.route("$default", {

@@ -8,6 +8,7 @@ import { isProductionStage } from "./stage";
 const provider = process.env.HOTSEAT_PAYMENTS || (isProductionStage($app.stage) ? "stripe" : "test");
 if (provider !== "test" && provider !== "stripe")
   throw new Error(`HOTSEAT_PAYMENTS must be test or stripe, got "${provider}"`);
+export const paymentsProvider = provider;
 
 export const payments = new sst.Linkable("Payments", {
   properties: { provider, currency: process.env.HOTSEAT_CURRENCY || "usd" },

@@ -29,7 +29,7 @@ export const writer = pump.subscribe(
     timeout: "60 seconds",
     // The writer reads the pump through its event source mapping and never publishes: no link to the stream.
     link: [table, space],
-    permissions: [{ actions: ["sqs:SendMessage"], resources: [deadLetters.arn] }],
+    permissions: [...lambdaDefaults.permissions, { actions: ["sqs:SendMessage"], resources: [deadLetters.arn] }],
   },
   {
     transform: {

@@ -22,16 +22,33 @@ export interface StageSettings {
    * (up to 100 a record, ~320 bytes each), so a shard carries about 3,000 orders/s.
    */
   pumpShards: number;
+  /**
+   * The HTTP API's stage throttle (`$default` route settings): steady requests/s and burst. CloudFront answers the
+   * polls, so what reaches the API is purchases, authenticated reads and one miss per edge location per max-age.
+   * The default 3,000/s at ~30 ms a request keeps about 90 Lambdas busy, well inside the default 1,000 concurrency,
+   * so a stampede is refused with 429 at the edge of the account instead of starving the writer and sweeper of
+   * concurrency. AWS caps both at the account's own limit (10,000/s, burst 5,000 in most regions).
+   */
+  apiRateLimit: number;
+  apiBurstLimit: number;
   /** ElastiCache node type for the space. */
   spaceInstance: string;
   /** Shards (node groups) of the space's cluster. */
   spaceShards: number;
 }
 
-const defaults: StageSettings = { apiPrewarm: 0, pumpShards: 0, spaceInstance: "t4g.micro", spaceShards: 1 };
+const defaults: StageSettings = {
+  apiPrewarm: 0,
+  apiRateLimit: 3000,
+  apiBurstLimit: 1500,
+  pumpShards: 0,
+  spaceInstance: "t4g.micro",
+  spaceShards: 1,
+};
 
 const perStage: Record<string, Partial<StageSettings>> = {
-  // Before a sale, for example: prod: { apiPrewarm: 50, pumpShards: 20, spaceInstance: "r7g.large", spaceShards: 2 },
+  // Before a sale, for example (reach pumpShards by doubling steps, one deploy each: see infra/sale-day.ts):
+  //   prod: { apiPrewarm: 150, apiRateLimit: 8000, apiBurstLimit: 4000, pumpShards: 20, spaceInstance: "r7g.large", spaceShards: 2 },
 };
 
 const wholeNumberFromEnvironment = (name: string): number | undefined => {
@@ -49,6 +66,8 @@ export function stageSettings(stage: string): StageSettings {
   return {
     ...chosen,
     apiPrewarm: wholeNumberFromEnvironment("HOTSEAT_API_PREWARM") ?? chosen.apiPrewarm,
+    apiRateLimit: wholeNumberFromEnvironment("HOTSEAT_API_RATE_LIMIT") ?? chosen.apiRateLimit,
+    apiBurstLimit: wholeNumberFromEnvironment("HOTSEAT_API_BURST_LIMIT") ?? chosen.apiBurstLimit,
     pumpShards: wholeNumberFromEnvironment("HOTSEAT_PUMP_SHARDS") ?? chosen.pumpShards,
   };
 }

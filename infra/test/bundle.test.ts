@@ -3,6 +3,7 @@ import { isBuiltin } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalRedisCluster, startRedisCluster } from "../../packages/local/src/redis-cluster.ts";
 import { type Stack, startStack } from "../../packages/local/src/stack.ts";
 import {
   type Bundles,
@@ -27,6 +28,8 @@ type FunctionName = keyof typeof HANDLERS;
 let work: string;
 let bundles: Bundles;
 let stack: Stack;
+/** The space as on AWS: a Redis Cluster with TLS and a password (ElastiCache in cluster mode). */
+let cluster: LocalRedisCluster;
 let infra: InfraRun;
 /** Configured the local way: HOTSEAT_* variables. */
 let local: Record<FunctionName, LambdaInstance>;
@@ -35,16 +38,10 @@ let linked: Record<FunctionName, LambdaInstance>;
 
 /** What `SST_RESOURCE_*` would hold for each link on AWS, with the local stack's values. */
 function linkedEnvironment(links: string[]): Record<string, string> {
-  const redis = new URL(stack.config.redis.url);
+  const [host, port] = (cluster.nodes[0] as string).split(":");
   const values: Record<string, unknown> = {
-    Space: {
-      host: redis.hostname,
-      port: Number(redis.port),
-      username: "default",
-      password: "",
-      tls: false,
-      cluster: false,
-    },
+    // What infra/space.ts links on AWS: one node (ElastiCache's configuration endpoint), TLS, cluster mode, AUTH.
+    Space: { host, port: Number(port), username: "default", password: cluster.password, tls: true, cluster: true },
     Pump: { name: stack.config.pump.streamName },
     Table: { name: stack.config.table.name },
     AdminToken: { value: stack.adminToken },
@@ -60,6 +57,8 @@ function linkedEnvironment(links: string[]): Record<string, string> {
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
+    // The local cluster's certificates come from the test's own CA; ElastiCache's chain to a public root.
+    NODE_EXTRA_CA_CERTS: cluster.caFile,
   };
   for (const link of links) {
     if (!(link in values)) throw new Error(`no local value for link ${link}`);
@@ -77,8 +76,16 @@ beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "hotseat-bundle-"));
   [bundles, stack, infra] = await Promise.all([
     bundleFunctions(path.join(work, "functions")),
-    // No poller: the bundled writer, not the local stack's in-process one, consumes the pump here.
-    startStack({ dataDir: path.join(work, "data"), poll: false, sweepIntervalMs: 0 }),
+    startRedisCluster(path.join(work, "cluster")).then((started) => {
+      cluster = started;
+      // No poller: the bundled writer, not the local stack's in-process one, consumes the pump here.
+      return startStack({
+        dataDir: path.join(work, "data"),
+        poll: false,
+        sweepIntervalMs: 0,
+        redisConnection: cluster.connection,
+      });
+    }),
     preparePlatform().then(() => runInfra({ stage: "test" })),
   ]);
   local = startAll(() => stack.env);
@@ -88,6 +95,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const instance of [...Object.values(local ?? {}), ...Object.values(linked ?? {})]) instance.stop();
   await stack?.stop();
+  await cluster?.stop();
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
@@ -149,6 +157,8 @@ describe("a sale through the bundled API and the bundled writer", () => {
         startsAt: "2027-03-01T20:00:00Z",
         capacity: 10,
         priceCents: 2500,
+        // Shards in different slots, so on different nodes of the cluster: the stats below read across them.
+        shards: 3,
       },
     });
     expect(created.status).toBe(201);
@@ -247,5 +257,28 @@ describe("bundles configured by SST's links, as on AWS", () => {
     const order = await linkedCall("GET", `/orders/${bought.body.order.id}`, { headers: await buyer("cus_linked") });
     expect(order.body.order.persisted).toBe(true);
     expect(await linked.sweeper.invoke({})).toMatchObject({ failed: 0 });
+  });
+
+  it("the writer and the sweeper print their metrics as CloudWatch embedded metric format, for the stage", () => {
+    const emf = (instance: LambdaInstance) =>
+      instance
+        .stdout()
+        .filter((line) => line.startsWith("{") && line.includes('"_aws"'))
+        .map((line) => JSON.parse(line));
+    const writerMetrics = emf(linked.writer);
+    expect(writerMetrics.length).toBeGreaterThan(0);
+    expect(writerMetrics.at(-1)).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Namespace: "HotSeat" }] },
+      Stage: "test",
+      service: "writer",
+      OrdersPersisted: expect.any(Number),
+      PumpLagMs: expect.any(Number),
+    });
+    expect(emf(linked.sweeper).at(-1)).toMatchObject({
+      Stage: "test",
+      service: "sweeper",
+      PendingOrders: 0,
+      SpaceRebuilds: 0,
+    });
   });
 });

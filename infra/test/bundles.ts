@@ -23,6 +23,8 @@ export async function bundleFunctions(outdir: string): Promise<Bundles> {
 
 export interface LambdaInstance {
   invoke<T = unknown>(event: unknown): Promise<T>;
+  /** The lines the instance wrote to stdout so far (what Lambda sends to CloudWatch Logs: EMF metrics among them). */
+  stdout(): string[];
   stop(): void;
 }
 
@@ -32,7 +34,11 @@ export function startLambda(bundle: string, env: Record<string, string>): Lambda
     cwd: root,
     // Only what Lambda would give it plus the function's own configuration: nothing inherited from the test.
     env: { PATH: process.env.PATH ?? "", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
-    stdio: ["ignore", "ignore", "inherit", "ipc"],
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
+  });
+  let out = "";
+  child.stdout?.on("data", (chunk) => {
+    out += chunk;
   });
   let next = 0;
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -54,6 +60,7 @@ export function startLambda(bundle: string, env: Record<string, string>): Lambda
         child.send({ id, event });
       });
     },
+    stdout: () => out.split("\n").filter(Boolean),
     stop() {
       if (child.connected) child.disconnect();
     },

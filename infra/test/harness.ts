@@ -119,3 +119,20 @@ export function functionFor(infra: InfraRun, handler: string) {
 
 /** The resource's physical name the mocks gave it (SST names resources `<app>-<stage>-<Name>-<suffix>`). */
 export const physicalName = (resource: MockResource): string => resource.inputs.name;
+
+/** A CloudFront path pattern as CloudFront reads it: `*` any run of characters, `?` exactly one, case-sensitive. */
+const pathPatternRegex = (pattern: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replaceAll("*", ".*")
+      .replaceAll("?", ".")}$`,
+  );
+
+/** The cache behavior CloudFront picks for a viewer's path: the first ordered behavior that matches, else the default. */
+export function behaviorFor(distribution: MockResource, requestPath: string) {
+  const ordered: { pathPattern: string }[] = distribution.inputs.orderedCacheBehaviors ?? [];
+  const match = ordered.find((b) => pathPatternRegex(b.pathPattern).test(requestPath));
+  // biome-ignore lint/suspicious/noExplicitAny: a behavior is whatever the distribution's inputs hold
+  return (match ?? { ...distribution.inputs.defaultCacheBehavior, pathPattern: "*" }) as Record<string, any>;
+}

@@ -1,6 +1,18 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { tableKeys } from "../../packages/core/src/db/table.ts";
-import { functionFor, type InfraRun, named, ofType, only, physicalName, preparePlatform, runInfra } from "./harness";
+import { METRICS_NAMESPACE, metricNames } from "../../packages/functions/src/metrics.ts";
+import { contentSecurityPolicy } from "../../packages/web/csp.ts";
+import {
+  behaviorFor,
+  functionFor,
+  type InfraRun,
+  named,
+  ofType,
+  only,
+  physicalName,
+  preparePlatform,
+  runInfra,
+} from "./harness";
 
 const API = "packages/functions/src/api/lambda.handler";
 const WRITER = "packages/functions/src/writer.handler";
@@ -22,7 +34,7 @@ describe("app", () => {
   it("returns the API and storefront URLs, the stream and the table", () => {
     expect(infra.outputs).toMatchObject({
       api: "https://ApiApi.execute-api.example.com",
-      web: "https://WebCdnDistribution.cloudfront.net",
+      web: "https://EdgeCdnDistribution.cloudfront.net",
       stream: physicalName(only(infra, "aws:kinesis/stream:Stream")),
       table: physicalName(only(infra, "aws:dynamodb/table:Table")),
     });
@@ -154,6 +166,14 @@ describe("functions", () => {
     expect(Object.keys(fn.links).sort()).toEqual(links);
   });
 
+  it.each([API, WRITER, SWEEPER])("%s is traced by X-Ray and may write its segments", (handler) => {
+    const fn = functionFor(infra, handler);
+    expect(fn.lambda.inputs.tracingConfig).toEqual({ mode: "Active" });
+    expect(fn.statements).toContainEqual(
+      expect.objectContaining({ actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] }),
+    );
+  });
+
   it("gives the admin token, the buyer-token key and the mail sender only to the API", () => {
     const api = functionFor(infra, API).links;
     expect(api.AdminToken).toEqual(expect.objectContaining({ value: "mock-admin-token" }));
@@ -179,9 +199,17 @@ describe("api", () => {
       payloadFormatVersion: "2.0",
       integrationUri: expect.stringContaining(physicalName(fn.lambda)),
     });
-    expect(only(infra, "aws:apigatewayv2/api:Api").inputs).toMatchObject({
-      protocolType: "HTTP",
-      corsConfiguration: { allowHeaders: expect.arrayContaining(["authorization", "idempotency-key"]) },
+    expect(only(infra, "aws:apigatewayv2/api:Api").inputs.protocolType).toBe("HTTP");
+  });
+
+  it("configures no CORS at the HTTP API, which would drop the app's Access-Control-Expose-Headers", () => {
+    expect(only(infra, "aws:apigatewayv2/api:Api").inputs.corsConfiguration ?? {}).toEqual({});
+  });
+
+  it("throttles its stage as infra/stage.ts sizes it", () => {
+    expect(only(infra, "aws:apigatewayv2/stage:Stage").inputs).toMatchObject({
+      name: "$default",
+      defaultRouteSettings: { throttlingRateLimit: 3000, throttlingBurstLimit: 1500 },
     });
   });
 
@@ -201,13 +229,88 @@ describe("sweeper", () => {
 });
 
 describe("storefront", () => {
-  it("builds packages/web with the API URL and uploads its dist", () => {
+  it("builds packages/web to call the API on its own origin, under /api", () => {
     const build = only(infra, "command:local:Command").inputs;
     expect(build).toMatchObject({
       create: "pnpm --filter @hotseat/web build",
-      environment: { VITE_API_URL: infra.outputs.api },
+      environment: { VITE_API_URL: "/api" },
     });
-    expect(infra.outputs.api).toBe("https://ApiApi.execute-api.example.com");
+  });
+});
+
+describe("one origin: a CloudFront distribution in front of the storefront and the API", () => {
+  const distribution = () => only(infra, "aws:cloudfront/distribution:Distribution");
+  const pollPolicy = () => named(infra, "PollCachePolicy");
+  const CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
+  const ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
+
+  it("is the storefront's URL, and routes /api to the HTTP API with the prefix stripped", () => {
+    expect(infra.outputs.web).toBe("https://EdgeCdnDistribution.cloudfront.net");
+    const route = named(infra, "EdgeRoute/apiRouteKey.sst.aws.KvKeys").inputs;
+    expect(JSON.parse(route.entries.metadata)).toMatchObject({
+      host: "apiapi.execute-api.example.com",
+      rewrite: { regex: "^/api/(.*)$", to: "/$1" },
+    });
+    expect(named(infra, "EdgeRoute/apiRoutesUpdate.sst.aws.KvRoutesUpdate").inputs.entry).toMatch(/^url,\w+,,\/api$/);
+  });
+
+  it("caches the public reads for the API's own max-age (at most 5 s), keyed on the path alone", () => {
+    expect(pollPolicy().inputs).toMatchObject({
+      minTtl: 0,
+      defaultTtl: 0,
+      maxTtl: 5,
+      parametersInCacheKeyAndForwardedToOrigin: {
+        cookiesConfig: { cookieBehavior: "none" },
+        headersConfig: { headerBehavior: "none" },
+        queryStringsConfig: { queryStringBehavior: "none" },
+      },
+    });
+  });
+
+  it.each([
+    ["GET", "/api/shows/shw_01J/availability", "cached"],
+    ["GET", "/api/shows", "cached"],
+    ["GET", "/api/shows/shw_01J", "passed"],
+    ["POST", "/api/shows/shw_01J/orders", "passed"],
+    ["GET", "/api/orders/ord_01J", "passed"],
+    ["GET", "/api/me/orders", "passed"],
+    ["POST", "/api/orders/ord_01J/checkout", "passed"],
+    ["POST", "/api/admin/shows", "passed"],
+    ["GET", "/api/admin/shows/shw_01J/stats", "passed"],
+    ["POST", "/api/auth/email", "passed"],
+    ["POST", "/api/auth/email/verify", "passed"],
+    ["POST", "/api/webhooks/stripe", "passed"],
+    ["GET", "/api/health", "passed"],
+  ])("%s %s is %s", (method, requestPath, expected) => {
+    const behavior = behaviorFor(distribution(), requestPath);
+    expect(behavior.allowedMethods).toContain(method);
+    expect(behavior.functionAssociations).toEqual(distribution().inputs.defaultCacheBehavior.functionAssociations);
+    if (expected === "cached") {
+      expect(behavior.cachePolicyId).toBe(`${pollPolicy().name}-id`);
+      // Nothing of the viewer's reaches the origin beyond the path: no Authorization, so no per-buyer answer.
+      expect(behavior.originRequestPolicyId).toBeUndefined();
+    } else {
+      expect(behavior.cachePolicyId).toBe(CACHING_DISABLED);
+      // With caching disabled, this policy forwards every viewer header (Authorization, Idempotency-Key) and the body.
+      expect(behavior.originRequestPolicyId).toBe(ALL_VIEWER_EXCEPT_HOST);
+    }
+  });
+
+  it("sends the storefront's pages with the same Content-Security-Policy as locally, the API on this origin", () => {
+    const policy = named(infra, "StorefrontHeaders");
+    expect(distribution().inputs.defaultCacheBehavior.responseHeadersPolicyId).toBe(`${policy.name}-id`);
+    const csp = policy.inputs.securityHeadersConfig.contentSecurityPolicy;
+    expect(csp).toEqual({ contentSecurityPolicy: contentSecurityPolicy(), override: true });
+    expect(csp.contentSecurityPolicy).toMatch(/connect-src 'self';/);
+    expect(csp.contentSecurityPolicy).toMatch(/frame-ancestors 'none'/);
+    expect(csp.contentSecurityPolicy).not.toMatch(/stripe|http:/);
+    // The API's answers are not pages: no storefront policy on its behaviors.
+    expect(behaviorFor(distribution(), "/api/shows").responseHeadersPolicyId).toBeUndefined();
+  });
+
+  it("serves everything else from the storefront's bucket through the default behavior", () => {
+    expect(behaviorFor(distribution(), "/shows/shw_01J").pathPattern).toBe("*");
+    expect(behaviorFor(distribution(), "/assets/index-abc.js").pathPattern).toBe("*");
     expect(ofType(infra, "aws:cloudfront/distribution:Distribution")).toHaveLength(1);
   });
 });
@@ -248,5 +351,40 @@ describe("alarms", () => {
       comparisonOperator: "GreaterThanThreshold",
       alarmActions: [expect.stringContaining(topic())],
     });
+  });
+});
+
+describe("dashboard", () => {
+  type Widget = { type: string; properties: { title: string; alarms?: string[]; metrics?: unknown[][] } };
+  const widgets = () =>
+    JSON.parse(only(infra, "aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody).widgets as Widget[];
+  const metrics = () => widgets().flatMap((w) => w.properties.metrics ?? []);
+
+  it("is one per stage, named after it, beside the alarms", () => {
+    expect(only(infra, "aws:cloudwatch/dashboard:Dashboard").inputs.dashboardName).toBe("hotseat-test");
+    const alarms = widgets().find((w) => w.type === "alarm")?.properties.alarms;
+    expect(alarms).toEqual(
+      ["PumpIteratorAgeAlarm", "DeadLetterAlarm", "Api5xxAlarm"].map((n) => expect.stringContaining(n)),
+    );
+  });
+
+  it("graphs every metric the functions emit, in their namespace, for this stage", () => {
+    const own = metrics().filter((m) => m[0] === METRICS_NAMESPACE);
+    expect(new Set(own.map((m) => m[1]))).toEqual(new Set(Object.values(metricNames)));
+    for (const m of own)
+      expect(m.slice(2, 6)).toEqual(["service", expect.stringMatching(/^(writer|sweeper)$/), "Stage", "test"]);
+  });
+
+  it("graphs this stage's API, stream, queue, table, distribution and functions", () => {
+    const dimensionValues = new Set(metrics().flatMap((m) => m.filter((part) => typeof part === "string")));
+    for (const value of [
+      "ApiApi-id",
+      physicalName(only(infra, "aws:kinesis/stream:Stream")),
+      physicalName(only(infra, "aws:sqs/queue:Queue")),
+      physicalName(only(infra, "aws:dynamodb/table:Table")),
+      "EdgeCdnDistribution-id",
+      ...[API, WRITER, SWEEPER].map((h) => physicalName(functionFor(infra, h).lambda)),
+    ])
+      expect(dimensionValues).toContain(value);
   });
 });

@@ -13,7 +13,13 @@ beforeAll(async () => {
     runInfra({ stage: "prod" }),
     runInfra({
       stage: "test",
-      env: { HOTSEAT_API_PREWARM: "25", HOTSEAT_PUMP_SHARDS: "8", HOTSEAT_ALARM_EMAIL: "ops@example.com" },
+      env: {
+        HOTSEAT_API_PREWARM: "25",
+        HOTSEAT_PUMP_SHARDS: "8",
+        HOTSEAT_API_RATE_LIMIT: "8000",
+        HOTSEAT_API_BURST_LIMIT: "4000",
+        HOTSEAT_ALARM_EMAIL: "ops@example.com",
+      },
     }),
     runInfra({ stage: "dev", dev: true }),
   ]);
@@ -24,6 +30,12 @@ describe("production stage", () => {
     expect(production.app).toMatchObject({ stage: "prod", removal: "retain", protect: true });
     expect(production.outputs._protect).toBe(true);
     expect(only(production, "aws:dynamodb/table:Table").inputs.deletionProtectionEnabled).toBe(true);
+  });
+
+  it("lets the storefront load Stripe.js under its Content-Security-Policy, as Stripe is its provider", () => {
+    const csp = named(production, "StorefrontHeaders").inputs.securityHeadersConfig.contentSecurityPolicy;
+    expect(csp.contentSecurityPolicy).toMatch(/script-src 'self' https:\/\/js\.stripe\.com/);
+    expect(csp.contentSecurityPolicy).toMatch(/connect-src 'self' https:\/\/api\.stripe\.com/);
   });
 
   it("takes real payments: Stripe, with its key and webhook secret linked to the API only", () => {
@@ -49,6 +61,13 @@ describe("sale day", () => {
     expect(more).toEqual([]);
     expect(warm?.inputs).toMatchObject({ provisionedConcurrentExecutions: 25, qualifier: "1" });
     expect(only(saleDay, "aws:apigatewayv2/integration:Integration").inputs.integrationUri).toMatch(/:1$/);
+  });
+
+  it("raises the API's stage throttle to the asked rate and burst", () => {
+    expect(only(saleDay, "aws:apigatewayv2/stage:Stage").inputs.defaultRouteSettings).toEqual({
+      throttlingRateLimit: 8000,
+      throttlingBurstLimit: 4000,
+    });
   });
 
   it("gives the pump the asked number of provisioned shards", () => {
@@ -78,6 +97,25 @@ describe("sst dev", () => {
       tls: false,
       cluster: false,
     });
+  });
+
+  it.each([API, "packages/functions/src/writer.handler", "packages/functions/src/sweeper.handler"])(
+    "runs %s with no VPC: its bridge stub must reach SST over the internet, and the VPC has no NAT",
+    (handler) => {
+      expect(functionFor(dev, handler).lambda.inputs.vpcConfig).toBeUndefined();
+      expect(functionFor(dev, handler).lambda.inputs.tracingConfig).toBeUndefined();
+    },
+  );
+
+  it("keeps production's functions in the VPC, next to the space", () => {
+    expect(functionFor(production, API).lambda.inputs.vpcConfig).toMatchObject({
+      subnetIds: ["VpcPrivateSubnet1-id", "VpcPrivateSubnet2-id"],
+    });
+  });
+
+  it("has no CloudFront router: the storefront is Vite's dev server, calling the stage's API directly", () => {
+    expect(ofType(dev, "aws:cloudfront/distribution:Distribution")).toEqual([]);
+    expect(dev.outputs.web).toBe("http://localhost:5173");
   });
 
   it("skips the Kinesis endpoint, since the functions run on the developer's machine", () => {

@@ -94,4 +94,23 @@ describe("readConfig", () => {
     expect(config.redis).toEqual({ url: "redis://127.0.0.1:6390", cluster: false, tls: false });
     expect(config.pump).toEqual({ streamName: "orders", endpoint: "http://127.0.0.1:4567" });
   });
+
+  it("reads a local Redis Cluster's seed nodes and CA from HOTSEAT_* variables", () => {
+    vi.stubEnv("SST_RESOURCE_App", "");
+    vi.stubEnv("HOTSEAT_REDIS_URL", "rediss://default:pw@127.0.0.1:7001");
+    vi.stubEnv("HOTSEAT_REDIS_CLUSTER", "true");
+    vi.stubEnv("HOTSEAT_REDIS_TLS", "true");
+    vi.stubEnv("HOTSEAT_REDIS_NODES", "127.0.0.1:7001,127.0.0.1:7002");
+    vi.stubEnv("HOTSEAT_REDIS_CA_FILE", "/tmp/ca.crt");
+    vi.stubEnv("HOTSEAT_STREAM", "orders");
+    vi.stubEnv("HOTSEAT_TABLE", "hotseat");
+    vi.stubEnv("HOTSEAT_ADMIN_TOKEN", "local-token");
+    expect(readConfig().redis).toStrictEqual({
+      url: "rediss://default:pw@127.0.0.1:7001",
+      cluster: true,
+      tls: true,
+      nodes: ["127.0.0.1:7001", "127.0.0.1:7002"],
+      caFile: "/tmp/ca.crt",
+    });
+  });
 });

@@ -5,7 +5,8 @@
 import { Resource } from "sst/resource";
 
 export interface RuntimeConfig {
-  redis: { url: string; cluster: boolean; tls: boolean };
+  /** The space: see `SpaceConnection` (`nodes` and `caFile` only for a local Redis Cluster with its own CA). */
+  redis: { url: string; cluster: boolean; tls: boolean; nodes?: string[]; caFile?: string };
   pump: { streamName: string; endpoint?: string };
   table: { name: string; endpoint?: string };
   region: string;
@@ -41,12 +42,18 @@ const required = (name: string): string => {
   return value;
 };
 
+const optional = (name: string) => process.env[name] || undefined;
+
 export function configFromEnv(): RuntimeConfig {
+  const nodes = optional("HOTSEAT_REDIS_NODES");
+  const caFile = optional("HOTSEAT_REDIS_CA_FILE");
   return {
     redis: {
       url: required("HOTSEAT_REDIS_URL"),
       cluster: process.env.HOTSEAT_REDIS_CLUSTER === "true",
       tls: process.env.HOTSEAT_REDIS_TLS === "true",
+      ...(nodes ? { nodes: nodes.split(",") } : {}),
+      ...(caFile ? { caFile } : {}),
     },
     pump: { streamName: required("HOTSEAT_STREAM"), endpoint: process.env.HOTSEAT_KINESIS_ENDPOINT },
     table: { name: required("HOTSEAT_TABLE"), endpoint: process.env.HOTSEAT_DYNAMODB_ENDPOINT },

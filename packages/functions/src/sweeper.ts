@@ -1,8 +1,11 @@
+import type { Metrics } from "@aws-lambda-powertools/metrics";
 import { log } from "@hotseat/core/log";
 import { readConfig } from "./config.ts";
+import { createMetrics, pendingInSpace, recordSweep } from "./metrics.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
 
 let runtime: Runtime | undefined;
+let metrics: Metrics | undefined;
 
 /** The scheduled reconciler (a Cron on AWS, a timer in the local stack). */
 export const handler = async () => {
@@ -10,5 +13,8 @@ export const handler = async () => {
   const result = await runtime.sales.sweep();
   await runtime.publisher.drain();
   log.info("sweeper.run", result);
+  metrics ??= createMetrics("sweeper");
+  recordSweep(metrics, result, await pendingInSpace(runtime));
+  metrics.publishStoredMetrics();
   return result;
 };

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import type { RuntimeConfig } from "@hotseat/functions/config";
 import { Redis } from "ioredis";
 
 export interface LocalRedis {
@@ -121,5 +122,42 @@ export async function startRedis(dataDir: string, options: { url?: string; port?
         child.once("exit", () => done());
         child.kill("SIGTERM");
       }),
+  };
+}
+
+const flag = (env: NodeJS.ProcessEnv, name: string) => {
+  const value = env[name];
+  if (value === undefined || value === "") return undefined;
+  if (value !== "true" && value !== "false") throw new Error(`${name} must be true or false, got "${value}"`);
+  return value === "true";
+};
+
+/**
+ * The space `pnpm start` should use instead of spawning one, from the REDIS_* variables:
+ * `REDIS_CLUSTER_NODES` (host:port,…) for a Redis Cluster (the ElastiCache shape), else `REDIS_URL` for one server;
+ * `REDIS_TLS`, `REDIS_USERNAME`, `REDIS_PASSWORD` and `REDIS_CA_FILE` for either. Undefined when neither is set.
+ */
+export function spaceConnectionFromEnv(env: NodeJS.ProcessEnv): RuntimeConfig["redis"] | undefined {
+  const nodes = env.REDIS_CLUSTER_NODES?.split(",")
+    .map((node) => node.trim())
+    .filter(Boolean);
+  if (!nodes?.length && !env.REDIS_URL) return undefined;
+  for (const node of nodes ?? [])
+    if (!/^[^:\s]+:\d+$/.test(node)) throw new Error(`REDIS_CLUSTER_NODES: "${node}" is not host:port`);
+  const url = new URL(nodes?.length ? `redis://${nodes[0]}` : (env.REDIS_URL as string));
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:")
+    throw new Error(`REDIS_URL must be redis:// or rediss://, got "${url.protocol}"`);
+  const tls = flag(env, "REDIS_TLS") ?? url.protocol === "rediss:";
+  url.protocol = tls ? "rediss:" : "redis:";
+  if (env.REDIS_USERNAME) url.username = env.REDIS_USERNAME;
+  if (env.REDIS_PASSWORD) url.password = env.REDIS_PASSWORD;
+  if (env.REDIS_CA_FILE && !fs.existsSync(env.REDIS_CA_FILE))
+    throw new Error(`REDIS_CA_FILE: no file at ${env.REDIS_CA_FILE}`);
+  return {
+    url: url.toString().replace(/\/$/, ""),
+    cluster: Boolean(nodes?.length),
+    tls,
+    ...(nodes?.length ? { nodes } : {}),
+    ...(env.REDIS_CA_FILE ? { caFile: env.REDIS_CA_FILE } : {}),
   };
 }

@@ -10,6 +10,7 @@ import { createApp } from "@hotseat/functions/api/app";
 import type { SignInLimits } from "@hotseat/functions/api/auth";
 import type { RateLimit } from "@hotseat/functions/api/rate-limit";
 import type { PaymentsConfig, RuntimeConfig } from "@hotseat/functions/config";
+import { pendingInSpace } from "@hotseat/functions/metrics";
 import { createRuntime, type Runtime } from "@hotseat/functions/runtime";
 import { writeBatch } from "@hotseat/functions/writer";
 import { type Emulators, startEmulators } from "./emulators.ts";
@@ -29,6 +30,8 @@ export interface StackOptions {
   dataDir?: string;
   /** Use this Redis instead of spawning one. */
   redisUrl?: string;
+  /** Use this space (a Redis Cluster, TLS, AUTH: see `spaceConnectionFromEnv`) instead of spawning one. */
+  redisConnection?: RuntimeConfig["redis"];
   /** API port; 0 picks a free one. Omit `listen` to skip the HTTP server (tests use `app.request`). */
   port?: number;
   listen?: boolean;
@@ -86,6 +89,25 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+const redactPassword = (url: string) => {
+  const u = new URL(url);
+  if (u.password) u.password = "***";
+  return u.toString().replace(/\/$/, "");
+};
+
+async function waitForSpace(space: Runtime["space"], timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const error = await space.ping().then(
+      (up) => (up ? null : new Error("no PONG")),
+      (e: Error) => e,
+    );
+    if (!error) return;
+    if (Date.now() > deadline) throw new Error(`the space did not answer within ${timeoutMs} ms: ${error.message}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /**
  * The local stage's signing key, made on first start and kept with the data, so tokens survive a
  * restart as shows and orders do. Only the local stack does this; on AWS it is the `BuyerTokenKey` secret.
@@ -106,15 +128,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const streamName = options.streamName ?? "hotseat-pump";
   const tableName = options.tableName ?? "hotseat";
 
+  const given = options.redisConnection;
   const [redis, emulators] = await Promise.all([
-    startRedis(dataDir, { url: options.redisUrl }),
+    given ? { url: given.url, process: null, stop: async () => {} } : startRedis(dataDir, { url: options.redisUrl }),
     startEmulators(dataDir),
   ]);
-  log(`space: ${redis.url}; kinesis: ${emulators.kinesisEndpoint}; dynamodb: ${emulators.dynamoEndpoint}`);
+  const space = given ?? { url: redis.url, cluster: false, tls: false };
+  const shownSpace = `${space.cluster ? "cluster " : ""}${redactPassword(space.url)}${space.cluster ? ` (+${(space.nodes?.length ?? 1) - 1} nodes)` : ""}`;
+  log(`space: ${shownSpace}; kinesis: ${emulators.kinesisEndpoint}; dynamodb: ${emulators.dynamoEndpoint}`);
   const tokenKey = options.buyerTokenKey ?? (await localTokenKey(dataDir));
   const outboxDir = path.join(dataDir, "outbox");
   const config: RuntimeConfig = {
-    redis: { url: redis.url, cluster: false, tls: false },
+    redis: space,
     pump: { streamName, endpoint: emulators.kinesisEndpoint },
     table: { name: tableName, endpoint: emulators.dynamoEndpoint },
     region: "us-east-1",
@@ -124,7 +149,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     payments: options.payments ?? { provider: "test", currency: "usd" },
   };
   const env = {
-    HOTSEAT_REDIS_URL: redis.url,
+    HOTSEAT_REDIS_URL: space.url,
+    ...(space.cluster ? { HOTSEAT_REDIS_CLUSTER: "true" } : {}),
+    ...(space.tls ? { HOTSEAT_REDIS_TLS: "true" } : {}),
+    ...(space.nodes ? { HOTSEAT_REDIS_NODES: space.nodes.join(",") } : {}),
+    ...(space.caFile ? { HOTSEAT_REDIS_CA_FILE: space.caFile } : {}),
     HOTSEAT_STREAM: streamName,
     HOTSEAT_KINESIS_ENDPOINT: emulators.kinesisEndpoint,
     HOTSEAT_TABLE: tableName,
@@ -150,6 +179,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     sale: options.sale,
     signIn: options.signIn,
   });
+  if (given) await waitForSpace(runtime.space, 10_000);
   await Promise.all([
     // A Kinesis shard takes 1,000 records/s; a hot sale here runs past 2,000 orders/s.
     ensureStream(runtime.kinesis, streamName, options.streamShards ?? 4),
@@ -233,14 +263,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await runtime.publisher.drain();
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const shows = await runtime.space.showsOnSale();
-        let pending = 0;
-        for (const id of shows) {
-          const show = await runtime.sales.showSettings(id).catch(() => null);
-          if (!show) continue;
-          const states = await runtime.space.readShards(id, show.shards);
-          pending += states.reduce((n, s) => n + s.pendingOrders, 0);
-        }
+        const pending = (await pendingInSpace(runtime)).orders;
         if (pending === 0) return;
         if (Date.now() > deadline) throw new Error(`pump did not drain: ${pending} orders still pending`);
         await new Promise((r) => setTimeout(r, 50));

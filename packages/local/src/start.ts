@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { spaceConnectionFromEnv } from "./redis.ts";
 import { defaultWebDist, repoRoot, startStack } from "./stack.ts";
 
 const env = process.env;
@@ -13,9 +14,26 @@ if (!fs.existsSync(path.join(defaultWebDist, "index.html"))) {
   if (build.status !== 0) console.error("hotseat: the storefront did not build; the API runs without it");
 }
 
+if (env.PAYMENTS === "stripe" && (!env.STRIPE_SECRET_KEY || !env.STRIPE_WEBHOOK_SECRET)) {
+  console.error("hotseat: PAYMENTS=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET (Stripe's test mode keys)");
+  process.exit(1);
+}
+if (env.PAYMENTS && env.PAYMENTS !== "stripe" && env.PAYMENTS !== "test") {
+  console.error(`hotseat: PAYMENTS must be test or stripe, got "${env.PAYMENTS}"`);
+  process.exit(1);
+}
+
+let redisConnection: ReturnType<typeof spaceConnectionFromEnv>;
+try {
+  redisConnection = spaceConnectionFromEnv(env);
+} catch (e) {
+  console.error(`hotseat: ${(e as Error).message}`);
+  process.exit(1);
+}
+
 const stack = await startStack({
   dataDir: env.DATA_DIR ?? ".data",
-  redisUrl: env.REDIS_URL || undefined,
+  redisConnection,
   port,
   webPort,
   adminToken: env.ADMIN_TOKEN ?? "local-admin-token",

@@ -4,29 +4,11 @@ import { serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { readOutbox } from "@hotseat/core/mail";
 import { Hono } from "hono";
+import { contentSecurityPolicy } from "../../web/csp.ts";
 
 /** The storefront's own path for the local outbox; /config.js hands it to the storefront, which is how it knows. */
 export const OUTBOX_PATH = "/local/outbox";
 const OUTBOX_LIMIT = 100;
-
-/**
- * The storefront loads only its own files and talks only to the API. `frame-ancestors` works only as a header
- * (a <meta> CSP ignores it), which is why the server sends it. `data:` images are the inline favicon.
- */
-export function contentSecurityPolicy(apiUrl: string): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    `connect-src 'self' ${new URL(apiUrl).origin}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join("; ");
-}
 
 /**
  * Serves the built storefront, telling it through `/config.js` where the API is and that it runs locally, where mail
@@ -35,7 +17,7 @@ export function contentSecurityPolicy(apiUrl: string): string {
 export function serveWeb(distDir: string, apiUrl: string, port: number, outboxDir: string) {
   const app = new Hono();
   const root = path.relative(process.cwd(), distDir) || ".";
-  const csp = contentSecurityPolicy(apiUrl);
+  const csp = contentSecurityPolicy({ apiOrigin: new URL(apiUrl).origin });
   app.use("*", async (c, next) => {
     await next();
     c.header("Content-Security-Policy", csp);

@@ -18,6 +18,14 @@ describe("pnpm bench --smoke", () => {
 
     // Buyers were signed in: a purchase without a valid token would not have sold a ticket.
     expect(result.buyerTokens.freshMicros).toBeGreaterThan(result.buyerTokens.cachedMicros);
+    // The sale's holds were all paid, and the show then counts them confirmed.
+    const { payment } = result.hotseat;
+    expect(payment.orders).toBe(result.hotseat.sale.soldAcknowledged);
+    expect(payment.paid).toBe(payment.orders);
+    expect({ confirmed: payment.confirmedAfter, held: payment.heldAfter }).toEqual({
+      confirmed: result.hotseat.sale.capacity,
+      held: 0,
+    });
     for (const sale of [result.hotseat.warmup, result.hotseat.sale]) {
       expect(sale.oversold).toBe(0);
       expect(sale.soldAcknowledged).toBe(sale.capacity);

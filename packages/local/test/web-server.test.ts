@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { OutboxMailer } from "@hotseat/core/mail";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contentSecurityPolicy, OUTBOX_PATH, serveWeb } from "../src/web-server.ts";
+import { contentSecurityPolicy } from "../../web/csp.ts";
+import { OUTBOX_PATH, serveWeb } from "../src/web-server.ts";
 
 // The local static server of the built storefront, over a real socket, with a stand-in dist/ and data folder.
 const API_URL = "http://127.0.0.1:3999";
@@ -38,7 +39,7 @@ describe("serveWeb", () => {
   });
 
   it("sends a Content-Security-Policy on every response: pages, assets, config and the outbox", async () => {
-    const csp = contentSecurityPolicy(API_URL);
+    const csp = contentSecurityPolicy({ apiOrigin: new URL(API_URL).origin });
     for (const page of ["/", "/shows/shw_x", "/assets/app.js", "/config.js", OUTBOX_PATH]) {
       const response = await fetch(`${web.url}${page}`);
       expect(response.status, page).toBe(200);

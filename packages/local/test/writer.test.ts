@@ -2,6 +2,7 @@ import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from "@
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { createDb } from "@hotseat/core/db";
 import { type PumpMessage, projectBatch } from "@hotseat/core/projection";
+import { persistedOrders } from "@hotseat/core/rehydrate";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ensureTable } from "../src/resources.ts";
 import { startTestStack, type TestStack } from "../src/testing.ts";
@@ -38,7 +39,7 @@ async function pumpMessages(): Promise<PumpMessage[]> {
 async function projected(table: string) {
   const out = await t.stack.runtime.dynamo.send(new ScanCommand({ TableName: table }));
   return (out.Items ?? [])
-    .filter((i) => i.__edb_e__ === "order" || i.__edb_e__ === "shardProjection")
+    .filter((i) => ["order", "orderStatus", "shardProjection"].includes(String(i.__edb_e__)))
     .sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`));
 }
 
@@ -100,6 +101,47 @@ it("leaves the same DynamoDB state after a batch delivered once, twice, or shuff
   await projectBatch({ db: db2, space }, mixed.slice(0, half));
   await projectBatch({ db: db2, space }, shuffle(messages, 7));
   expect(await projected(other)).toEqual(once);
+});
+
+it("keeps every version of an order's status: any order of delivery, any number of times, the same table and the latest status", async () => {
+  const show = await t.createShow({ capacity: 20, priceCents: 700, shards: 2 });
+  await t.preload(show.id);
+  const ids: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    const res = await t.buy(show.id, `life${i}`, 1, `life-key-${i}`);
+    expect(res.body.order.status).toBe("held");
+    ids.push(res.body.order.id);
+  }
+  const act = (path: string, as: string, body?: unknown) =>
+    t.request("POST", path, { as, ...(body === undefined ? {} : { body }) });
+  for (const i of [0, 1, 2]) await act(`/orders/${ids[i]}/test-payment`, `life${i}`, { card: "4242424242424242" });
+  await act(`/orders/${ids[3]}/cancel`, "life3");
+  await t.request("POST", `/admin/orders/${ids[0]}/refund`, { admin: true });
+  await t.stack.runtime.publisher.drain();
+  const messages = (await pumpMessages()).filter((m) => m.data.includes(show.id));
+  const versions = messages.flatMap((m) => (JSON.parse(m.data) as { orders: { version: number }[] }).orders);
+  expect(versions.filter((o) => o.version > 1)).toHaveLength(5);
+
+  const expected = ["refunded", "confirmed", "confirmed", "cancelled", "held", "held"];
+  const statuses = async (db: ReturnType<typeof createDb>) => {
+    const orders = await persistedOrders(db, show.id);
+    return ids.map((id) => orders.find((o) => o.id === id)?.status);
+  };
+  const tableOf = async (name: string, batches: PumpMessage[][]) => {
+    await ensureTable(t.stack.runtime.dynamo, name);
+    const db = createDb(t.stack.runtime.dynamo, name);
+    for (const batch of batches)
+      expect((await projectBatch({ db, space: t.stack.runtime.space }, batch)).failures).toEqual([]);
+    expect(await statuses(db)).toEqual(expected);
+    return projected(name);
+  };
+  const inOrder = await tableOf("hotseat-life-1", [messages]);
+  // Newest first, one record a batch, then all again twice.
+  expect(await tableOf("hotseat-life-2", [...[...messages].reverse().map((m) => [m]), messages, messages])).toEqual(
+    inOrder,
+  );
+  expect(await tableOf("hotseat-life-3", [shuffle(messages, 3), shuffle(messages, 11)])).toEqual(inOrder);
+  expect(inOrder.filter((i) => i.__edb_e__ === "orderStatus")).toHaveLength(5);
 });
 
 it("reports a record it cannot read as a failure and still persists the rest", async () => {

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { type Db, orderItemWriter } from "../db/index.ts";
 import { OrderRecord, PumpEvent } from "../order/index.ts";
-import type { InventorySpace } from "../space/index.ts";
+import { type InventorySpace, pendingMember } from "../space/index.ts";
 
 export interface PumpMessage {
   /** The record's sequence number: what a partial batch failure names. */
@@ -170,15 +170,13 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
   const barriers: { barrierId: string; pumpShardId: string }[] = [];
   let dynamoCalls = 0;
 
-  // Of an order's versions in this batch the highest is the one to keep: the lower ones were
-  // superseded in the space already, and their items change nothing the highest does not.
+  // Every version is kept, as its own item: the table then ends the same however the pump's
+  // records were batched, and the highest version is the current status.
   const accept = (record: OrderRecord, messageId: string) => {
-    const seen = orders.get(record.id);
-    if (!seen) orders.set(record.id, { record, messageIds: [messageId] });
-    else {
-      seen.messageIds.push(messageId);
-      if (record.version > seen.record.version) seen.record = record;
-    }
+    const key = pendingMember(record);
+    const seen = orders.get(key);
+    if (seen) seen.messageIds.push(messageId);
+    else orders.set(key, { record, messageIds: [messageId] });
   };
   for (const m of messages) {
     const { events, error } = decode(m);
@@ -204,10 +202,12 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
 
   const writer = orderItemWriter(deps.db);
   let toWrite = [...orders.values()].map((o) => o.record);
+  // One item per order whatever its versions here: it holds only what never changes.
+  const firstOfEach = (records: OrderRecord[]) => [...new Map(records.map((o) => [o.id, o])).values()];
   for (let attempt = 1; toWrite.length > 0; attempt++) {
     // A packed pump batch can hold thousands of orders: a few BatchWriteItem calls at a time.
     const [items, statuses] = await Promise.all([
-      writer.put(toWrite.map(orderItem), 4),
+      writer.put(firstOfEach(toWrite).map(orderItem), 4),
       putStatuses(
         deps.db,
         toWrite.filter((o) => o.version > 1),
@@ -219,8 +219,9 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
     if (toWrite.length === 0) break;
     if (attempt >= maxAttempts) {
       for (const o of toWrite) {
-        for (const id of orders.get(o.id)?.messageIds ?? []) failures.push({ id, reason: "unprocessed after retries" });
-        orders.delete(o.id);
+        for (const id of orders.get(pendingMember(o))?.messageIds ?? [])
+          failures.push({ id, reason: "unprocessed after retries" });
+        orders.delete(pendingMember(o));
       }
       break;
     }
@@ -257,6 +258,9 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
     await deps.db.entities.barrier.put(barriers.map((b) => ({ ...b, expiresAt }))).go();
   }
 
-  const correlationIds = [...orders.values()].flatMap((o) => (o.record.correlationId ? [o.record.correlationId] : []));
-  return { failures, persisted: orders.size, barriers: barriers.length, dynamoCalls, correlationIds };
+  const correlationIds = [
+    ...new Set([...orders.values()].flatMap((o) => (o.record.correlationId ? [o.record.correlationId] : []))),
+  ];
+  const persisted = new Set([...orders.values()].map((o) => o.record.id)).size;
+  return { failures, persisted, barriers: barriers.length, dynamoCalls, correlationIds };
 }

@@ -1,4 +1,5 @@
-import { Cluster, Redis } from "ioredis";
+import fs from "node:fs";
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
 import { log } from "../log/index.ts";
 import {
   CHANGE_ORDER,
@@ -26,10 +27,36 @@ export type SpaceClient = (Redis | Cluster) & {
 };
 
 export interface SpaceConnection {
+  /** `redis[s]://[user:password@]host:port`: the node, or for a cluster the first node asked for the slot map. */
   url: string;
-  /** ElastiCache in cluster mode: a `Redis.Cluster` over TLS. */
+  /** ElastiCache in cluster mode (or a local Redis Cluster): a `Redis.Cluster`. */
   cluster?: boolean;
+  /** More cluster nodes (`host:port`) to ask for the slot map when the first does not answer. */
+  nodes?: string[];
   tls?: boolean;
+  /** A CA certificate (PEM file) to trust besides the system's, for a cluster with self-signed certificates. */
+  caFile?: string;
+}
+
+/** A command against a dead node fails after this many reconnects instead of waiting out the Lambda's timeout. */
+const MAX_RETRIES_PER_REQUEST = 2;
+
+const hostAndPort = (node: string) => {
+  const at = node.lastIndexOf(":");
+  if (at <= 0) throw new Error(`a cluster node is host:port, got "${node}"`);
+  const port = Number(node.slice(at + 1));
+  if (!Number.isInteger(port) || port <= 0) throw new Error(`a cluster node is host:port, got "${node}"`);
+  return { host: node.slice(0, at), port };
+};
+
+function connectionOptions(conn: SpaceConnection, u: URL) {
+  return {
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    tls: conn.tls ? (conn.caFile ? { ca: [fs.readFileSync(conn.caFile, "utf8")] } : {}) : undefined,
+    maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST,
+    connectTimeout: 2000,
+  } satisfies RedisOptions;
 }
 
 /**
@@ -37,21 +64,24 @@ export interface SpaceConnection {
  * invocations: a connection per request would exhaust Redis at the peak.
  */
 export function createSpaceClient(conn: SpaceConnection): SpaceClient {
-  const common = { enableAutoPipelining: true, maxRetriesPerRequest: 2 };
+  const u = new URL(conn.url);
+  const perConnection = connectionOptions(conn, u);
   let client: Redis | Cluster;
   if (conn.cluster) {
-    const u = new URL(conn.url);
-    client = new Cluster([{ host: u.hostname, port: Number(u.port || 6379) }], {
-      ...common,
+    const seeds = [`${u.hostname}:${u.port || 6379}`, ...(conn.nodes ?? [])];
+    client = new Cluster([...new Set(seeds)].map(hostAndPort), {
+      enableAutoPipelining: true,
+      // Per-connection settings (AUTH, TLS, the retry bound) live in redisOptions: at the top level the Cluster
+      // ignores them.
+      redisOptions: perConnection,
+      // ElastiCache's TLS certificates name the nodes' DNS names, so connect by name rather than by resolved address.
       dnsLookup: (address, callback) => callback(null, address),
-      redisOptions: {
-        username: u.username ? decodeURIComponent(u.username) : undefined,
-        password: u.password ? decodeURIComponent(u.password) : undefined,
-        tls: conn.tls ? {} : undefined,
-      },
-    });
+      slotsRefreshTimeout: 2000,
+      // Keep looking for the cluster (a failover takes seconds) rather than giving up on it for the process's life.
+      clusterRetryStrategy: (times) => Math.min(100 * times, 2000),
+    } satisfies ClusterOptions);
   } else {
-    client = new Redis(conn.url, { ...common, tls: conn.tls ? {} : undefined });
+    client = new Redis(conn.url, { enableAutoPipelining: true, ...perConnection } satisfies RedisOptions);
   }
   // Without a listener ioredis prints every failed reconnect; one line per outage is enough.
   let lastLogged = 0;
@@ -69,7 +99,7 @@ export function createSpaceClient(conn: SpaceConnection): SpaceClient {
     confirmPersisted: [2, CONFIRM_PERSISTED],
     loadShard: [1, LOAD_SHARD],
     freezeShard: [1, FREEZE_SHARD],
-    readShard: [3, READ_SHARD],
+    readShard: [4, READ_SHARD],
   } as const;
   for (const [name, [numberOfKeys, lua]] of Object.entries(scripts)) client.defineCommand(name, { numberOfKeys, lua });
   return client as SpaceClient;

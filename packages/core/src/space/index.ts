@@ -62,6 +62,8 @@ export interface ShardState {
   pendingTickets: number;
   pendingOrders: number;
   oldestPendingAt: number | null;
+  /** The earliest deadline of a hold still recorded (epoch ms): a reader reclaims only when it has passed. */
+  nextHoldDeadline: number | null;
 }
 
 export interface ShardSnapshot {
@@ -275,7 +277,7 @@ export class InventorySpace {
       Array.from({ length: shards }, async (_, shard) => {
         const k = shardKeys(showId, shard);
         const [status, stock, sold, pendingTickets, inTransit, pendingOrders, oldest, ...returns] =
-          (await this.redis.readShard(k.inventory, k.lent, k.pending)) as [
+          (await this.redis.readShard(k.inventory, k.lent, k.pending, k.holds)) as [
             string | null,
             number,
             number,
@@ -283,9 +285,9 @@ export class InventorySpace {
             number,
             number,
             string | null,
-            ...number[],
+            ...(number | string | null)[],
           ];
-        const [held = 0, expired = 0, cancelled = 0, refunded = 0] = returns;
+        const [held = 0, expired = 0, cancelled = 0, refunded = 0, nextHold = null] = returns;
         return {
           shard,
           exists: status !== null,
@@ -293,10 +295,11 @@ export class InventorySpace {
           stock,
           inTransit,
           sold,
-          held,
-          expired,
-          cancelled,
-          refunded,
+          held: Number(held),
+          expired: Number(expired),
+          cancelled: Number(cancelled),
+          refunded: Number(refunded),
+          nextHoldDeadline: nextHold === null ? null : Number(nextHold),
           pendingTickets,
           pendingOrders,
           oldestPendingAt: oldest === null ? null : Number(oldest),
@@ -307,15 +310,17 @@ export class InventorySpace {
 
   /** Tickets sold per timeline bucket since `sinceMs`, over all shards, oldest first, zero-filled up to now. */
   async salesTimeline(showId: string, shards: number, sinceMs: number, nowMs = Date.now()) {
-    const pipe = this.redis.pipeline();
-    for (let s = 0; s < shards; s++) pipe.hgetall(shardKeys(showId, s).timeline);
-    const replies = (await pipe.exec()) ?? [];
+    // One call per shard, not one pipeline: the shards sit in different slots, which a cluster may place on
+    // different nodes, and an ioredis cluster pipeline refuses keys of more than one node (auto-pipelining still
+    // batches the calls per node).
+    const replies = await Promise.all(
+      Array.from({ length: shards }, (_, s) => this.redis.hgetall(shardKeys(showId, s).timeline)),
+    );
     const first = Math.floor(sinceMs / TIMELINE_BUCKET_MS) * TIMELINE_BUCKET_MS;
     const totals = new Map<number, number>();
     for (let at = first; at <= nowMs; at += TIMELINE_BUCKET_MS) totals.set(at, 0);
-    for (const [err, value] of replies) {
-      if (err) throw err;
-      for (const [at, tickets] of Object.entries(value as Record<string, string>)) {
+    for (const value of replies) {
+      for (const [at, tickets] of Object.entries(value)) {
         const bucket = Number(at);
         if (totals.has(bucket)) totals.set(bucket, (totals.get(bucket) ?? 0) + Number(tickets));
       }

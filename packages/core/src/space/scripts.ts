@@ -252,8 +252,8 @@ return 1
 
 /**
  * One shard's state in one command (so concurrent readers share ioredis's auto-pipeline).
- * KEYS: inventory, lent, pending. Returns {status|false, stock, sold, pendingTickets, inTransit, pendingOrders,
- * oldestPendingMs|false, held, expired, cancelled, refunded}.
+ * KEYS: inventory, lent, pending, holds. Returns {status|false, stock, sold, pendingTickets, inTransit, pendingOrders,
+ * oldestPendingMs|false, held, expired, cancelled, refunded, nextHoldDeadlineMs|false}.
  */
 export const READ_SHARD = `
 local v = redis.call('HMGET', KEYS[1], 'status', 'stock', 'sold', 'pendingTickets', 'held', 'expired', 'cancelled',
@@ -265,7 +265,8 @@ for _, loan in ipairs(redis.call('HVALS', KEYS[2])) do
   lent = lent + tonumber(string.sub(loan, a + 1, b - 1))
 end
 local oldest = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+local nextHold = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')
 return {v[1], tonumber(v[2] or '0'), tonumber(v[3] or '0'), tonumber(v[4] or '0'), lent,
   redis.call('ZCARD', KEYS[3]), oldest[2] or false, tonumber(v[5] or '0'), tonumber(v[6] or '0'), tonumber(v[7] or '0'),
-  tonumber(v[8] or '0')}
+  tonumber(v[8] or '0'), nextHold[2] or false}
 `;

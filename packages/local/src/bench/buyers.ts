@@ -7,17 +7,26 @@ import { BuyerTokens, newBuyerTokenKey } from "@hotseat/core/buyer";
  */
 export class BuyerPool {
   private next = 0;
-  private constructor(private readonly headers: string[]) {}
+  private constructor(
+    private readonly headers: string[],
+    private readonly byCustomer: Map<string, string>,
+  ) {}
 
   static async signIn(tokens: BuyerTokens, count: number, prefix: string): Promise<BuyerPool> {
     const run = Date.now().toString(36);
-    const issued = await Promise.all(Array.from({ length: count }, (_, i) => tokens.issue(`b-${prefix}-${run}-${i}`)));
-    return new BuyerPool(issued.map((t) => `Bearer ${t.token}`));
+    const customers = Array.from({ length: count }, (_, i) => `b-${prefix}-${run}-${i}`);
+    const headers = (await Promise.all(customers.map((c) => tokens.issue(c)))).map((t) => `Bearer ${t.token}`);
+    return new BuyerPool(headers, new Map(customers.map((c, i) => [c, headers[i] as string])));
   }
 
   /** The next buyer's Authorization header; past the last one the first come back (and are refused as such). */
   authorization(): string {
     return this.headers[this.next++ % this.headers.length] as string;
+  }
+
+  /** The Authorization header of the buyer signed in as `customerId`. */
+  authorizationOf(customerId: string): string | undefined {
+    return this.byCustomer.get(customerId);
   }
 
   get size() {

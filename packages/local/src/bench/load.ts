@@ -198,3 +198,53 @@ export async function runPaced(o: PacedOptions): Promise<PacedRecording> {
     }, 1);
   });
 }
+
+export interface EachOptions {
+  url: string;
+  /** How many requests are in flight at once (each sends the next as soon as it is answered). */
+  concurrency: number;
+  count: number;
+  /** Request `i`: its path, headers and body. */
+  request: (i: number) => { path: string; headers: Record<string, string>; body?: string };
+}
+
+/** Closed loop over a list of distinct POSTs (each to its own path, as a payment per order is). */
+export async function runEach(o: EachOptions): Promise<Recording> {
+  const target = new URL(o.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: o.concurrency });
+  const rec = new Recording();
+  let next = 0;
+  const one = (i: number) =>
+    new Promise<void>((resolve) => {
+      const { path, headers, body } = o.request(i);
+      const started = rec.elapsed();
+      const req = http.request(
+        {
+          host: target.hostname,
+          port: target.port,
+          path,
+          method: "POST",
+          agent,
+          headers: body === undefined ? headers : { ...headers, "content-length": Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => {
+            rec.record(res.statusCode ?? 0, rec.elapsed() - started);
+            resolve();
+          });
+        },
+      );
+      req.on("error", () => {
+        rec.errors++;
+        resolve();
+      });
+      req.end(body);
+    });
+  const worker = async () => {
+    while (next < o.count) await one(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(o.concurrency, o.count) }, worker));
+  agent.destroy();
+  return rec.finish();
+}

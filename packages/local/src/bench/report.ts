@@ -41,6 +41,11 @@ export function summary(r: BenchResult): string {
     `    CPU per order (µs)        ${Object.entries(s.cpuMicrosPerOrder)
       .map(([p, us]) => `${p} ${n(us)}`)
       .join(", ")}`,
+    `  checkout, every hold paid    ${n(r.hotseat.payment.paid)}/${n(r.hotseat.payment.orders)} at ${n(r.hotseat.payment.paymentsPerSec)}/s, p50/p99 ${r.hotseat.payment.latency.p50} / ${r.hotseat.payment.latency.p99} ms; CPU per payment (µs) ${Object.entries(
+      r.hotseat.payment.cpuMicrosPerPayment,
+    )
+      .map(([p, us]) => `${p} ${n(us)}`)
+      .join(", ")}`,
     `    buyer token check         ${n(r.buyerTokens.freshMicros)} µs first sight (every purchase here), ${n(r.buyerTokens.cachedMicros)} µs again; WebCrypto runs it off the event loop`,
     ...(s.stages
       ? [

@@ -65,6 +65,20 @@ export interface SaleResult extends LoadPhase {
   timeline: { t: number; remaining: number; accepted: number; persisted: number; lag: number; rssMb: number }[];
 }
 
+/** Every hold of the sale paid with the test provider's card: the extra cost of checkout per order. */
+export interface PaymentPhase {
+  orders: number;
+  paid: number;
+  /** The show's stats once the payments were persisted. */
+  confirmedAfter: number;
+  heldAfter: number;
+  durationMs: number;
+  paymentsPerSec: number;
+  statusCounts: Record<string, number>;
+  latency: Latency;
+  cpuMicrosPerPayment: Record<string, number>;
+}
+
 export interface LatencyPhase {
   name: string;
   targetRatePerSec: number;
@@ -113,6 +127,7 @@ export interface BenchResult {
   hotseat: {
     warmup: SaleResult;
     sale: SaleResult;
+    payment: PaymentPhase;
     halfRate: LatencyPhase;
     availability: LoadPhase;
     peakRssBytes: Record<string, number>;

@@ -5,10 +5,10 @@ import { BuyerTokens, newBuyerTokenKey } from "@hotseat/core/buyer";
 import { BuyerPool, measureTokenVerify } from "./buyers.ts";
 import { type BenchChild, spawnChild } from "./child.ts";
 import type { BenchConfig } from "./config.ts";
-import { type Recording, runClosedLoop, runPaced } from "./load.ts";
+import { type Recording, runClosedLoop, runEach, runPaced } from "./load.ts";
 import { round, sampleProcess, watchProcesses } from "./proc.ts";
 import { summarizeProfile } from "./profile.ts";
-import type { BenchResult, LatencyPhase, LoadPhase, SaleResult, TargetCheck } from "./result.ts";
+import type { BenchResult, LatencyPhase, LoadPhase, PaymentPhase, SaleResult, TargetCheck } from "./result.ts";
 import {
   countOf,
   diff,
@@ -111,7 +111,7 @@ async function runSale(
   connections: number,
   beyondMs: number,
   maxMs: number,
-): Promise<{ sale: SaleResult; profiles?: Record<string, string> }> {
+): Promise<{ sale: SaleResult; profiles?: Record<string, string>; buyers: BuyerPool }> {
   // One signed-in buyer per ticket, and the crowd beyond: each buyer's first attempt is a fresh token to check.
   const buyers = await BuyerPool.signIn(t.tokens, t.capacity + connections, name.replace(/\W+/g, "-"));
   await t.watch?.start();
@@ -247,7 +247,7 @@ async function runSale(
       rssMb: s.rssMb,
     })),
   };
-  return { sale, profiles };
+  return { sale, profiles, buyers };
 }
 
 const opCalls = (traffic: Record<string, { calls: number }>) =>
@@ -348,7 +348,11 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
   );
   log(`hotseat: the sale (${config.capacity} tickets, ${config.connections} buyers at once)`);
   const saleShow = await newShow(config.capacity, "The Hot Show");
-  const { sale, profiles: profileFiles } = await runSale(
+  const {
+    sale,
+    profiles: profileFiles,
+    buyers: saleBuyers,
+  } = await runSale(
     "hotseat sale",
     hotseatTarget(saleShow, config.capacity, config.profile),
     config.connections,
@@ -357,6 +361,50 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
   );
   log(
     `  ${sale.ordersPerSec} orders/s (peak ${sale.peakOrdersPerSec}), sold ${sale.soldPersisted}/${sale.capacity}, oversold ${sale.oversold}, p99 ${sale.orderLatency.p99} ms, drain ${sale.pumpDrainMs} ms`,
+  );
+
+  // Checkout: the sale's show is priced, so every purchase above is a hold; each buyer now pays it
+  // (the test provider's card), as many at once as buyers were in flight.
+  log("hotseat: every buyer pays for their hold (the test provider's card)");
+  const held = await hs.call<{ id: string; customerId: string }[]>("heldOrders", saleShow, config.shards);
+  const payWatch = watchProcesses({ loadgen: process.pid, ...hsPids });
+  const payRec = await runEach({
+    url,
+    concurrency: config.connections,
+    count: held.length,
+    request: (i) => ({
+      path: `/orders/${held[i]?.id}/test-payment`,
+      headers: {
+        "content-type": "application/json",
+        authorization: saleBuyers.authorizationOf(held[i]?.customerId ?? "") ?? "",
+      },
+      body: '{"card":"4242424242424242"}',
+    }),
+  });
+  const payProcesses = payWatch.stop();
+  const paid = countOf(payRec, (s) => s === 200);
+  await hs.call("waitDrained", 60_000);
+  const afterPayment = await adminCall<{ confirmed: number; held: number }>(
+    url,
+    adminToken,
+    "GET",
+    `/admin/shows/${saleShow}/stats`,
+  );
+  const payment: PaymentPhase = {
+    orders: held.length,
+    paid,
+    confirmedAfter: afterPayment.confirmed,
+    heldAfter: afterPayment.held,
+    durationMs: Math.round(payRec.durationMs),
+    paymentsPerSec: Math.round(paid / Math.max(0.001, payRec.durationMs / 1000)),
+    statusCounts: payRec.statusCounts(),
+    latency: latencyOf(payRec.latencies),
+    cpuMicrosPerPayment: Object.fromEntries(
+      Object.entries(payProcesses.cpuSeconds).map(([p, sec]) => [p, paid ? Math.round((sec * 1e6) / paid) : 0]),
+    ),
+  };
+  log(
+    `  ${paid}/${held.length} paid at ${payment.paymentsPerSec}/s, p99 ${payment.latency.p99} ms; ${afterPayment.confirmed} confirmed, ${afterPayment.held} still held`,
   );
 
   // Half the peak rate, open loop, on a show with enough tickets for the whole run.
@@ -535,7 +583,7 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
       loadAverageEnd: os.loadavg().map((l) => round(l, 2)),
     },
     ceiling: { runs: ceilingRuns, requestsPerSec: ceilingGet, postRequestsPerSec: ceilingPost },
-    hotseat: { warmup: warm.sale, sale, halfRate: halfPhase, availability, peakRssBytes: hotseatPeakRss },
+    hotseat: { warmup: warm.sale, sale, payment, halfRate: halfPhase, availability, peakRssBytes: hotseatPeakRss },
     naive: { warmup: naiveWarm.sale, sale: naiveSale, peakRssBytes: naivePeakRss },
     buyerTokens: tokenVerify,
     ratios,

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Sales } from "@hotseat/core/sale";
-import { createSpaceClient, InventorySpace } from "@hotseat/core/space";
+import { createSpaceClient, InventorySpace, shardKeys } from "@hotseat/core/space";
 import type { Redis } from "ioredis";
 import { type StackOptions, startStack } from "../../stack.ts";
 import { type BenchChild, cpuProfiler, serveParent, spawnChild } from "../child.ts";
@@ -220,6 +220,18 @@ const methods = {
     }
     await stack.drain(Math.max(1000, deadline - Date.now()));
     return { accepted, persisted: w.persisted, lastAckAt, lastPersistAt: w.lastPersistAt };
+  },
+  /** The show's orders still held in the space (awaiting payment): id and buyer. */
+  async heldOrders(showId: string, shards: number) {
+    const held: { id: string; customerId: string }[] = [];
+    for (let s = 0; s < shards; s++) {
+      const orders = await redis.hgetall(shardKeys(showId, s).orders);
+      for (const json of Object.values(orders)) {
+        const o = JSON.parse(json) as { id: string; customerId: string; status?: string };
+        if (o.status === "held") held.push({ id: o.id, customerId: o.customerId });
+      }
+    }
+    return held;
   },
   /** Counts the show's orders in DynamoDB (the projection), for the oversell check. */
   async persistedOrders(showId: string) {
