@@ -9,6 +9,15 @@ import { signIn, TEST_TOKEN } from "../../testing/session.ts";
 import type { Order } from "../../types/api.ts";
 import { AppRouter } from "../router.tsx";
 
+// Stripe.js is never fetched in a test: its loader hands back a stand-in that records what the page asks of it.
+const stripe = vi.hoisted(() => {
+  const payment = { mount: vi.fn(), destroy: vi.fn() };
+  const elements = { create: vi.fn(() => payment) };
+  const instance = { elements: vi.fn(() => elements), confirmPayment: vi.fn() };
+  return { payment, elements, instance, loadStripe: vi.fn(async () => instance) };
+});
+vi.mock("@stripe/stripe-js/pure", () => ({ loadStripe: stripe.loadStripe }));
+
 const PAYS = "4242424242424242";
 const DECLINES = "4000000000000002";
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
@@ -258,14 +267,61 @@ describe("CheckoutRoute with the test provider", () => {
 });
 
 describe("CheckoutRoute with Stripe", () => {
-  it("says Stripe checkout is not wired instead of showing the test card form", async () => {
+  afterEach(() => {
+    delete window.__HOTSEAT_STRIPE_KEY__;
+  });
+
+  it("without a publishable key says Stripe checkout is not set up, and loads no Stripe.js", async () => {
     const api = fakeApi({ provider: "stripe" });
     renderCheckout(api.place(1).id);
 
     expect(await screen.findByTestId("stripe-checkout")).toBeTruthy();
-    expect(screen.getByText(/not wired/)).toBeTruthy();
+    expect(screen.getByText(/is not set up on this storefront/)).toBeTruthy();
     expect(screen.queryByRole("textbox", { name: "Card number" })).toBeNull();
     expect(screen.queryByText(/test payments/i)).toBeNull();
     expect(screen.getByRole("button", { name: "Release tickets" })).toBeTruthy();
+    expect(stripe.loadStripe).not.toHaveBeenCalled();
+  });
+
+  it("with the key from /config.js mounts Stripe Elements for the order's PaymentIntent, shows a decline, and confirms once the webhook has", async () => {
+    window.__HOTSEAT_STRIPE_KEY__ = "pk_test_hotseat";
+    const api = fakeApi({ provider: "stripe" });
+    const order = api.place(1);
+    stripe.instance.confirmPayment
+      .mockResolvedValueOnce({ error: { type: "card_error", message: "Your card was declined." } })
+      .mockImplementationOnce(async () => {
+        // Stripe's webhook reaches the API a moment after the card is accepted.
+        setTimeout(() => api.orders.set(order.id, { ...order, status: "confirmed" }), 300);
+        return { paymentIntent: { id: "pi_1", status: "succeeded" } };
+      });
+    const { user } = renderCheckout(order.id);
+
+    const form = await screen.findByRole("form", { name: "Pay by card" });
+    const pay = await within(form).findByRole("button", { name: "Pay $49.00" });
+    await waitFor(() => expect(pay).toHaveProperty("disabled", false));
+    expect(stripe.loadStripe).toHaveBeenCalledWith("pk_test_hotseat");
+    expect(stripe.instance.elements).toHaveBeenCalledWith({ clientSecret: "pi_secret" });
+    expect(stripe.elements.create).toHaveBeenCalledWith("payment");
+    expect(stripe.payment.mount).toHaveBeenCalledWith(expect.any(HTMLDivElement));
+    expect(screen.queryByText(/test payments/i)).toBeNull();
+
+    await user.click(pay);
+    expect((await within(form).findByRole("alert")).textContent).toMatch(
+      /Your card was declined\. Your tickets are still held/,
+    );
+
+    await user.click(pay);
+    expect(await screen.findByText("Payment received: confirming your order…")).toBeTruthy();
+    expect(
+      await screen.findByRole("region", { name: "Payment received: you're going!" }, { timeout: 3_000 }),
+    ).toBeTruthy();
+    expect(stripe.instance.confirmPayment).toHaveBeenCalledTimes(2);
+    expect(stripe.instance.confirmPayment.mock.calls[0]?.[0]).toMatchObject({
+      elements: stripe.elements,
+      redirect: "if_required",
+    });
+    // Nothing went to the test provider: Stripe took the card.
+    expect(api.requests.filter((r) => r.path.endsWith("/test-payment"))).toHaveLength(0);
+    expect(stripe.payment.destroy).toHaveBeenCalled();
   });
 });

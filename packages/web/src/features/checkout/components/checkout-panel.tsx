@@ -91,7 +91,7 @@ export function CheckoutPanel(props: Props) {
           <LoadError error={session.error} what="the payment" onRetry={() => session.refetch()} />
         )
       ) : session.data?.provider === "stripe" ? (
-        <StripeCheckout />
+        <StripeCheckout clientSecret={session.data.clientSecret} amountCents={amountCents} onRefresh={onRefresh} />
       ) : (
         <TestCardForm order={order} amountCents={amountCents} onPaid={props.onOrderChanged} onProblem={onProblem} />
       )}
