@@ -13,11 +13,20 @@ const OUTBOX_LIMIT = 100;
 /**
  * Serves the built storefront, telling it through `/config.js` where the API is and that it runs locally, where mail
  * is not sent but written to `outboxDir`, which `/local/outbox` lists (the newest hundred messages).
+ * `stripePublishableKey`: where Stripe is the provider, the key Stripe Elements needs (and the CSP then lets
+ * Stripe.js in).
  */
-export function serveWeb(distDir: string, apiUrl: string, port: number, outboxDir: string) {
+export function serveWeb(
+  distDir: string,
+  apiUrl: string,
+  port: number,
+  outboxDir: string,
+  options: { stripePublishableKey?: string } = {},
+) {
   const app = new Hono();
   const root = path.relative(process.cwd(), distDir) || ".";
-  const csp = contentSecurityPolicy({ apiOrigin: new URL(apiUrl).origin });
+  const stripeKey = options.stripePublishableKey;
+  const csp = contentSecurityPolicy({ apiOrigin: new URL(apiUrl).origin, stripe: Boolean(stripeKey) });
   app.use("*", async (c, next) => {
     await next();
     c.header("Content-Security-Policy", csp);
@@ -27,8 +36,9 @@ export function serveWeb(distDir: string, apiUrl: string, port: number, outboxDi
   app.get("/config.js", (c) => {
     c.header("Content-Type", "text/javascript; charset=utf-8");
     c.header("Cache-Control", "no-store");
+    const stripe = stripeKey ? `window.__HOTSEAT_STRIPE_KEY__ = ${JSON.stringify(stripeKey)};\n` : "";
     return c.body(
-      `window.__HOTSEAT_API__ = ${JSON.stringify(apiUrl)};\nwindow.__HOTSEAT_LOCAL_OUTBOX__ = ${JSON.stringify(OUTBOX_PATH)};\n`,
+      `window.__HOTSEAT_API__ = ${JSON.stringify(apiUrl)};\nwindow.__HOTSEAT_LOCAL_OUTBOX__ = ${JSON.stringify(OUTBOX_PATH)};\n${stripe}`,
     );
   });
   app.get(OUTBOX_PATH, async (c) => {

@@ -40,16 +40,27 @@ const BURST_BUYERS = 10;
 const BURST = BURST_BUYERS * LIMIT_PER_CUSTOMER;
 const showName = "The Midnight Echoes";
 const buyerEmail = "fan@example.com";
+// The test provider's cards (DESIGN.md, "Checkout"): no money moves.
+const CARD_PAYS = "4242424242424242";
+const CARD_DECLINES = "4000000000000002";
+// A show whose holds lapse in seconds, to watch one expire.
+const shortShowName = "The Five Second Hold";
+const SHORT_CAPACITY = 3;
+const SHORT_HOLD_SECONDS = 5;
+const lateBuyerEmail = "late@example.com";
 
 let screenshotDir: string;
 let stack: Stack;
 let browser: Browser;
 let adminPage: Page;
 let buyerPage: Page;
+// Another fan's tab, left open on the short-hold show's page, to watch its count.
+let watcherPage: Page;
 let webUrl: string;
 let apiUrl: string;
 let showId: string;
 let orderId: string;
+let shortShowId: string;
 const tempDirs: string[] = [];
 // Anything the browser refused under the Content-Security-Policy (it reports each on the console).
 const cspViolations: string[] = [];
@@ -93,7 +104,8 @@ beforeAll(async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1 });
   adminPage = await context.newPage();
   buyerPage = await context.newPage();
-  for (const page of [adminPage, buyerPage]) {
+  watcherPage = await context.newPage();
+  for (const page of [adminPage, buyerPage, watcherPage]) {
     page.setDefaultTimeout(15_000);
     page.on("pageerror", (error) => console.error(`[browser] ${error.message}`));
     page.on("console", (message) => {
@@ -200,16 +212,47 @@ describe("storefront and admin console in headless Chromium", () => {
     orderId = (await success.getByTestId("order-id").textContent()) ?? "";
     expect(orderId).toMatch(/^ord_/);
     expect(await success.textContent()).toContain(`${FIRST_PURCHASE} tickets reserved`);
+    // A priced show: the tickets are held while the buyer pays, with the hold's countdown.
+    await success.getByText("Held", { exact: true }).waitFor();
+    await success.getByRole("timer", { name: "Time left to pay" }).waitFor();
     expect(await buyerPage.getByTestId("signed-in-email").textContent()).toBe(buyerEmail);
 
-    // No reload: the availability poll brings the new count.
+    // No reload: the availability poll brings the new count, and the held tickets beside it.
     await expectText(remaining, String(CAPACITY - FIRST_PURCHASE));
+    await expectText(buyerPage.getByTestId("held"), String(FIRST_PURCHASE));
     await buyerPage.screenshot({ path: path.join(screenshotDir, "show.png") });
   });
 
+  it("at checkout the test card 4000…0002 is declined, the hold stays, and 4242… confirms the order", async () => {
+    await buyerPage.getByRole("link", { name: "Pay now" }).click();
+    await buyerPage.waitForURL(`**/orders/${orderId}/checkout`);
+    const checkout = buyerPage.getByRole("region", { name: "Checkout" });
+    await checkout.getByText("Test payments: no money moves.").waitFor();
+    expect(await checkout.getByRole("timer", { name: "Time left to pay" }).textContent()).toMatch(
+      /^(10:00|9:[0-5]\d)$/,
+    );
+
+    const card = checkout.getByRole("textbox", { name: "Card number" });
+    const pay = checkout.getByRole("button", { name: "Pay $119.00" });
+    await card.fill(CARD_DECLINES);
+    await pay.click();
+    const declined = checkout.getByRole("alert");
+    await declined.getByText("Your card was declined.").waitFor();
+    expect(await declined.textContent()).toContain("still held");
+    await buyerPage.screenshot({ path: path.join(screenshotDir, "checkout.png") });
+    await expectOrderStatus(orderId, await buyerToken(buyerPage), "held");
+
+    await card.fill(CARD_PAYS);
+    await pay.click();
+    const confirmed = buyerPage.getByRole("region", { name: "Payment received: you're going!" });
+    await confirmed.waitFor();
+    await expectOrderStatus(orderId, await buyerToken(buyerPage), "confirmed");
+    await confirmed.getByRole("link", { name: "View your order" }).click();
+  });
+
   it("the order moves to persisted while the buyer watches, and is listed under My orders", async () => {
-    await buyerPage.getByRole("link", { name: "Track your order" }).click();
     await buyerPage.waitForURL(`**/orders/${orderId}`);
+    await expectText(buyerPage.getByTestId("order-status"), "Confirmed");
     await waitForPersisted(buyerPage);
     await buyerPage.getByText(showName).waitFor();
 
@@ -219,6 +262,7 @@ describe("storefront and admin console in headless Chromium", () => {
     await mine.first().waitFor();
     expect(await mine.count()).toBe(1);
     expect(await mine.first().textContent()).toContain(showName);
+    expect(await mine.first().textContent()).toContain("Confirmed");
     await mine
       .first()
       .getByRole("link", { name: /^View order/ })
@@ -268,20 +312,14 @@ describe("storefront and admin console in headless Chromium", () => {
       const paid = await fetch(`${apiUrl}/orders/${a.body.order.id}/test-payment`, {
         method: "POST",
         headers: { "Content-Type": "application/json", Authorization: `Bearer ${a.token}` },
-        body: JSON.stringify({ card: "4242424242424242" }),
+        body: JSON.stringify({ card: CARD_PAYS }),
       });
       expect(paid.status).toBe(200);
     }
-    const first = await signInThroughApi(buyerEmail);
-    const firstPaid = await fetch(`${apiUrl}/orders/${orderId}/test-payment`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Authorization: `Bearer ${first}` },
-      body: JSON.stringify({ card: "4242424242424242" }),
-    });
-    expect(firstPaid.status).toBe(200);
 
     await buyerPage.getByTestId("sold-out-notice").waitFor({ timeout: 10_000 });
     await expectText(buyerPage.getByTestId("remaining"), "0");
+    await expectText(buyerPage.getByTestId("held"), "0");
     expect(await buyerPage.getByRole("button", { name: /^Buy \d/ }).count()).toBe(0);
 
     await buyerPage.getByRole("link", { name: "All shows" }).click();
@@ -295,8 +333,127 @@ describe("storefront and admin console in headless Chromium", () => {
     await expectText(panel.getByTestId("stat-persisted"), String(CAPACITY), 30_000);
     await expectText(panel.getByTestId("stat-pending"), "0");
     await expectText(panel.getByTestId("stat-remaining"), "0");
+    await expectText(panel.getByTestId("stat-confirmed"), String(CAPACITY));
+    await expectText(panel.getByTestId("stat-held"), "0");
+    await expectText(panel.getByTestId("stat-expired"), "0");
+    await expectText(panel.getByTestId("stat-conversion"), "100%");
     expect(await panel.locator(".chart__bar[height]:not([height='0'])").count()).toBeGreaterThan(0);
+    await panel.getByRole("img", { name: /^Conversion 100% now/ }).waitFor();
     await adminPage.screenshot({ path: path.join(screenshotDir, "admin.png") });
+  });
+
+  it("an admin refunds a confirmed order from the console, and its tickets go back on sale", async () => {
+    const refund = adminPage.getByRole("form", { name: "Refund an order" });
+    await refund.getByLabel("Order id").fill(orderId);
+    await refund.getByRole("button", { name: "Refund" }).click();
+    await refund
+      .getByRole("status")
+      .filter({ hasText: `Refunded ${orderId}` })
+      .waitFor();
+    const panel = adminPage.getByTestId("stats-panel").filter({ hasText: showName });
+    await expectText(panel.getByTestId("stat-refunded"), String(FIRST_PURCHASE));
+    await expectText(panel.getByTestId("stat-remaining"), String(FIRST_PURCHASE));
+    // Asked again, it refunds nothing more: the same refunded order.
+    const [again] = await Promise.all([
+      adminPage.waitForResponse((r) => r.url().endsWith(`/admin/orders/${orderId}/refund`)),
+      refund.getByRole("button", { name: "Refund" }).click(),
+    ]);
+    expect(again.status()).toBe(200);
+    await refund
+      .getByRole("status")
+      .filter({ hasText: `Refunded ${orderId}` })
+      .waitFor();
+    await expectText(panel.getByTestId("stat-refunded"), String(FIRST_PURCHASE));
+    // The buyer's order page says so, once they sign in again.
+    await buyerPage.goto(`${webUrl}/orders/${orderId}`);
+    await buyerPage.getByRole("heading", { name: "Sign in to see this order" }).waitFor();
+    await signInThroughForm(buyerPage, buyerEmail);
+    await expectText(buyerPage.getByTestId("order-status"), "Refunded");
+    await buyerPage.getByText(/went back to you/).waitFor();
+    await buyerPage.getByRole("button", { name: "Sign out" }).click();
+  });
+
+  it("a hold of a show with a 5 s hold counts down to zero, expires, and its ticket is back on sale", async () => {
+    await adminPage.getByLabel("Show name").fill(shortShowName);
+    await adminPage.getByLabel("Venue").fill("Melkweg, Amsterdam");
+    await adminPage.getByLabel("Price (USD)").fill("20");
+    await adminPage.getByLabel("Capacity").fill(String(SHORT_CAPACITY));
+    await adminPage.getByLabel("Hold (seconds)").fill(String(SHORT_HOLD_SECONDS));
+    await adminPage.getByRole("button", { name: "Create show" }).click();
+    const panel = adminPage.getByTestId("stats-panel").filter({ hasText: shortShowName });
+    await panel.waitFor();
+    shortShowId = (await panel.getAttribute("data-show-id")) ?? "";
+    await panel.getByRole("button", { name: "Preload & open sale" }).click();
+    await panel.getByText("On sale", { exact: true }).waitFor();
+    const created = (await (await fetch(`${apiUrl}/shows/${shortShowId}`)).json()) as { show: { holdSeconds: number } };
+    expect(created.show.holdSeconds).toBe(SHORT_HOLD_SECONDS);
+
+    // Another fan watches the count from their own tab the whole time.
+    await watcherPage.goto(`${webUrl}/shows/${shortShowId}`);
+    const remaining = watcherPage.getByTestId("remaining");
+    const held = watcherPage.getByTestId("held");
+    await expectText(remaining, String(SHORT_CAPACITY));
+
+    await buyerPage.goto(`${webUrl}/sign-in?next=${encodeURIComponent(`/shows/${shortShowId}`)}`);
+    await signInThroughForm(buyerPage, lateBuyerEmail);
+    await buyerPage.waitForURL(`**/shows/${shortShowId}`);
+    await buyerPage.getByRole("button", { name: "Buy 1 ticket" }).click();
+    const success = buyerPage.getByTestId("purchase-success");
+    await success.waitFor();
+    const heldOrderId = ((await success.getByTestId("order-id").textContent()) ?? "").trim();
+    await success.getByRole("link", { name: "Pay now" }).click();
+    await buyerPage.waitForURL(`**/orders/${heldOrderId}/checkout`);
+    const timer = buyerPage.getByRole("timer", { name: "Time left to pay" });
+    await timer.waitFor();
+    expect(await timer.textContent()).toMatch(/^0:0[1-5]$/);
+    await expectText(remaining, String(SHORT_CAPACITY - 1));
+    await expectText(held, "1");
+
+    // The countdown reaches zero; the page reads the order again and says the hold expired.
+    const expired = buyerPage.getByRole("region", { name: "Your hold expired" });
+    await expired.waitFor({ timeout: (SHORT_HOLD_SECONDS + 3) * 1000 });
+    expect(await expired.textContent()).toContain("went back on sale");
+    await expectOrderStatus(heldOrderId, await buyerToken(buyerPage), "expired");
+    // Back on sale: the other fan's page counts it again, with nothing held.
+    await expectText(remaining, String(SHORT_CAPACITY));
+    await expectText(held, "0");
+
+    // Buying again is a new purchase (a new Idempotency-Key): a new held order, not the expired one replayed.
+    await expired.getByRole("button", { name: "Buy 1 ticket again" }).click();
+    await buyerPage.waitForURL(
+      (url) => /\/orders\/ord_\w+\/checkout$/.test(url.pathname) && !url.pathname.includes(heldOrderId),
+    );
+    await buyerPage.getByRole("region", { name: "Checkout" }).getByRole("timer").waitFor();
+    await expectText(remaining, String(SHORT_CAPACITY - 1));
+  });
+
+  it("releasing the tickets at checkout puts them back on sale at once", async () => {
+    const checkoutUrl = new URL(buyerPage.url());
+    const releasedOrderId = checkoutUrl.pathname.split("/")[2] ?? "";
+    await buyerPage.getByRole("button", { name: "Release tickets" }).click();
+    const released = buyerPage.getByRole("region", { name: "Tickets released" });
+    await released.waitFor();
+    await expectOrderStatus(releasedOrderId, await buyerToken(buyerPage), "cancelled");
+    await expectText(watcherPage.getByTestId("remaining"), String(SHORT_CAPACITY));
+    await expectText(watcherPage.getByTestId("held"), "0");
+
+    await released.getByRole("link", { name: "Back to the show" }).click();
+    await expectText(buyerPage.getByTestId("remaining"), String(SHORT_CAPACITY));
+
+    await buyerPage.goto(`${webUrl}/orders/${releasedOrderId}`);
+    await expectText(buyerPage.getByTestId("order-status"), "Cancelled");
+
+    // Only a confirmed order is refunded: the console says why a released one is not.
+    const refund = adminPage.getByRole("form", { name: "Refund an order" });
+    await refund.getByLabel("Order id").fill(releasedOrderId);
+    await refund.getByRole("button", { name: "Refund" }).click();
+    await refund.getByRole("alert").filter({ hasText: "Only a confirmed order can be refunded" }).waitFor();
+
+    const panel = adminPage.getByTestId("stats-panel").filter({ hasText: shortShowName });
+    await expectText(panel.getByTestId("stat-expired"), "1");
+    await expectText(panel.getByTestId("stat-cancelled"), "1");
+    await expectText(panel.getByTestId("stat-held"), "0");
+    await expectText(panel.getByTestId("stat-remaining"), String(SHORT_CAPACITY));
   });
 
   it("the browser refused nothing under the Content-Security-Policy", () => {
@@ -335,8 +492,48 @@ async function signInThroughApi(email: string): Promise<string> {
   return ((await verified.json()) as { token: string }).token;
 }
 
+/** Signs in through the sign-in form, with the code read from the stack's outbox files. */
+async function signInThroughForm(page: Page, email: string) {
+  const before = await latestCodeInOutboxFiles(email);
+  await page.getByRole("textbox", { name: "Email address" }).fill(email);
+  await page.keyboard.press("Enter");
+  const codeField = page.getByRole("textbox", { name: "Code" });
+  await codeField.waitFor();
+  const deadline = Date.now() + 5_000;
+  let code = await latestCodeInOutboxFiles(email);
+  while ((!code || code === before) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    code = await latestCodeInOutboxFiles(email);
+  }
+  if (!code) throw new Error(`no code in the outbox for ${email}`);
+  await codeField.fill(code);
+  await page.keyboard.press("Enter");
+}
+
+/** The token of the buyer signed in on `page`, from the tab's session (where the storefront keeps it). */
+async function buyerToken(page: Page): Promise<string> {
+  const raw = await page.evaluate(() => sessionStorage.getItem("hotseat.session"));
+  const token = raw ? (JSON.parse(raw) as { token?: string }).token : undefined;
+  if (!token) throw new Error("nobody is signed in on this page");
+  return token;
+}
+
+/** Waits until the API says the order is `status` (a lapsed hold is expired by the space within a second). */
+async function expectOrderStatus(id: string, token: string, status: string, timeout = 3_000) {
+  const deadline = Date.now() + timeout;
+  let last = "";
+  while (Date.now() < deadline) {
+    const response = await fetch(`${apiUrl}/orders/${id}`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(200);
+    last = ((await response.json()) as { order: { status: string } }).order.status;
+    if (last === status) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`expected order ${id} to be ${status}, last read ${last}`);
+}
+
 async function waitForPersisted(page: Page) {
-  await expectText(page.getByTestId("order-status"), "Persisted", 30_000);
+  await expectText(page.getByTestId("order-persisted"), "Persisted", 30_000);
 }
 
 async function expectFocused(locator: ReturnType<Page["getByRole"]>) {

@@ -1,5 +1,6 @@
 import { type QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useState } from "react";
+import { checkoutKeys } from "../features/checkout/api/checkout-keys.ts";
 import { orderKeys } from "../features/orders/api/order-keys.ts";
 import { makeQueryClient } from "../lib/query-client.ts";
 import { useSession } from "../lib/session.ts";
@@ -18,7 +19,10 @@ export function AppProvider({ children, client }: { children: ReactNode; client?
 function ForgetOrdersOnSignOut({ client }: { client: QueryClient }) {
   const customerId = useSession()?.customerId ?? null;
   useEffect(() => {
-    if (customerId === null) client.removeQueries({ queryKey: orderKeys.all });
+    if (customerId === null) {
+      client.removeQueries({ queryKey: orderKeys.all });
+      client.removeQueries({ queryKey: checkoutKeys.all });
+    }
   }, [customerId, client]);
   return null;
 }

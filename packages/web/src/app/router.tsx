@@ -2,6 +2,7 @@ import { useEffect } from "react";
 import { Route, Switch, useLocation } from "wouter";
 import { NotFound } from "../components/feedback.tsx";
 import { AdminRoute } from "./routes/admin.tsx";
+import { CheckoutRoute } from "./routes/checkout.tsx";
 import { MyOrdersRoute } from "./routes/my-orders.tsx";
 import { OrderRoute } from "./routes/order.tsx";
 import { OutboxRoute } from "./routes/outbox.tsx";
@@ -22,6 +23,9 @@ export function AppRouter() {
         <ShowsRoute />
       </Route>
       <Route path="/shows/:showId">{(params) => <ShowRoute key={params.showId} showId={params.showId} />}</Route>
+      <Route path="/orders/:orderId/checkout">
+        {(params) => <CheckoutRoute key={params.orderId} orderId={params.orderId} />}
+      </Route>
       <Route path="/orders/:orderId">{(params) => <OrderRoute key={params.orderId} orderId={params.orderId} />}</Route>
       <Route path="/me/orders">
         <MyOrdersRoute />

@@ -10,3 +10,4 @@ export type Availability = CoreAvailability;
 export type Order = CoreOrder;
 export type OrderStatus = Order["status"];
 export type ShowStats = CoreShowStats;
+export type { CheckoutSession } from "@hotseat/core/checkout";

@@ -3,7 +3,7 @@ import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { apiError, json, stubApi } from "../../testing/api-stub.ts";
-import { aShow, SHOW_ID } from "../../testing/fixtures.ts";
+import { anOrder, aShow, SHOW_ID } from "../../testing/fixtures.ts";
 import { renderWithProviders } from "../../testing/render.tsx";
 import { AdminRoute } from "./admin.tsx";
 
@@ -101,5 +101,72 @@ describe("AdminRoute", () => {
     expect(await screen.findByText(/That token was refused/)).toBeTruthy();
     expect(screen.getByLabelText("Admin token")).toBeTruthy();
     expect(sessionStorage.getItem("hotseat.adminToken")).toBeNull();
+  });
+
+  it("shows the checkout counts and the conversion over the polls it has seen, and refunds an order by id", async () => {
+    const start = Date.now();
+    let polls = 0;
+    const { requests } = stubApi((request) => {
+      if (request.path === "/admin/shows") return json(200, { shows: [aShow()] });
+      if (request.path.endsWith("/stats")) {
+        polls += 1;
+        const confirmed = polls === 1 ? 5 : 8;
+        return json(200, {
+          ...stats(confirmed + 1, confirmed),
+          held: 1,
+          confirmed,
+          expired: 2,
+          cancelled: 1,
+          refunded: polls === 1 ? 0 : 1,
+          taken: 10,
+          at: new Date(start + (polls - 1) * 2_000).toISOString(),
+        });
+      }
+      if (request.path === "/admin/orders/ord_paid/refund") {
+        return json(200, { order: anOrder({ id: "ord_paid", status: "refunded", quantity: 2 }) });
+      }
+      if (request.path === "/admin/orders/ord_held/refund") return apiError(409, "not_refundable");
+      return apiError(404, "order_not_found");
+    });
+    renderWithProviders(<AdminRoute />);
+    const user = await signIn();
+
+    const panel = await screen.findByRole("article", { name: "The Midnight Echoes" });
+    await waitFor(() => expect(within(panel).getByTestId("stat-conversion").textContent).toBe("50%"));
+    expect(within(panel).getByTestId("stat-held").textContent).toBe("1");
+    expect(within(panel).getByTestId("stat-confirmed").textContent).toBe("5");
+    expect(within(panel).getByTestId("stat-expired").textContent).toBe("2");
+    expect(within(panel).getByTestId("stat-cancelled").textContent).toBe("1");
+    expect(within(panel).getByTestId("stat-refunded").textContent).toBe("0");
+    expect(within(panel).getByText("5 of 10 taken")).toBeTruthy();
+
+    // The next poll moves the counts, and the conversion series gains a point.
+    await waitFor(() => expect(within(panel).getByTestId("stat-conversion").textContent).toBe("80%"), {
+      timeout: 3_500,
+    });
+    expect(within(panel).getByTestId("stat-refunded").textContent).toBe("1");
+    expect(
+      within(panel).getByRole("img", { name: "Conversion 80% now (8 confirmed of 10 taken); from 50% 2 seconds ago." }),
+    ).toBeTruthy();
+    expect(within(panel).getByTestId("conversion-chart").querySelector("polyline")).toBeTruthy();
+
+    const refund = screen.getByRole("form", { name: "Refund an order" });
+    await user.type(within(refund).getByLabelText("Order id"), "ord_paid");
+    await user.click(within(refund).getByRole("button", { name: "Refund" }));
+    expect((await within(refund).findByRole("status")).textContent).toBe(
+      "Refunded ord_paid: $98.00 back to the buyer, 2 tickets back on sale.",
+    );
+
+    await user.clear(within(refund).getByLabelText("Order id"));
+    await user.type(within(refund).getByLabelText("Order id"), "ord_held");
+    await user.click(within(refund).getByRole("button", { name: "Refund" }));
+    expect((await within(refund).findByRole("alert")).textContent).toMatch(/Only a confirmed order can be refunded/);
+
+    const refunds = requests.filter((r) => r.path.endsWith("/refund"));
+    expect(refunds.map((r) => [r.method, r.path])).toEqual([
+      ["POST", "/admin/orders/ord_paid/refund"],
+      ["POST", "/admin/orders/ord_held/refund"],
+    ]);
+    for (const r of refunds) expect(r.headers.authorization).toBe(`Bearer ${TOKEN}`);
   });
 });

@@ -6,6 +6,7 @@ import { useOrder } from "../../features/orders/api/get-order.ts";
 import { OrderDetails } from "../../features/orders/components/order-details.tsx";
 import { showQueryOptions } from "../../features/shows/api/get-show.ts";
 import { isApiError } from "../../lib/api-client.ts";
+import { useAtDeadline } from "../../lib/countdown.ts";
 import { useSession } from "../../lib/session.ts";
 import { useDocumentTitle } from "../../lib/use-document-title.ts";
 
@@ -15,6 +16,8 @@ export function OrderRoute({ orderId }: { orderId: string }) {
   const order = useOrder(customerId, orderId);
   const showId = order.data?.showId;
   const show = useQuery({ ...showQueryOptions(showId ?? ""), enabled: showId !== undefined });
+  // At a held order's deadline, ask again at once: the space expires it within a second.
+  useAtDeadline(order.data?.status === "held" ? order.data.holdExpiresAt : undefined, order.refetch);
 
   if (customerId === null) {
     return (
@@ -38,12 +41,18 @@ export function OrderRoute({ orderId }: { orderId: string }) {
     return <LoadError error={order.error} what="your order" onRetry={() => order.refetch()} />;
   }
 
+  const showHref = `/shows/${order.data.showId}`;
   return (
     <div className="order-page">
       <p className="breadcrumb">
-        <Link href={`/shows/${order.data.showId}`}>← Back to the show</Link>
+        <Link href={showHref}>← Back to the show</Link>
       </p>
-      <OrderDetails order={order.data} showName={show.data?.name} />
+      <OrderDetails
+        order={order.data}
+        showName={show.data?.name}
+        checkoutHref={`/orders/${order.data.id}/checkout`}
+        showHref={showHref}
+      />
     </div>
   );
 }

@@ -144,4 +144,26 @@ describe("ShowRoute", () => {
     expect(getSession()?.customerId).toBe("cus_fan");
     expect(screen.queryByRole("heading", { name: "Sign in to buy" })).toBeNull();
   });
+
+  it.each([
+    { remaining: 3, held: 2, soldOut: false, badge: "Only 3 left", buy: true, notice: null },
+    { remaining: 0, held: 5, soldOut: false, badge: "All held · may come back", buy: false, notice: "all-held-notice" },
+    { remaining: 0, held: 0, soldOut: true, badge: "Sold out", buy: false, notice: "sold-out-notice" },
+  ])("with $remaining left and $held held it says $badge", async ({ remaining, held, soldOut, badge, buy, notice }) => {
+    stubApi((request) =>
+      request.path.endsWith("/availability")
+        ? json(200, { showId: SHOW_ID, remaining, held, soldOut, onSale: true })
+        : json(200, { show: aShow({ remaining: 100, held: 0 }) }),
+    );
+    renderWithProviders(<ShowRoute showId={SHOW_ID} />);
+
+    await waitFor(() => expect(screen.getByTestId("remaining").textContent).toBe(String(remaining)));
+    expect(screen.getByTestId("held").textContent).toBe(String(held));
+    expect(screen.getByText(/held by buyers paying now/)).toBeTruthy();
+    expect(screen.getByText(badge)).toBeTruthy();
+    expect(screen.queryByRole("button", { name: /^Buy \d/ }) !== null).toBe(buy);
+    for (const id of ["all-held-notice", "sold-out-notice"]) {
+      expect(screen.queryByTestId(id) !== null, id).toBe(id === notice);
+    }
+  });
 });

@@ -36,6 +36,7 @@ export function ShowRoute({ showId }: { showId: string }) {
   // The show record is the first answer; the availability poll then keeps the count live.
   const live = availability.data ?? {
     remaining: show.data.remaining,
+    held: show.data.held,
     soldOut: show.data.soldOut,
     onSale: show.data.status === "on_sale",
   };
@@ -50,6 +51,7 @@ export function ShowRoute({ showId }: { showId: string }) {
           <ShowHeader show={show.data} />
           <LiveRemaining
             remaining={live.remaining}
+            held={live.held}
             capacity={show.data.capacity}
             soldOut={live.soldOut}
             onSale={live.onSale}

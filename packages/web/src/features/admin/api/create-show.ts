@@ -10,6 +10,8 @@ export type CreateShowInput = {
   priceCents: number;
   maxPerCustomer?: number;
   shards?: number;
+  /** How long a purchase holds its tickets for payment: 5–3600 s (the API's default is 600). */
+  holdSeconds?: number;
 };
 
 export const createShow = (input: CreateShowInput) =>

@@ -11,6 +11,7 @@ type Draft = {
   price: string;
   maxPerCustomer: string;
   shards: string;
+  holdSeconds: string;
 };
 
 /** A `datetime-local` value (local wall time, no zone) for tomorrow at 8 pm. */
@@ -30,6 +31,7 @@ const emptyDraft = (): Draft => ({
   price: "49.00",
   maxPerCustomer: "4",
   shards: "1",
+  holdSeconds: "600",
 });
 
 export function CreateShowForm({ onCreated }: { onCreated: (show: Show) => void }) {
@@ -63,6 +65,7 @@ export function CreateShowForm({ onCreated }: { onCreated: (show: Show) => void 
       priceCents: Math.round(Number(draft.price) * 100),
       maxPerCustomer: Number(draft.maxPerCustomer),
       shards: Number(draft.shards),
+      holdSeconds: Number(draft.holdSeconds),
     });
   };
 
@@ -107,6 +110,21 @@ export function CreateShowForm({ onCreated }: { onCreated: (show: Show) => void 
           />
           <p id={`${id}-shards-hint`} className="field__hint">
             Split the stock across keys for very hot sales.
+          </p>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-holdSeconds`}>Hold (seconds)</label>
+          <input
+            {...field("holdSeconds")}
+            type="number"
+            min={5}
+            max={3600}
+            step={1}
+            required
+            aria-describedby={`${id}-holdSeconds-hint`}
+          />
+          <p id={`${id}-holdSeconds-hint`} className="field__hint">
+            How long a buyer has to pay before held tickets go back on sale.
           </p>
         </div>
       </div>

@@ -4,10 +4,13 @@ import { dateBadge, formatCount, formatDateTime, formatTime } from "../../../lib
 import type { Show } from "../../../types/api.ts";
 import { useShowStats } from "../api/get-show-stats.ts";
 import { usePreloadShow } from "../api/preload-show.ts";
+import { conversionOf, useConversionSeries } from "../lib/conversion-series.ts";
+import { ConversionChart, formatRate } from "./conversion-chart.tsx";
 import { SalesChart } from "./sales-chart.tsx";
 
 export function ShowStatsPanel({ show, onPreloaded }: { show: Show; onPreloaded: (showId: string) => void }) {
   const stats = useShowStats(show.id);
+  const conversion = useConversionSeries(stats.data);
   const preload = usePreloadShow({ onSuccess: onPreloaded });
   const titleId = `stats-${show.id}`;
   const badge = dateBadge(show.startsAt);
@@ -28,7 +31,7 @@ export function ShowStatsPanel({ show, onPreloaded }: { show: Show; onPreloaded:
           </div>
         </div>
         <div className="stats__actions">
-          {onSale && stats.data?.remaining === 0 ? (
+          {onSale && stats.data?.remaining === 0 && stats.data.held === 0 ? (
             <span className="badge badge--sold-out">Sold out</span>
           ) : (
             <span className={onSale ? "badge badge--available" : "badge badge--muted"}>
@@ -65,7 +68,7 @@ export function ShowStatsPanel({ show, onPreloaded }: { show: Show; onPreloaded:
               value={stats.data.remaining}
               tone={stats.data.remaining === 0 ? "hot" : undefined}
             />
-            <Stat label="Sold" value={stats.data.sold} />
+            <Stat label="Sold" value={stats.data.sold} hint="held + confirmed" />
             <Stat label="Persisted" value={stats.data.persisted} />
             <Stat
               label="Pending"
@@ -78,8 +81,26 @@ export function ShowStatsPanel({ show, onPreloaded }: { show: Show; onPreloaded:
               }
             />
           </dl>
+          <dl className="stat-tiles stat-tiles--checkout" aria-label="Checkout">
+            <Stat
+              label="Held"
+              value={stats.data.held}
+              tone={stats.data.held > 0 ? "warn" : undefined}
+              hint="paying now"
+            />
+            <Stat label="Confirmed" value={stats.data.confirmed} tone="ok" />
+            <Stat label="Expired" value={stats.data.expired} hint="holds that lapsed" />
+            <Stat label="Cancelled" value={stats.data.cancelled} hint="released by buyers" />
+            <Stat label="Refunded" value={stats.data.refunded} />
+            <Stat
+              label="Conversion"
+              value={formatRate(conversionOf(stats.data))}
+              hint={`${formatCount(stats.data.confirmed)} of ${formatCount(stats.data.taken)} taken`}
+            />
+          </dl>
           <SoldBar capacity={stats.data.capacity} sold={stats.data.sold} persisted={stats.data.persisted} />
           <SalesChart timeline={stats.data?.timeline} />
+          <ConversionChart series={conversion} />
           <p className="stats__footer muted">
             {stats.data.shards} {stats.data.shards === 1 ? "shard" : "shards"} · updated{" "}
             <time dateTime={stats.data.at}>{formatTime(stats.data.at)}</time>
@@ -104,14 +125,14 @@ function Stat({
   hint,
 }: {
   label: string;
-  value: number;
+  value: number | string;
   tone?: "ok" | "warn" | "hot";
   hint?: string;
 }) {
   return (
     <div className={tone ? `stat stat--${tone}` : "stat"}>
       <dt>{label}</dt>
-      <dd data-testid={`stat-${label.toLowerCase()}`}>{formatCount(value)}</dd>
+      <dd data-testid={`stat-${label.toLowerCase()}`}>{typeof value === "number" ? formatCount(value) : value}</dd>
       {hint ? <dd className="stat__hint">{hint}</dd> : null}
     </div>
   );

@@ -1,5 +1,6 @@
 import { Link } from "wouter";
 import { formatDateTime, formatPrice, formatTickets } from "../../../lib/format.ts";
+import { orderStatusLabel, orderStatusTone } from "../../../lib/order-status.ts";
 import type { Order } from "../../../types/api.ts";
 
 type Props = {
@@ -32,9 +33,7 @@ export function OrderList({ orders, showNames }: Props) {
                 <time dateTime={order.createdAt}>{formatDateTime(order.createdAt)}</time>
               </p>
             </div>
-            <span className={`status status--${order.persisted ? "persisted" : "accepted"}`}>
-              {order.persisted ? "Persisted" : "Accepted"}
-            </span>
+            <span className={`status status--${orderStatusTone(order.status)}`}>{orderStatusLabel(order.status)}</span>
             <Link
               href={`/orders/${order.id}`}
               className="button button--secondary button--small"

@@ -85,13 +85,29 @@ describe("PurchasePanel", () => {
     const success = await screen.findByTestId("purchase-success");
     expect(within(success).getByText(/you're in! 2 tickets reserved/i)).toBeTruthy();
     expect(within(success).getByTestId("order-id").textContent).toBe("ord_01J00000000000000000000001");
-    expect(within(success).getByText("Accepted")).toBeTruthy();
+    expect(within(success).getByText("Confirmed")).toBeTruthy();
     expect(within(success).getByRole("link", { name: "Track your order" }).getAttribute("href")).toBe(
       "/orders/ord_01J00000000000000000000001",
     );
     expect(onSettled).toHaveBeenCalledTimes(1);
     // The answer takes focus, so a keyboard user continues from there.
     expect(document.activeElement).toBe(success);
+  });
+
+  it("for a held order counts the hold down and leads to checkout", async () => {
+    const holdExpiresAt = new Date(Date.now() + 90_000).toISOString();
+    stubApi(() => json(201, { order: anOrder({ quantity: 1, status: "held", holdExpiresAt }) }));
+    const { user } = renderPanel();
+
+    await user.click(buyButton());
+
+    const success = await screen.findByTestId("purchase-success");
+    expect(within(success).getByText(/1 ticket reserved/i)).toBeTruthy();
+    expect(within(success).getByText("Held")).toBeTruthy();
+    expect(within(success).getByRole("timer", { name: "Time left to pay" }).textContent).toMatch(/^1:(29|30)$/);
+    expect(within(success).getByRole("link", { name: "Pay now" }).getAttribute("href")).toBe(
+      "/orders/ord_01J00000000000000000000001/checkout",
+    );
   });
 
   it("says sold out when the server has no ticket left", async () => {

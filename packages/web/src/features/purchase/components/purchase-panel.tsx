@@ -58,7 +58,9 @@ export function PurchasePanel(props: Props) {
     buy(n);
   };
 
-  const showForm = onSale && !soldOut && !finished;
+  // Nothing left, but not sold out: every ticket is held by someone paying, and unpaid ones come back.
+  const allHeld = onSale && !soldOut && remaining <= 0;
+  const showForm = onSale && !soldOut && !allHeld && !finished;
 
   return (
     <section className="purchase" aria-labelledby="purchase-heading">
@@ -73,6 +75,12 @@ export function PurchasePanel(props: Props) {
       {onSale && soldOut && outcome.kind !== "success" && outcome.kind !== "sold_out" ? (
         <p className="notice notice--sold-out" data-testid="sold-out-notice">
           <strong>Sold out.</strong> Every ticket for this show has been sold.
+        </p>
+      ) : null}
+      {allHeld && !finished ? (
+        <p className="notice notice--info" data-testid="all-held-notice">
+          <strong>Every ticket is held</strong> by buyers who are paying right now. Any not paid for in time come back
+          on sale: keep this page open, it updates by itself.
         </p>
       ) : null}
       {showForm ? (

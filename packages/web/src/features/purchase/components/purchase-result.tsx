@@ -1,7 +1,11 @@
 import { type ReactNode, type Ref, useEffect, useRef } from "react";
 import { Link } from "wouter";
 import { Spinner } from "../../../components/feedback.tsx";
+import { HoldCountdown } from "../../../components/hold-countdown.tsx";
+import { useCountdown } from "../../../lib/countdown.ts";
 import { formatPrice, formatTickets } from "../../../lib/format.ts";
+import { orderStatusLabel, orderStatusTone } from "../../../lib/order-status.ts";
+import type { Order } from "../../../types/api.ts";
 import type { PurchaseOutcome } from "../lib/purchase-outcome.ts";
 
 type Props = {
@@ -60,14 +64,18 @@ export function PurchaseResult({ outcome, maxPerCustomer, onBuy, onRetry, onStar
             <div>
               <dt>Status</dt>
               <dd>
-                <span className={`status status--${order.persisted ? "persisted" : "accepted"}`}>
-                  {order.persisted ? "Persisted" : "Accepted"}
+                <span className={`status status--${orderStatusTone(order.status)}`}>
+                  {orderStatusLabel(order.status)}
                 </span>
               </dd>
             </div>
           </dl>
+          {order.status === "held" ? <HeldForPayment order={order} /> : null}
           <div className="result__actions">
-            <Link href={`/orders/${order.id}`} className="button button--primary">
+            <Link
+              href={`/orders/${order.id}`}
+              className={order.status === "held" ? "button button--secondary" : "button button--primary"}
+            >
               Track your order
             </Link>
             <button type="button" className="button button--ghost" onClick={onStartOver}>
@@ -142,6 +150,30 @@ export function PurchaseResult({ outcome, maxPerCustomer, onBuy, onRetry, onStar
         </Problem>
       );
   }
+}
+
+/** A priced show's tickets are held, not yet bought: the next step is paying, before the hold runs out. */
+function HeldForPayment({ order }: { order: Order }) {
+  const { msLeft, expired } = useCountdown(order.holdExpiresAt);
+  if (expired) {
+    return (
+      <p className="notice notice--warning" data-testid="purchase-hold-expired">
+        <strong>The hold ran out</strong> before payment, so these tickets went back on sale. Press Buy more to try
+        again.
+      </p>
+    );
+  }
+  return (
+    <div className="result__hold">
+      <p>Held for you while you pay. Pay before the time runs out, or they go back on sale.</p>
+      <p className="lifecycle__row">
+        <HoldCountdown msLeft={msLeft} />
+        <Link href={`/orders/${order.id}/checkout`} className="button button--primary">
+          Pay now
+        </Link>
+      </p>
+    </div>
+  );
 }
 
 function Problem({

@@ -3,6 +3,8 @@ import { AvailabilityBadge } from "./availability-badge.tsx";
 
 type Props = {
   remaining: number;
+  /** Taken by buyers who are paying now: back on sale if they don't pay in time. */
+  held: number;
   capacity: number;
   soldOut: boolean;
   onSale: boolean;
@@ -10,9 +12,10 @@ type Props = {
   live: boolean;
 };
 
-export function LiveRemaining({ remaining, capacity, soldOut, onSale, live }: Props) {
+export function LiveRemaining({ remaining, held, capacity, soldOut, onSale, live }: Props) {
   const left = Math.max(0, remaining);
-  const percentLeft = capacity > 0 ? Math.round((left / capacity) * 100) : 0;
+  const heldNow = Math.max(0, held || 0);
+  const pct = (n: number) => (capacity > 0 ? Math.min(100, Math.round((n / capacity) * 100)) : 0);
   return (
     <section className="live-remaining" aria-labelledby="remaining-heading">
       <div className="live-remaining__top">
@@ -25,8 +28,15 @@ export function LiveRemaining({ remaining, capacity, soldOut, onSale, live }: Pr
         <span data-testid="remaining">{formatCount(onSale ? left : capacity)}</span>
         <span className="live-remaining__of"> of {formatCount(capacity)}</span>
       </p>
+      {onSale ? (
+        <p className="live-remaining__held">
+          <span data-testid="held">{formatCount(heldNow)}</span> held by buyers paying now{" "}
+          <span className="muted">(may come back)</span>
+        </p>
+      ) : null}
       <div className="meter" aria-hidden="true">
-        <div className="meter__fill" style={{ width: `${onSale ? percentLeft : 100}%` }} />
+        <div className="meter__fill" style={{ width: `${onSale ? pct(left) : 100}%` }} />
+        {onSale && heldNow > 0 ? <div className="meter__held" style={{ width: `${pct(heldNow)}%` }} /> : null}
       </div>
       <AvailabilityBadge remaining={left} capacity={capacity} soldOut={soldOut} onSale={onSale} />
     </section>
