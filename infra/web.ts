@@ -100,7 +100,13 @@ export const web = new sst.aws.StaticSite("Web", {
   },
   router: router ? { instance: router } : undefined,
   // Same origin on AWS; under `sst dev` Vite's server calls the stage's API directly (the app sends CORS headers).
-  environment: { VITE_API_URL: router ? apiPath : api.url },
+  environment: {
+    VITE_API_URL: router ? apiPath : api.url,
+    // Public by design (Stripe Elements in the browser); set at deploy where Stripe is the provider.
+    ...(paymentsProvider === "stripe" && process.env.HOTSEAT_STRIPE_PUBLISHABLE_KEY
+      ? { VITE_STRIPE_PUBLISHABLE_KEY: process.env.HOTSEAT_STRIPE_PUBLISHABLE_KEY }
+      : {}),
+  },
   dev: { command: "pnpm --filter @hotseat/web dev", url: "http://localhost:5173" },
 });
 

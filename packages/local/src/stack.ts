@@ -54,6 +54,8 @@ export interface StackOptions {
   buyerTokenKey?: string;
   /** The payment provider (the test provider when omitted). */
   payments?: PaymentsConfig;
+  /** Stripe's publishable key, handed to the storefront for Stripe Elements (with `payments` on Stripe). */
+  stripePublishableKey?: string;
   /** The pump publisher's settings (its defaults when omitted). */
   publisher?: PublisherOptions;
   /** Purchase attempts per customer (the API's default when omitted); points 0 turns it off. */
@@ -222,7 +224,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let web: Awaited<ReturnType<typeof serveWeb>> | null = null;
   const webDist = options.webDist ?? defaultWebDist;
   if (options.webPort !== undefined && apiUrl && fs.existsSync(path.join(webDist, "index.html"))) {
-    web = await serveWeb(webDist, apiUrl, options.webPort, outboxDir);
+    web = await serveWeb(webDist, apiUrl, options.webPort, outboxDir, {
+      stripePublishableKey: options.stripePublishableKey,
+    });
   }
 
   const sweepEvery = options.sweepIntervalMs ?? 0;

@@ -41,6 +41,7 @@ const stack = await startStack({
   sale: { staleAfterMs: Number(env.STALE_AFTER_MS ?? 10_000) },
   purchaseRateLimit: { points: Number(env.RATE_LIMIT_PER_MINUTE ?? 120), windowSeconds: 60 },
   trustedProxyHops: Number(env.TRUSTED_PROXY_HOPS ?? 0),
+  stripePublishableKey: env.PAYMENTS === "stripe" ? env.STRIPE_PUBLISHABLE_KEY : undefined,
   payments:
     env.PAYMENTS === "stripe"
       ? {
