@@ -59,6 +59,32 @@ export function recordApiAnswer(metrics: Metrics, method: string, path: string, 
   return name !== null;
 }
 
+/**
+ * The same metric names, counted in one process since it started: the local stack's admin console
+ * shows them, as the stage dashboard shows the EMF ones.
+ */
+export class ProcessMetrics {
+  private readonly counts: Record<string, number> = {};
+  readonly since = new Date().toISOString();
+
+  constructor(private readonly sample: () => Promise<Record<string, number>> = async () => ({})) {}
+
+  /** Counts one API answer (see `apiMetricOf`). */
+  answer(method: string, path: string, status: number): void {
+    const name = apiMetricOf(method, path, status);
+    if (name) this.add(name);
+  }
+
+  add(name: string, n = 1): void {
+    this.counts[name] = (this.counts[name] ?? 0) + n;
+  }
+
+  /** The counts, with the gauges `sample` reads now (pending orders, rebuilds). */
+  async snapshot(): Promise<{ since: string; metrics: Record<string, number> }> {
+    return { since: this.since, metrics: { ...this.counts, ...(await this.sample()) } };
+  }
+}
+
 export function createMetrics(service: "api" | "writer" | "sweeper", stage = stageOfFunction()) {
   return new Metrics({ namespace: METRICS_NAMESPACE, serviceName: service, defaultDimensions: { Stage: stage } });
 }

@@ -10,7 +10,7 @@ import { createApp } from "@hotseat/functions/api/app";
 import type { SignInLimits } from "@hotseat/functions/api/auth";
 import type { RateLimit } from "@hotseat/functions/api/rate-limit";
 import type { PaymentsConfig, RuntimeConfig } from "@hotseat/functions/config";
-import { pendingInSpace } from "@hotseat/functions/metrics";
+import { metricNames, ProcessMetrics, pendingInSpace } from "@hotseat/functions/metrics";
 import { createRuntime, type Runtime } from "@hotseat/functions/runtime";
 import { writeBatch } from "@hotseat/functions/writer";
 import { type Emulators, startEmulators } from "./emulators.ts";
@@ -188,6 +188,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ensureTable(runtime.dynamo, tableName),
   ]);
 
+  const processMetrics = new ProcessMetrics(async () => {
+    const pending = await pendingInSpace(runtime);
+    return {
+      [metricNames.pendingOrders]: pending.orders,
+      [metricNames.oldestPendingAge]: pending.oldestAgeMs,
+      [metricNames.rebuilds]: runtime.sales.rehydrations,
+    };
+  });
   let ready = false;
   const app = createApp({
     sales: runtime.sales,
@@ -199,6 +207,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     addressRateLimit: options.addressRateLimit,
     signInLimits: options.signInLimits,
     address: { trustedProxyHops: options.trustedProxyHops ?? 0 },
+    metrics: processMetrics,
     health: async () => {
       const space = await runtime.space.ping();
       return { ok: space && ready, parts: { space: space ? "up" : "down", pump: "up", table: "up" } };

@@ -345,6 +345,22 @@ describe("admin", () => {
     }
   });
 
+  it("counts the API's metrics in the process, as the stage dashboard does, for admins", async () => {
+    const read = async () => (await t.request("GET", "/admin/metrics", { admin: true })).body.metrics;
+    expect((await t.request("GET", "/admin/metrics")).status).toBe(401);
+    const before = await read();
+    const show = await t.createShow({ capacity: 1 });
+    await t.preload(show.id);
+    expect((await t.buy(show.id, "metered", 1, "metric-key-01")).status).toBe(201);
+    expect((await t.buy(show.id, "metered", 1, "metric-key-01")).status).toBe(200); // a replay counts for nothing
+    expect((await t.buy(show.id, "other", 1, "metric-key-02")).status).toBe(409);
+    await t.request("GET", `/shows/${show.id}/availability`);
+    const after = await read();
+    expect((after.OrdersAccepted ?? 0) - (before.OrdersAccepted ?? 0)).toBe(1);
+    expect((after.PurchasesRefused ?? 0) - (before.PurchasesRefused ?? 0)).toBe(1);
+    expect(after).toMatchObject({ PendingOrders: expect.any(Number), SpaceRebuilds: expect.any(Number) });
+  });
+
   it("404s unknown routes with the error shape", async () => {
     const res = await t.request("GET", "/nowhere");
     expect(res.status).toBe(404);

@@ -10,6 +10,7 @@ import { bearerAuth } from "hono/bearer-auth";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { z } from "zod";
+import type { ProcessMetrics } from "../metrics.ts";
 import { authRoutes, type BuyerEnv, requireBuyer, type SignInLimits } from "./auth.ts";
 import { limitBody } from "./body-limit.ts";
 import { checkoutRoutes, knownOrderId, webhookRoutes } from "./checkout.ts";
@@ -36,6 +37,11 @@ export interface ApiDeps {
   addressRateLimit?: RateLimit;
   signInLimits?: SignInLimits;
   address?: AddressOptions;
+  /**
+   * The API's metrics counted in this process (`GET /admin/metrics`): what the local stack shows in
+   * the admin console. On Lambda the handler writes them as CloudWatch EMF instead.
+   */
+  metrics?: ProcessMetrics;
 }
 
 const idempotencyHeader = z.object({ "idempotency-key": IdempotencyKey });
@@ -112,6 +118,12 @@ export function createApp(deps: ApiDeps) {
     if (c.req.method !== "GET") c.header("Access-Control-Expose-Headers", exposeHeaders.join(","));
     await next();
   });
+  const metrics = deps.metrics;
+  if (metrics)
+    app.use(async (c, next) => {
+      await next();
+      metrics.answer(c.req.method, c.req.path, c.res.status);
+    });
   // Stripe's events are larger than any request of a buyer's; they come signed, and nothing else reaches that route.
   const bodyLimit = limitBody(maxBody);
   const webhookBodyLimit = limitBody(256 * 1024);
@@ -203,6 +215,11 @@ export function createApp(deps: ApiDeps) {
     })
     .post("/orders/:orderId/refund", async (c) => {
       return c.json({ order: await deps.checkout.refund(knownOrderId(c.req.param("orderId"))) });
+    })
+    .get("/metrics", async (c) => {
+      c.header("Cache-Control", "no-store");
+      if (!metrics) throw new HotSeatError("not_found", "this API's metrics go to CloudWatch, not here");
+      return c.json(await metrics.snapshot());
     })
     .get("/shows/:showId/stats", async (c) => {
       c.header("Cache-Control", "no-store");

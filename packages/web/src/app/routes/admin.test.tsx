@@ -169,4 +169,28 @@ describe("AdminRoute", () => {
     ]);
     for (const r of refunds) expect(r.headers.authorization).toBe(`Bearer ${TOKEN}`);
   });
+
+  it("shows the API process's metrics where the API counts them (locally), and nothing where it does not", async () => {
+    let served = true;
+    const { requests } = stubApi((request) => {
+      if (request.path === "/admin/shows") return json(200, { shows: [] });
+      if (request.path === "/admin/metrics")
+        return served
+          ? json(200, { since: new Date().toISOString(), metrics: { OrdersAccepted: 1234, Unavailable503: 2 } })
+          : apiError(404, "not_found");
+      return apiError(404, "not_found");
+    });
+    renderWithProviders(<AdminRoute />);
+    await signIn();
+    expect((await screen.findByTestId("metric-OrdersAccepted")).textContent).toBe("1,234");
+    expect(screen.getByTestId("metric-Unavailable503").textContent).toBe("2");
+    expect(screen.getByTestId("metric-SpaceRebuilds").textContent).toBe("0");
+    expect(requests.find((r) => r.path === "/admin/metrics")?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    cleanup();
+    served = false;
+    renderWithProviders(<AdminRoute />);
+    await screen.findByText(/No shows yet/);
+    await waitFor(() => expect(requests.filter((r) => r.path === "/admin/metrics").length).toBeGreaterThan(1));
+    expect(screen.queryByRole("heading", { name: "API metrics" })).toBeNull();
+  });
 });

@@ -4,6 +4,7 @@ import { adminKeys } from "../../features/admin/api/admin-keys.ts";
 import { useAdminShows } from "../../features/admin/api/get-admin-shows.ts";
 import { AdminTokenForm } from "../../features/admin/components/admin-token-form.tsx";
 import { CreateShowForm } from "../../features/admin/components/create-show-form.tsx";
+import { ProcessMetricsPanel } from "../../features/admin/components/process-metrics-panel.tsx";
 import { RefundOrderForm } from "../../features/admin/components/refund-order-form.tsx";
 import { ShowStatsPanel } from "../../features/admin/components/show-stats-panel.tsx";
 import { setAdminToken, useAdminToken, wasAdminTokenRefused } from "../../features/admin/lib/admin-token.ts";
@@ -48,6 +49,7 @@ function AdminConsole() {
       <div className="admin__forms">
         <CreateShowForm onCreated={() => void refreshShows()} />
         <RefundOrderForm />
+        <ProcessMetricsPanel />
       </div>
       <section aria-labelledby="live-stats-heading" className="admin__stats">
         <h2 id="live-stats-heading">Live sales</h2>
