@@ -1,5 +1,5 @@
 import { DynamoCustomerStore, RedisLoginCodes } from "@hotseat/core/buyer";
-import { afterAll, beforeAll, describe } from "vitest";
+import { afterAll, beforeAll, describe, expect } from "vitest";
 import { customerStoreContract, loginCodesContract } from "../../core/src/buyer/buyer.contract.ts";
 import { startTestStack, type TestStack } from "../src/testing.ts";
 
@@ -7,6 +7,9 @@ import { startTestStack, type TestStack } from "../src/testing.ts";
 let t: TestStack;
 beforeAll(async () => {
   t = await startTestStack({ poll: false });
+  // The contracts (buyer.contract.ts holds their assertions) run against the real services, not a fake.
+  expect(await t.stack.runtime.redis.ping()).toBe("PONG");
+  expect(t.stack.config.table.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:/);
 });
 afterAll(async () => {
   await t?.stop();
