@@ -328,9 +328,11 @@ describe("a buyer dies while moving stock between shards", () => {
     const { redis, space } = t.stack.runtime;
     const donor = shardKeys(show.id, 1);
     // The first half of a move (the loan) happens; the process dies before the credit.
-    expect(Number(await redis.lendStock(donor.inventory, donor.lent, 4, "loan-of-a-dead-buyer", 0, Date.now()))).toBe(
-      4,
-    );
+    const [lent] = (await redis.lendStock(donor.inventory, donor.lent, 4, "loan-of-a-dead-buyer", 0, Date.now())) as [
+      number,
+      string,
+    ];
+    expect(lent).toBe(4);
     const inTransit = await space.readShards(show.id, 2);
     expect(inTransit.map((s) => [s.stock, s.inTransit])).toEqual([
       [10, 0],
@@ -346,5 +348,21 @@ describe("a buyer dies while moving stock between shards", () => {
       [14, 0],
       [6, 0],
     ]);
+  });
+
+  it("voids a loan lent before a rebuild and credited after it: its tickets are counted once", async () => {
+    const show = await t.createShow({ capacity: 10, shards: 2 });
+    await t.preload(show.id);
+    const { space } = t.stack.runtime;
+    // A buyer lends 3 tickets from shard 1 to shard 0, then stalls before the credit.
+    const loan = await space.lendStock(show.id, 1, 0, 3);
+    expect(loan.lent).toBe(3);
+    // Meanwhile the space loses the show and the next buyer rebuilds it from DynamoDB (no orders: all 10 back).
+    await t.stack.runtime.redis.flushall();
+    expect((await t.buy(show.id, "after-rebuild", 1, "loan-rebuild-key-1")).status).toBe(201);
+    expect((await space.readShards(show.id, 2)).reduce((n, s) => n + s.stock + s.inTransit, 0)).toBe(9);
+    // The stalled buyer's credit lands now: void, or the show would hold 12 tickets for 9.
+    expect(await space.creditStock(show.id, 0, loan)).toBe(-1);
+    expect((await space.readShards(show.id, 2)).reduce((n, s) => n + s.stock + s.inTransit, 0)).toBe(9);
   });
 });

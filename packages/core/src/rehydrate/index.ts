@@ -95,6 +95,7 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
       expired: slot.expired,
       cancelled: slot.cancelled,
       refunded: slot.refunded,
+      generation: barrierId,
       max: show.maxPerCustomer,
       customers: slot.customers,
       orders: slot.orders,

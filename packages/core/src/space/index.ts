@@ -78,6 +78,8 @@ export interface ShardSnapshot {
   customers: Map<string, number>;
   /** Every order's current version; the held ones are held again until their deadline. */
   orders: OrderRecord[];
+  /** The rebuild's id, the same on every shard: loans lent before it are void after it. */
+  generation: string;
 }
 
 /** Tickets sold per bucket of `TIMELINE_BUCKET_MS`, keyed by the bucket's start. */
@@ -144,14 +146,34 @@ export class InventorySpace {
 
   /** Moves up to `want` tickets from `from` to `to`; returns how many moved. Safe against a crash in between (see `settleLoans`). */
   async moveStock(showId: string, from: number, to: number, want: number): Promise<number> {
+    const loan = await this.lendStock(showId, from, to, want);
+    if (loan.lent <= 0) return 0;
+    const credited = await this.creditStock(showId, to, loan);
+    await this.redis.hdel(shardKeys(showId, from).lent, loan.transferId);
+    return credited === 1 ? loan.lent : 0;
+  }
+
+  /** The first half of a move: stock out of the donor, recorded as a loan in its slot. */
+  async lendStock(showId: string, from: number, to: number, want: number) {
     const donor = shardKeys(showId, from);
     const transferId = newUlid();
-    const lent = Number(await this.redis.lendStock(donor.inventory, donor.lent, want, transferId, to, Date.now()));
-    if (lent <= 0) return 0;
+    const [lent, generation] = (await this.redis.lendStock(
+      donor.inventory,
+      donor.lent,
+      want,
+      transferId,
+      to,
+      Date.now(),
+    )) as [number, string];
+    return { transferId, lent: Number(lent), generation: String(generation ?? "") };
+  }
+
+  /** The second half: 1 credited now, 0 credited already, -1 void (the shard is gone or was rebuilt since). */
+  async creditStock(showId: string, to: number, loan: { transferId: string; lent: number; generation: string }) {
     const home = shardKeys(showId, to);
-    await this.redis.creditStock(home.inventory, home.received, transferId, lent);
-    await this.redis.hdel(donor.lent, transferId);
-    return lent;
+    return Number(
+      await this.redis.creditStock(home.inventory, home.received, loan.transferId, loan.lent, loan.generation),
+    );
   }
 
   /** Credits loans older than `olderThanMs` that a crashed buyer left in transit. Returns tickets credited. */
@@ -160,10 +182,10 @@ export class InventorySpace {
     const loans = await this.redis.hgetall(donor.lent);
     let credited = 0;
     for (const [transferId, value] of Object.entries(loans)) {
-      const [to, count, at] = value.split("\n").map(Number) as [number, number, number];
+      const [toText = "0", countText = "0", atText = "0", generation = ""] = value.split("\n");
+      const [to, count, at] = [Number(toText), Number(countText), Number(atText)];
       if (Date.now() - at < olderThanMs) continue;
-      const home = shardKeys(showId, to);
-      const r = Number(await this.redis.creditStock(home.inventory, home.received, transferId, count));
+      const r = await this.creditStock(showId, to, { transferId, lent: count, generation });
       if (r === 1) credited += count;
       if (r >= 0) await this.redis.hdel(donor.lent, transferId);
     }
@@ -262,6 +284,7 @@ export class InventorySpace {
       expired: snap.expired,
       cancelled: snap.cancelled,
       refunded: snap.refunded,
+      gen: snap.generation,
       pendingTickets: 0,
       max: snap.max,
       shard,

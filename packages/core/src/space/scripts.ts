@@ -192,25 +192,31 @@ return {'unknown_action'}
 
 /**
  * Moves stock out of a donor shard, recording the loan in the donor's slot so a crash before
- * the credit is recovered by the sweeper rather than losing tickets.
- * KEYS: donor inventory, donor lent. ARGV: want, transferId, toShard, nowMs. Returns the count lent.
+ * the credit is recovered by the sweeper rather than losing tickets. The loan carries the show's
+ * generation (set by the preload, renewed by every rebuild): see CREDIT_STOCK.
+ * KEYS: donor inventory, donor lent. ARGV: want, transferId, toShard, nowMs. Returns {count lent, generation}.
  */
 export const LEND_STOCK = `
-if redis.call('HGET', KEYS[1], 'status') ~= 'on_sale' then return 0 end
+if redis.call('HGET', KEYS[1], 'status') ~= 'on_sale' then return {0, ''} end
 local stock = tonumber(redis.call('HGET', KEYS[1], 'stock'))
 local n = math.min(stock, tonumber(ARGV[1]))
-if n <= 0 then return 0 end
+if n <= 0 then return {0, ''} end
+local gen = redis.call('HGET', KEYS[1], 'gen') or ''
 redis.call('HINCRBY', KEYS[1], 'stock', -n)
-redis.call('HSET', KEYS[2], ARGV[2], ARGV[3] .. '\\n' .. n .. '\\n' .. ARGV[4])
-return n
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3] .. '\\n' .. n .. '\\n' .. ARGV[4] .. '\\n' .. gen)
+return {n, gen}
 `;
 
 /**
- * Credits a loan to the receiving shard once, whoever (buyer or sweeper) delivers it.
- * KEYS: inventory, received. ARGV: transferId, count. Returns 1 when credited now, 0 when already, -1 when the shard is gone.
+ * Credits a loan to the receiving shard once, whoever (buyer or sweeper) delivers it, and only in
+ * the generation it was lent in: a rebuild recounts every shard's stock from the orders, so a loan
+ * lent before it and credited after would add its tickets twice.
+ * KEYS: inventory, received. ARGV: transferId, count, generation. Returns 1 when credited now, 0 when
+ * already, -1 when the shard is gone or was rebuilt since (the loan is void).
  */
 export const CREDIT_STOCK = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+if (redis.call('HGET', KEYS[1], 'gen') or '') ~= ARGV[3] then return -1 end
 if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
 redis.call('HINCRBY', KEYS[1], 'stock', tonumber(ARGV[2]))
 return 1
@@ -239,7 +245,7 @@ return n
  */
 export const LOAD_SHARD = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'stock', ARGV[1], 'sold', 0, 'held', 0, 'expired', 0, 'cancelled', 0, 'refunded', 0, 'pendingTickets', 0, 'max', ARGV[2], 'shard', ARGV[3], 'status', 'on_sale')
+redis.call('HSET', KEYS[1], 'stock', ARGV[1], 'sold', 0, 'held', 0, 'expired', 0, 'cancelled', 0, 'refunded', 0, 'pendingTickets', 0, 'max', ARGV[2], 'shard', ARGV[3], 'status', 'on_sale', 'gen', 'preload')
 return 1
 `;
 
