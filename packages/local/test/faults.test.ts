@@ -350,6 +350,23 @@ describe("a buyer dies while moving stock between shards", () => {
     ]);
   });
 
+  it("never loads a preload beside a rebuild a buyer started: the preload waits for the rebuild's lock", async () => {
+    const show = await t.createShow({ capacity: 8 });
+    const { space } = t.stack.runtime;
+    // A buyer elsewhere saw the show on sale with no shard and holds the rebuild lock.
+    const rebuilding = await space.acquireRehydrationLock(show.id, 10_000);
+    expect(rebuilding).toBeTruthy();
+    const refused = await t.request("POST", `/admin/shows/${show.id}/preload`, { admin: true });
+    expect(refused.status).toBe(503);
+    expect(refused.body.code).toBe("rehydrating");
+    expect((await space.readShards(show.id, 1))[0]?.exists).toBe(false);
+    await space.releaseRehydrationLock(show.id, rebuilding ?? "");
+    // Once it is free the preload (a repeat is safe) loads the show and the sale runs.
+    expect(await t.preload(show.id)).toEqual({ showId: show.id, remaining: 8 });
+    expect((await t.buy(show.id, "pre", 2, "preload-race-key-1")).status).toBe(201);
+    expect((await space.readShards(show.id, 1))[0]).toMatchObject({ stock: 6, sold: 2 });
+  });
+
   it("voids a loan lent before a rebuild and credited after it: its tickets are counted once", async () => {
     const show = await t.createShow({ capacity: 10, shards: 2 });
     await t.preload(show.id);

@@ -475,6 +475,13 @@ export class Sales {
       // Whoever holds the lock rebuilds; if it dies, the lock expires and the next caller takes over.
       const token = await this.deps.space.acquireRehydrationLock(show.id, this.opts.rehydrationLockMs);
       if (token) {
+        // Whoever held the lock before may have loaded the show meanwhile (a preload does so under it):
+        // then there is nothing to rebuild, and rebuilding would replace what was sold since.
+        const states = await this.deps.space.readShards(show.id, show.shards);
+        if (states.every((s) => s.status === "on_sale")) {
+          await this.deps.space.releaseRehydrationLock(show.id, token);
+          return;
+        }
         await this.rehydrate(show, token);
         return;
       }
@@ -482,6 +489,17 @@ export class Sales {
       await sleep(50);
       const states = await this.deps.space.readShards(show.id, show.shards);
       if (states.every((s) => s.status === "on_sale")) return;
+    }
+  }
+
+  /** The show's rebuild lock, waiting `rehydrationWaitMs` for it at most (then 503 rehydrating). */
+  private async lockShow(showId: string): Promise<string> {
+    const deadline = Date.now() + this.opts.rehydrationWaitMs;
+    for (;;) {
+      const token = await this.deps.space.acquireRehydrationLock(showId, this.opts.rehydrationLockMs);
+      if (token) return token;
+      if (Date.now() > deadline) throw new HotSeatError("rehydrating", "the show is being restored; retry in a moment");
+      await sleep(50);
     }
   }
 
@@ -603,9 +621,16 @@ export class Sales {
       this.draftSeen.delete(showId);
       show = { ...show, status: "on_sale" };
       this.showCache.set(showId, show);
-      const stock = splitCapacity(show.capacity, show.shards);
-      await Promise.all(stock.map((n, s) => this.deps.space.loadShard(show.id, s, n, show.maxPerCustomer)));
-      await this.deps.space.markOnSale(show.id);
+      // Loaded under the rebuild's lock: a buyer elsewhere who saw "on sale" and no shard may be
+      // rebuilding already, and a rebuild running beside this load would later replace what sold.
+      const token = await this.lockShow(show.id);
+      try {
+        const stock = splitCapacity(show.capacity, show.shards);
+        await Promise.all(stock.map((n, s) => this.deps.space.loadShard(show.id, s, n, show.maxPerCustomer)));
+        await this.deps.space.markOnSale(show.id);
+      } finally {
+        await this.deps.space.releaseRehydrationLock(show.id, token);
+      }
     }
     return { showId, remaining: remainingOf(await this.deps.space.readShards(show.id, show.shards)) };
   }
