@@ -304,13 +304,7 @@ export class Sales {
    */
   private async readAvailability(showId: string): Promise<Availability> {
     const show = await this.showSettings(showId);
-    let states = await this.deps.space.readShards(show.id, show.shards);
-    // Most reads find no hold past its deadline and cost nothing more; one that does returns them to sale first.
-    const now = Date.now();
-    if (states.some((s) => s.nextHoldDeadline !== null && s.nextHoldDeadline <= now)) {
-      await this.reclaimHolds(show);
-      states = await this.deps.space.readShards(show.id, show.shards);
-    }
+    const states = await this.readShardsReclaimed(show);
     const v = this.view(show, states);
     return {
       showId,
@@ -319,6 +313,18 @@ export class Sales {
       soldOut: v.soldOut,
       onSale: states.some((s) => s.status === "on_sale"),
     };
+  }
+
+  /**
+   * The show's shards, with any hold past its deadline returned to sale first. Most reads find none
+   * (each shard reports its earliest deadline) and cost nothing more.
+   */
+  private async readShardsReclaimed(show: Pick<Show, "id" | "shards">): Promise<ShardState[]> {
+    const states = await this.deps.space.readShards(show.id, show.shards);
+    const now = Date.now();
+    if (!states.some((s) => s.nextHoldDeadline !== null && s.nextHoldDeadline <= now)) return states;
+    await this.reclaimHolds(show);
+    return this.deps.space.readShards(show.id, show.shards);
   }
 
   /** Lapsed holds of every shard back to sale, and their expiry on its way to the writer. */
@@ -430,13 +436,8 @@ export class Sales {
         case "short": {
           // The home shard is short. Pull stock from the others only when the show as a whole
           // has enough, so a refusal never moves anything.
-          let states = show.shards > 1 ? await this.deps.space.readShards(show.id, show.shards) : [];
           // The take reclaimed lapsed holds on the home shard only: another shard's must not make this a sold out.
-          const now = Date.now();
-          if (states.some((s) => s.shard !== home && s.nextHoldDeadline !== null && s.nextHoldDeadline <= now)) {
-            await this.reclaimHolds(show);
-            states = await this.deps.space.readShards(show.id, show.shards);
-          }
+          const states = show.shards > 1 ? await this.readShardsReclaimed(show) : [];
           const remaining = show.shards > 1 ? remainingOf(states) : r.stock;
           if (remaining === 0) throw new HotSeatError("sold_out", "sold out", { remaining: 0 });
           if (remaining < quantity)
