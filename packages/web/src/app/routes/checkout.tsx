@@ -1,32 +1,23 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
 import { Link, useLocation } from "wouter";
-import { LoadError, NotFound, Spinner } from "../../components/feedback.tsx";
-import { SignInForm } from "../../features/auth/components/sign-in-form.tsx";
 import { CheckoutPanel } from "../../features/checkout/components/checkout-panel.tsx";
-import { useOrder } from "../../features/orders/api/get-order.ts";
 import { orderKeys } from "../../features/orders/api/order-keys.ts";
 import { useCreateOrder } from "../../features/purchase/api/create-order.ts";
 import { newIdempotencyKey } from "../../features/purchase/lib/idempotency-key.ts";
-import { showQueryOptions } from "../../features/shows/api/get-show.ts";
 import { showKeys } from "../../features/shows/api/show-keys.ts";
-import { isApiError } from "../../lib/api-client.ts";
-import { useAtDeadline } from "../../lib/countdown.ts";
-import { useSession } from "../../lib/session.ts";
 import { useDocumentTitle } from "../../lib/use-document-title.ts";
 import type { Order } from "../../types/api.ts";
+import { OwnOrderGate, useOwnOrder } from "./own-order.tsx";
 
 export function CheckoutRoute({ orderId }: { orderId: string }) {
   useDocumentTitle("Checkout");
   const queryClient = useQueryClient();
   const [, navigate] = useLocation();
-  const customerId = useSession()?.customerId ?? null;
-  const order = useOrder(customerId, orderId);
+  const own = useOwnOrder(orderId);
+  const { customerId, order, show } = own;
   const showId = order.data?.showId;
-  const show = useQuery({ ...showQueryOptions(showId ?? ""), enabled: showId !== undefined });
   const { refetch } = order;
-  // At the deadline, ask again at once: the space expires a lapsed hold within a second.
-  useAtDeadline(order.data?.status === "held" ? order.data.holdExpiresAt : undefined, refetch);
 
   const refreshShow = useCallback(
     (id: string) => {
@@ -64,42 +55,28 @@ export function CheckoutRoute({ orderId }: { orderId: string }) {
     );
   };
 
-  if (customerId === null) {
-    return (
-      <div className="narrow">
-        <SignInForm title="Sign in to pay" intro="Sign in as the buyer who placed the order; your hold is kept." />
-      </div>
-    );
-  }
-  if (order.isPending) return <Spinner label="Loading your order…" />;
-  if (order.isError) {
-    if (isApiError(order.error) && order.error.code === "order_not_found") {
-      return (
-        <NotFound title="Order not found">
-          <p>
-            It may belong to another buyer. See <Link href="/me/orders">your orders</Link>.
-          </p>
-        </NotFound>
-      );
-    }
-    return <LoadError error={order.error} what="your order" onRetry={() => order.refetch()} />;
-  }
-
   return (
-    <div className="narrow checkout-page">
-      <p className="breadcrumb">
-        <Link href={`/orders/${order.data.id}`}>← Order details</Link>
-      </p>
-      <CheckoutPanel
-        order={order.data}
-        customerId={customerId}
-        showName={show.data?.name}
-        showHref={`/shows/${order.data.showId}`}
-        orderHref={`/orders/${order.data.id}`}
-        onOrderChanged={keepOrder}
-        onRefresh={onRefresh}
-        buyAgain={{ start: buyAgain, pending: createOrder.isPending, error: createOrder.error }}
-      />
-    </div>
+    <OwnOrderGate
+      own={own}
+      signIn={{ title: "Sign in to pay", intro: "Sign in as the buyer who placed the order; your hold is kept." }}
+    >
+      {(current, buyer) => (
+        <div className="narrow checkout-page">
+          <p className="breadcrumb">
+            <Link href={`/orders/${current.id}`}>← Order details</Link>
+          </p>
+          <CheckoutPanel
+            order={current}
+            customerId={buyer}
+            showName={show.data?.name}
+            showHref={`/shows/${current.showId}`}
+            orderHref={`/orders/${current.id}`}
+            onOrderChanged={keepOrder}
+            onRefresh={onRefresh}
+            buyAgain={{ start: buyAgain, pending: createOrder.isPending, error: createOrder.error }}
+          />
+        </div>
+      )}
+    </OwnOrderGate>
   );
 }
