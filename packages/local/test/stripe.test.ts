@@ -48,6 +48,8 @@ const buy = async (showId: string, as: string, quantity = 1) =>
       as,
     })
   ).body.order;
+/** What Stripe does to an intent made with automatic capture (before HotSeat captured manually). */
+const capturedByStripe = (intentId: string) => standIn.intents.set(intentId, "succeeded");
 const orderOf = async (id: string, as: string) => (await t.request("GET", `/orders/${id}`, { as })).body.order;
 
 describe("Stripe checkout", () => {
@@ -71,6 +73,8 @@ describe("Stripe checkout", () => {
     expect(created.at(-1)?.form.get("amount")).toBe("7000");
     expect(created.at(-1)?.form.get("currency")).toBe("eur");
     expect(created.at(-1)?.form.get("metadata[orderId]")).toBe(order.id);
+    // Authorized in the browser, captured by HotSeat only once the space confirmed the order.
+    expect(created.at(-1)?.form.get("capture_method")).toBe("manual");
     // The test card route belongs to the test provider only.
     const card = await t.request("POST", `/orders/${order.id}/test-payment`, {
       body: { card: "4242424242424242" },
@@ -124,7 +128,66 @@ describe("Stripe checkout", () => {
     expect(await orderOf(order.id, "tia")).toMatchObject({ status: "confirmed" });
   });
 
-  it("refunds money that arrives after the hold is gone, and the order says so; the ticket stays on sale", async () => {
+  it("confirms an authorized payment in the space, then captures it: once, however often the event comes", async () => {
+    const show = await t.createShow({ capacity: 4, priceCents: 1500 });
+    await t.preload(show.id);
+    const order = await buy(show.id, "abe", 2);
+    const { checkout } = (await t.request("POST", `/orders/${order.id}/checkout`, { as: "abe" })).body;
+    const intent = { id: checkout.paymentId, metadata: { orderId: order.id } };
+    standIn.authorize(intent.id);
+
+    // Stripe is down at the capture (the SDK's own retries too): the webhook answers 503, so Stripe delivers it again.
+    standIn.failNext(`/${intent.id}/capture`, 3);
+    const event = signed("payment_intent.amount_capturable_updated", intent);
+    const failed = await deliver(event);
+    expect(failed.status).toBe(503);
+    expect(standIn.intents.get(intent.id)).toBe("requires_capture");
+    // The order was confirmed before the capture was asked for: its tickets are never back on sale.
+    expect(await orderOf(order.id, "abe")).toMatchObject({ status: "confirmed" });
+
+    expect((await deliver(event)).body).toEqual({ received: true, outcome: "already" });
+    expect(standIn.intents.get(intent.id)).toBe("succeeded");
+    expect((await deliver(event)).body).toEqual({ received: true, outcome: "already" });
+    const captures = standIn.calls.filter((c) => c.path === `/v1/payment_intents/${intent.id}/capture`);
+    expect(captures.length).toBe(5);
+    expect(new Set(captures.map((c) => c.idempotencyKey))).toEqual(new Set([`capture-${order.id}`]));
+    // The succeeded event that follows a capture changes nothing.
+    expect((await deliver(signed("payment_intent.succeeded", intent))).body.outcome).toBe("already");
+    expect(standIn.calls.some((c) => c.path === "/v1/refunds" && c.form.get("payment_intent") === intent.id)).toBe(
+      false,
+    );
+    expect(await orderOf(order.id, "abe")).toMatchObject({ status: "confirmed" });
+  });
+
+  it("never charges an authorization that comes after the hold lapsed: it is released, the ticket stays on sale", async () => {
+    const show = await t.createShow({ capacity: 1, priceCents: 1000, holdSeconds: 5 });
+    await t.preload(show.id);
+    const order = await buy(show.id, "bea");
+    const { checkout } = (await t.request("POST", `/orders/${order.id}/checkout`, { as: "bea" })).body;
+    const intent = { id: checkout.paymentId, metadata: { orderId: order.id } };
+    await new Promise((r) => setTimeout(r, Date.parse(order.holdExpiresAt) - Date.now() + 50));
+    const next = await buy(show.id, "cal");
+    expect(next.status).toBe("held");
+
+    standIn.authorize(intent.id);
+    const late = await deliver(signed("payment_intent.amount_capturable_updated", intent));
+    expect(late.body).toEqual({ received: true, outcome: "released_late" });
+    expect(standIn.intents.get(intent.id)).toBe("canceled");
+    expect(standIn.calls.some((c) => c.path === `/v1/payment_intents/${intent.id}/capture`)).toBe(false);
+    expect(standIn.calls.some((c) => c.path === "/v1/refunds" && c.form.get("payment_intent") === intent.id)).toBe(
+      false,
+    );
+    expect(await orderOf(order.id, "bea")).toMatchObject({ status: "expired", note: "late_payment_released" });
+    expect(await orderOf(next.id, "cal")).toMatchObject({ status: "held" });
+    // Again: released again under the same key, nothing captured.
+    expect((await deliver(signed("payment_intent.amount_capturable_updated", intent))).body.outcome).toBe(
+      "released_late",
+    );
+    const releases = standIn.calls.filter((c) => c.path === `/v1/payment_intents/${intent.id}/cancel`);
+    expect(releases.map((c) => c.idempotencyKey)).toEqual([`release-${order.id}`, `release-${order.id}`]);
+  });
+
+  it("refunds money captured automatically after the hold is gone (an intent made before manual capture), and the order says so", async () => {
     const show = await t.createShow({ capacity: 1, priceCents: 1000 });
     await t.preload(show.id);
     const order = await buy(show.id, "uma");
@@ -133,6 +196,7 @@ describe("Stripe checkout", () => {
     const other = await buy(show.id, "vic");
     expect(other.status).toBe("held");
 
+    capturedByStripe(checkout.paymentId);
     const late = await deliver(
       signed("payment_intent.succeeded", { id: checkout.paymentId, metadata: { orderId: order.id } }),
     );
@@ -156,7 +220,11 @@ describe("Stripe checkout", () => {
     await t.preload(show.id);
     const order = await buy(show.id, "wes");
     const { checkout } = (await t.request("POST", `/orders/${order.id}/checkout`, { as: "wes" })).body;
-    await deliver(signed("payment_intent.succeeded", { id: checkout.paymentId, metadata: { orderId: order.id } }));
+    standIn.authorize(checkout.paymentId);
+    await deliver(
+      signed("payment_intent.amount_capturable_updated", { id: checkout.paymentId, metadata: { orderId: order.id } }),
+    );
+    expect(standIn.intents.get(checkout.paymentId)).toBe("succeeded");
     const refunded = await t.request("POST", `/admin/orders/${order.id}/refund`, { admin: true });
     expect(refunded.body.order).toMatchObject({ status: "refunded" });
     const refund = standIn.calls.filter((c) => c.path === "/v1/refunds").at(-1);

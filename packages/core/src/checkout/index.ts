@@ -33,6 +33,8 @@ export interface CheckoutSession {
 
 /** What a late payment's order says once its money went back. */
 export const LATE_PAYMENT_REFUNDED = "late_payment_refunded";
+/** What an order says when its payment was authorized after the hold had gone, and never taken. */
+export const LATE_PAYMENT_RELEASED = "late_payment_released";
 
 /**
  * Paying for held orders, and the changes of status after: every change is one atomic step in the
@@ -125,11 +127,42 @@ export class Checkout {
     const record = await this.owned(orderId, null);
     const done = await this.change(record, "confirm", { paymentRef });
     if (done.outcome === "changed") return "confirmed";
-    if (done.record.status === "confirmed" || done.record.status === "refunded") return "already";
+    // The same payment again changes nothing; a second payment for an order another one paid goes back.
+    if (
+      (done.record.status === "confirmed" || done.record.status === "refunded") &&
+      done.record.paymentRef === paymentRef
+    )
+      return "already";
     await this.deps.payments.refund(done.record, paymentRef);
     await this.change(done.record, "note", { note: LATE_PAYMENT_REFUNDED });
     log.warn("checkout.late_payment_refunded", { orderId, status: done.record.status });
     return "refunded_late";
+  }
+
+  /**
+   * Stripe authorized the payment (`payment_intent.amount_capturable_updated`): the order is confirmed
+   * in the space first, and only then is the money captured. A hold that lapsed or was cancelled
+   * before keeps its tickets on sale and the authorization is released: nothing is charged. A capture
+   * that fails throws (503), so Stripe delivers the event again and the capture is retried with the
+   * same key; a confirmed order's redelivery captures again, which Stripe answers once.
+   */
+  async paymentAuthorized(orderId: string, paymentRef: string): Promise<"confirmed" | "already" | "released_late"> {
+    const payments = this.deps.payments;
+    if (!(payments instanceof StripePayments))
+      throw new HotSeatError("not_found", "Stripe is not this stage's provider");
+    const record = await this.owned(orderId, null);
+    const done = await this.change(record, "confirm", { paymentRef });
+    const ours = done.record.paymentRef === paymentRef;
+    if (done.outcome === "changed" || (done.record.status === "confirmed" && ours)) {
+      await payments.capture(done.record, paymentRef);
+      return done.outcome === "changed" ? "confirmed" : "already";
+    }
+    if (done.record.status === "refunded" && ours) return "already";
+    await payments.release(done.record, paymentRef);
+    if (done.record.note !== LATE_PAYMENT_RELEASED)
+      await this.change(done.record, "note", { note: LATE_PAYMENT_RELEASED });
+    log.warn("checkout.late_payment_released", { orderId, status: done.record.status });
+    return "released_late";
   }
 
   /** The buyer lets a hold go: its tickets are back on sale at once. */
@@ -164,13 +197,21 @@ export class Checkout {
     if (!(payments instanceof StripePayments))
       throw new HotSeatError("not_found", "Stripe is not this stage's provider");
     const event = await payments.verify(payload, signature);
-    if (event.type !== "payment_intent.succeeded") return { received: true };
+    if (event.type !== "payment_intent.succeeded" && event.type !== "payment_intent.amount_capturable_updated")
+      return { received: true };
     const intent = event.data.object;
     const orderId = intent.metadata?.orderId;
     // Another integration's payment on the same Stripe account: acknowledged, or Stripe retries it for days.
     if (!orderId || !OrderId.safeParse(orderId).success) return { received: true, outcome: "not_ours" };
     try {
-      return { received: true, outcome: await this.paymentSucceeded(orderId, intent.id) };
+      // Authorized (ours are manually captured): confirm, then capture. Succeeded: the capture that
+      // followed, changing nothing, or a payment captured automatically (an intent made before manual
+      // capture), refunded if it came late.
+      const outcome =
+        event.type === "payment_intent.amount_capturable_updated"
+          ? await this.paymentAuthorized(orderId, intent.id)
+          : await this.paymentSucceeded(orderId, intent.id);
+      return { received: true, outcome };
     } catch (e) {
       if (e instanceof HotSeatError && e.code === "order_not_found") return { received: true, outcome: "not_ours" };
       throw e;

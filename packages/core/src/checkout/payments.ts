@@ -71,7 +71,11 @@ async function viaStripe<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Stripe: a PaymentIntent per order, confirmed by the `payment_intent.succeeded` webhook. */
+/**
+ * Stripe: a PaymentIntent per order, authorized in the browser and captured only once the order is
+ * confirmed in the space (`capture_method: manual`). Money is never taken for a hold that lapsed
+ * first: its authorization is released instead, and the buyer is never charged.
+ */
 export class StripePayments implements PaymentProvider {
   readonly name = "stripe" as const;
 
@@ -88,6 +92,7 @@ export class StripePayments implements PaymentProvider {
           currency,
           metadata: { orderId: order.id, showId: order.showId },
           automatic_payment_methods: { enabled: true },
+          capture_method: "manual",
         },
         { idempotencyKey: `pay-${order.id}` },
       ),
@@ -99,6 +104,18 @@ export class StripePayments implements PaymentProvider {
     await viaStripe(() =>
       this.stripe.refunds.create({ payment_intent: paymentRef }, { idempotencyKey: `refund-${order.id}` }),
     );
+  }
+
+  /** Takes the authorized money of a confirmed order; the same key makes a retry capture once. */
+  async capture(order: OrderRecord, paymentRef: string): Promise<void> {
+    await viaStripe(() =>
+      this.stripe.paymentIntents.capture(paymentRef, {}, { idempotencyKey: `capture-${order.id}` }),
+    );
+  }
+
+  /** Lets an authorization go unclaimed: the buyer's bank releases it and no money moves. */
+  async release(order: OrderRecord, paymentRef: string): Promise<void> {
+    await viaStripe(() => this.stripe.paymentIntents.cancel(paymentRef, {}, { idempotencyKey: `release-${order.id}` }));
   }
 
   /** The webhook's event, once its signature checks out against the endpoint's secret. */

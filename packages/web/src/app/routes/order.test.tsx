@@ -102,6 +102,18 @@ describe("OrderRoute", () => {
     expect(screen.getByTestId("order-status").textContent).toBe("Expired");
   });
 
+  it("says when a card was authorized after the hold ran out and was never charged", async () => {
+    stubApi((request) =>
+      request.path.startsWith("/orders/")
+        ? json(200, { order: anOrder({ status: "expired", note: "late_payment_released", persisted: true }) })
+        : json(200, { show: aShow() }),
+    );
+    renderWithProviders(<OrderRoute orderId={ORDER_ID} />);
+    const note = await screen.findByTestId("late-payment-released");
+    expect(note.textContent).toMatch(/after the hold had run out.*never charged/);
+    expect(screen.queryByTestId("late-payment-refunded")).toBeNull();
+  });
+
   it("says so when the order does not exist", async () => {
     stubApi(() => apiError(404, "order_not_found"));
     renderWithProviders(<OrderRoute orderId="ord_missing" />);

@@ -2,7 +2,7 @@ import { Link } from "wouter";
 import { HoldCountdown } from "../../../components/hold-countdown.tsx";
 import { useCountdown } from "../../../lib/countdown.ts";
 import { formatDateTime, formatPrice, formatTickets, formatTime } from "../../../lib/format.ts";
-import { orderStatusLabel, orderStatusTone, wasPaidLate } from "../../../lib/order-status.ts";
+import { orderStatusLabel, orderStatusTone, wasAuthorizedLate, wasPaidLate } from "../../../lib/order-status.ts";
 import type { Order } from "../../../types/api.ts";
 
 type Props = {
@@ -71,6 +71,11 @@ function OrderLifecycle({ order, checkoutHref, showHref }: Omit<Props, "showName
     <p className="notice notice--info" data-testid="late-payment-refunded">
       <strong>Your payment arrived after the hold had run out</strong>, so it was refunded in full and no tickets were
       taken. Nothing is owed.
+    </p>
+  ) : wasAuthorizedLate(order) ? (
+    <p className="notice notice--info" data-testid="late-payment-released">
+      <strong>Your payment came after the hold had run out</strong>, so it was never charged: your bank releases the
+      amount it reserved, and no tickets were taken.
     </p>
   ) : null;
 
