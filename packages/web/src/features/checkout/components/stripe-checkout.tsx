@@ -9,7 +9,7 @@ const CONFIRMING_POLL_MS = 1_000;
 type Props = {
   clientSecret: string | undefined;
   amountCents: number;
-  /** Read the order again: Stripe took the money, and its webhook confirms the order on the API's side. */
+  /** Read the order again: Stripe authorized the card; its webhook confirms the order, then the API captures. */
   onRefresh: () => void;
 };
 
@@ -50,7 +50,7 @@ export function StripeCheckout({ clientSecret, amountCents, onRefresh }: Props) 
     };
   }, [key, clientSecret]);
 
-  // Paid: the order turns confirmed when Stripe's webhook reaches the API, usually within seconds.
+  // Authorized: the order turns confirmed when Stripe's webhook reaches the API, usually within seconds.
   useEffect(() => {
     if (!paid) return;
     onRefresh();
