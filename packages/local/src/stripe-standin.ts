@@ -54,6 +54,14 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       }
       const replay = idempotencyKey ? answered.get(`${req.url}\n${idempotencyKey}`) : undefined;
       if (replay) return send(200, replay);
+      const read = /^\/v1\/payment_intents\/([^/?]+)(\?.*)?$/.exec(req.url ?? "");
+      if (req.method === "GET" && read) {
+        const id = read[1] ?? "";
+        const status = intents.get(id);
+        if (status === undefined)
+          return send(404, JSON.stringify({ error: { type: "invalid_request_error", message: `no intent ${id}` } }));
+        return send(200, JSON.stringify({ id, object: "payment_intent", status }));
+      }
       const intentAction = /^\/v1\/payment_intents\/([^/]+)\/(capture|cancel)$/.exec(req.url ?? "");
       let answer: Record<string, unknown>;
       if (req.method === "POST" && req.url === "/v1/payment_intents" && Number(form.get("amount")) < 50) {

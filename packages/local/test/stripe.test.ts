@@ -215,6 +215,25 @@ describe("Stripe checkout", () => {
     expect(refunds.map((c) => c.idempotencyKey)).toEqual([`refund-${order.id}`, `refund-${order.id}`]);
   });
 
+  it("an admin's refund of an order whose capture has not gone through yet lets the authorization go", async () => {
+    const show = await t.createShow({ capacity: 3, priceCents: 1000 });
+    await t.preload(show.id);
+    const order = await buy(show.id, "dee");
+    const { checkout } = (await t.request("POST", `/orders/${order.id}/checkout`, { as: "dee" })).body;
+    const intent = { id: checkout.paymentId, metadata: { orderId: order.id } };
+    standIn.authorize(intent.id);
+    standIn.failNext(`/${intent.id}/capture`, 3);
+    expect((await deliver(signed("payment_intent.amount_capturable_updated", intent))).status).toBe(503);
+
+    const refunded = await t.request("POST", `/admin/orders/${order.id}/refund`, { admin: true });
+    expect(refunded.status).toBe(200);
+    expect(refunded.body.order).toMatchObject({ status: "refunded" });
+    expect(standIn.intents.get(intent.id)).toBe("canceled");
+    // Stripe's redelivery then finds the order refunded: nothing is captured.
+    expect((await deliver(signed("payment_intent.amount_capturable_updated", intent))).body.outcome).toBe("already");
+    expect(standIn.intents.get(intent.id)).toBe("canceled");
+  });
+
   it("refunds an admin's refund through Stripe, with the order's key", async () => {
     const show = await t.createShow({ capacity: 3, priceCents: 1000 });
     await t.preload(show.id);

@@ -100,7 +100,10 @@ export class StripePayments implements PaymentProvider {
     return { paymentId: intent.id, clientSecret: intent.client_secret ?? undefined };
   }
 
+  /** Money taken goes back; an authorization not yet captured (its capture still being retried) is let go instead. */
   async refund(order: OrderRecord, paymentRef: string): Promise<void> {
+    const intent = await viaStripe(() => this.stripe.paymentIntents.retrieve(paymentRef));
+    if (intent.status === "requires_capture") return this.release(order, paymentRef);
     await viaStripe(() =>
       this.stripe.refunds.create({ payment_intent: paymentRef }, { idempotencyKey: `refund-${order.id}` }),
     );
