@@ -94,6 +94,7 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
       checkout ??= new Checkout({
         space,
         sales: runtime.sales,
+        publisher: runtime.publisher,
         payments: paymentProvider(config.payments),
         currency: config.payments.currency,
       });

@@ -240,6 +240,47 @@ describe("cancellation and refund", () => {
   });
 });
 
+describe("a change the pump does not take", () => {
+  it("is not acknowledged (503), and the retry publishes it: pay, cancel and refund end persisted", async () => {
+    const publisher = t.stack.runtime.publisher;
+    const real = publisher.publishOrder.bind(publisher);
+    // The pump refusing every record, as a publish whose retries all failed answers (false), for one call each.
+    const refuseNext = () => {
+      publisher.publishOrder = async () => {
+        publisher.publishOrder = real;
+        return false;
+      };
+    };
+    const show = await t.createShow({ capacity: 5, priceCents: 1000 });
+    await t.preload(show.id);
+    const paid = (await buy(show.id, "pip", 1)).body.order;
+    const released = (await buy(show.id, "rex", 1)).body.order;
+    await t.stack.drain();
+
+    refuseNext();
+    const unpaid = await pay(paid.id, "pip");
+    expect(unpaid.status).toBe(503);
+    expect(unpaid.body).toEqual(errorShape("unavailable"));
+    expect(unpaid.headers.get("retry-after")).toBe("1");
+    // The retry is not charged again, and lands the confirmation in the pump.
+    expect((await pay(paid.id, "pip")).body.order).toMatchObject({ status: "confirmed" });
+    expect(await persisted(paid.id, "pip")).toMatchObject({ status: "confirmed" });
+
+    refuseNext();
+    expect((await t.request("POST", `/orders/${released.id}/cancel`, { as: "rex" })).status).toBe(503);
+    expect((await t.request("POST", `/orders/${released.id}/cancel`, { as: "rex" })).status).toBe(200);
+    expect(await persisted(released.id, "rex")).toMatchObject({ status: "cancelled" });
+
+    refuseNext();
+    expect((await t.request("POST", `/admin/orders/${paid.id}/refund`, { admin: true })).status).toBe(503);
+    expect((await t.request("POST", `/admin/orders/${paid.id}/refund`, { admin: true })).body.order).toMatchObject({
+      status: "refunded",
+    });
+    expect(await persisted(paid.id, "pip")).toMatchObject({ status: "refunded" });
+    expect(publisher.publishOrder).toBe(real);
+  });
+});
+
 describe("a rebuild of the space", () => {
   it("restores live holds with their deadlines, paid orders, and what was given back", async () => {
     const show = await t.createShow({ capacity: 10, priceCents: 100, holdSeconds: 300, maxPerCustomer: 5 });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { HotSeatError } from "../error/index.ts";
 import { log } from "../log/index.ts";
 import { type Order, OrderId, type OrderRecord, toOrder } from "../order/index.ts";
+import type { PumpPublisher } from "../pump/index.ts";
 import type { Sales } from "../sale/index.ts";
 import type { ChangeOutcome, InventorySpace, OrderAction } from "../space/index.ts";
 import { amountOf, type PaymentProvider, type ProviderName, StripePayments, TestPayments } from "./payments.ts";
@@ -45,6 +46,8 @@ export class Checkout {
     private readonly deps: {
       space: InventorySpace;
       sales: Pick<Sales, "publishChanges" | "orderInSpace">;
+      /** Where a buyer's or an admin's change goes before it is acknowledged. */
+      publisher: Pick<PumpPublisher, "publishOrder">;
       payments: PaymentProvider;
       currency?: string;
     },
@@ -75,8 +78,15 @@ export class Checkout {
     if (r.outcome === "rehydrating")
       throw new HotSeatError("rehydrating", "the show is being restored; retry in a moment");
     if (!r.record) throw new HotSeatError("order_not_found", `no order ${record.id}`);
-    // A lapsed hold is expired by the same step, whatever the action: that change is published too.
-    if (r.outcome === "changed" || r.record.version !== record.version) this.deps.sales.publishChanges([r.record]);
+    // What is acknowledged is in the pump, not only in the space, which can lose a show before the writer
+    // persists it. A lapsed hold is expired by the same step, whatever the action: that change is
+    // published too. "Already" publishes the current version again: the retry of a change whose publish
+    // failed lands it (the writer's blind, versioned writes make a second copy harmless).
+    if (r.outcome === "changed" || r.outcome === "already" || r.record.version !== record.version) {
+      const published = await this.deps.publisher.publishOrder(r.record).catch(() => false);
+      if (!published)
+        throw new HotSeatError("unavailable", "the change is made but not yet durable; retry to confirm it");
+    }
     return { outcome: r.outcome, record: r.record };
   }
 
@@ -110,9 +120,9 @@ export class Checkout {
     const payments = this.deps.payments;
     if (!(payments instanceof TestPayments)) throw new HotSeatError("not_found", "no test payments on this stage");
     const record = await this.owned(orderId, customerId);
-    if (record.status === "confirmed") return toOrder(record, false);
-    if (record.status !== "held") this.refuseUnpayable(record);
-    const paymentRef = payments.charge(record, card);
+    if (record.status !== "held" && record.status !== "confirmed") this.refuseUnpayable(record);
+    // Paid already (a retry after an answer that was lost or a 503): confirmed again, published again, not charged again.
+    const paymentRef = record.status === "confirmed" ? record.paymentRef : payments.charge(record, card);
     const done = await this.change(record, "confirm", { paymentRef });
     if (done.outcome !== "changed" && done.outcome !== "already") this.refuseUnpayable(done.record);
     return toOrder(done.record, false);
