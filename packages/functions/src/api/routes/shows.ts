@@ -84,7 +84,7 @@ export function showRoutes({ sales, buyer, limitPurchases }: ShowRoutesDeps) {
   const purchase = createRoute({
     method: "post",
     path: "/{showId}/orders",
-    tags: ["shows", "orders"],
+    tags: ["orders"],
     summary: "Buy tickets",
     description:
       "The customer is the buyer token's, never the body's. A priced show answers `status: held` until paid; a free one `confirmed`.",
