@@ -1,3 +1,4 @@
+import { DOCS_ASSETS, DOCS_PACKAGE } from "../packages/functions/src/api/docs-assets.ts";
 import { buyerTokenKey, mail } from "./buyers";
 import { lambdaDefaults } from "./lambda";
 import { payments, stripeSecrets } from "./payments";
@@ -33,6 +34,12 @@ export const apiRoute = api.route("$default", {
   timeout: "10 seconds",
   memory: "1024 MB",
   link: [space, pump, table, adminToken, buyerTokenKey, mail, payments, ...stripeSecrets],
+  // The reference page's files (`GET /docs/…`), beside the bundle as the package the API resolves them from: read
+  // from disk by the one request that needs them, rather than parsed by every cold start inside the bundle.
+  copyFiles: ["package.json", ...Object.keys(DOCS_ASSETS)].map((file) => ({
+    from: `packages/functions/node_modules/${DOCS_PACKAGE}/${file}`,
+    to: `node_modules/${DOCS_PACKAGE}/${file}`,
+  })),
   // Provisioned concurrency lives on a published version; the route then targets that version.
   versioning: prewarmed,
   concurrency: prewarmed ? { provisioned: apiPrewarm } : undefined,

@@ -2,6 +2,8 @@
 // dependency (AWS SDK included) inside, so what runs is exactly what was tested. SST builds the deployed functions
 // itself; this bundle is CI's proof that the handlers bundle and run outside the monorepo.
 //   node scripts/bundle-functions.mjs [--outdir dist/functions]
+import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -15,6 +17,23 @@ export const functions = {
   writer: "packages/functions/src/writer.ts",
   sweeper: "packages/functions/src/sweeper.ts",
 };
+
+/**
+ * The API's reference page files (packages/functions/src/api/docs-assets.ts), shipped beside the bundles as the
+ * package the API resolves them from at run time, as infra/api.ts's `copyFiles` ships them on AWS. The bundle test
+ * asks the bundled API for each file that list names.
+ */
+const docsPackage = "swagger-ui-dist";
+const docsFiles = ["package.json", "swagger-ui-bundle.js", "swagger-ui.css"];
+
+function copyDocsAssets(outdir) {
+  const from = path.dirname(
+    createRequire(path.join(root, "packages/functions/package.json")).resolve(`${docsPackage}/package.json`),
+  );
+  const to = path.join(outdir, "node_modules", docsPackage);
+  fs.mkdirSync(to, { recursive: true });
+  for (const file of docsFiles) fs.copyFileSync(path.join(from, file), path.join(to, file));
+}
 
 export async function bundleFunctions(outdir = path.join(root, "dist/functions")) {
   const result = await esbuild.build({
@@ -35,6 +54,7 @@ export async function bundleFunctions(outdir = path.join(root, "dist/functions")
       js: `import { createRequire as __hotseatCreateRequire } from "node:module"; const require = __hotseatCreateRequire(import.meta.url);`,
     },
   });
+  copyDocsAssets(outdir);
   return Object.fromEntries(
     Object.keys(functions).map((name) => {
       const file = path.join(outdir, `${name}.mjs`);

@@ -3,6 +3,7 @@ import { isBuiltin } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DOCS_ASSETS } from "../../packages/functions/src/api/docs-assets.ts";
 import { type LocalRedisCluster, startRedisCluster } from "../../packages/local/src/redis-cluster.ts";
 import { type Stack, startStack } from "../../packages/local/src/stack.ts";
 import {
@@ -140,6 +141,32 @@ describe("API bundle behind an HTTP API event", () => {
   it("refuses admin routes without the bearer token", async () => {
     const res = await call("POST", "/admin/shows", { body: { name: "x" } });
     expect(res.status).toBe(401);
+  });
+
+  it("serves the OpenAPI document, and the reference page with every file it loads, from the bundle alone", async () => {
+    const doc = await call("GET", "/openapi.json");
+    expect(doc.status).toBe(200);
+    expect(doc.body).toMatchObject({
+      openapi: "3.1.0",
+      paths: { "/shows/{showId}/orders": { post: expect.any(Object) } },
+    });
+    const raw = async (rawPath: string) => {
+      const result = await local.api.invoke<HttpResult>(httpApiEvent("GET", rawPath));
+      const text = result.isBase64Encoded ? Buffer.from(result.body, "base64").toString("utf8") : result.body;
+      return { status: result.statusCode, type: result.headers["content-type"], text };
+    };
+    const page = await raw("/docs");
+    expect(page).toMatchObject({ status: 200, type: expect.stringMatching(/^text\/html/) });
+    // The files the page names are the ones infra/api.ts copies beside the bundle, and the bundle test's copy has them.
+    const files = [...page.text.matchAll(/(?:src|href)="docs\/([^"]+)"/g)].map((m) => m[1] as string);
+    expect(files.filter((f) => f !== "reference.js").sort()).toEqual(Object.keys(DOCS_ASSETS).sort());
+    for (const file of files) {
+      const asset = await raw(`/docs/${file}`);
+      expect(asset.status, file).toBe(200);
+      expect(asset.text.length, file).toBeGreaterThan(file === "reference.js" ? 50 : 100_000);
+    }
+    // The bundle itself does not carry the page's script: cold starts never parse it.
+    expect(fs.readFileSync(bundles.api.file, "utf8")).not.toContain("webpackUniversalModuleDefinition");
   });
 });
 

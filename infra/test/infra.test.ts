@@ -1,5 +1,8 @@
+import fs from "node:fs";
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { tableKeys } from "../../packages/core/src/db/table.ts";
+import { DOCS_ASSETS, DOCS_PACKAGE } from "../../packages/functions/src/api/docs-assets.ts";
 import { METRICS_NAMESPACE, metricNames } from "../../packages/functions/src/metrics.ts";
 import { contentSecurityPolicy } from "../../packages/web/csp.ts";
 import {
@@ -11,6 +14,7 @@ import {
   only,
   physicalName,
   preparePlatform,
+  root,
   runInfra,
 } from "./harness";
 
@@ -174,6 +178,22 @@ describe("functions", () => {
     );
   });
 
+  it("ships the API's reference page files beside its bundle, where the API resolves their package", () => {
+    const build = infra.rpcCalls.find((c) => c.method === "Runtime.Build" && c.args.handler === API);
+    const copied = build?.args.copyFiles as { from: string; to: string; isDir: boolean }[];
+    expect(copied.map((f) => f.to).sort()).toEqual(
+      ["package.json", ...Object.keys(DOCS_ASSETS)].map((file) => `node_modules/${DOCS_PACKAGE}/${file}`).sort(),
+    );
+    for (const file of copied) {
+      expect(file.isDir, file.from).toBe(false);
+      expect(fs.statSync(path.resolve(root, file.from)).size, file.from).toBeGreaterThan(100);
+    }
+    for (const handler of [WRITER, SWEEPER]) {
+      const other = infra.rpcCalls.find((c) => c.method === "Runtime.Build" && c.args.handler === handler);
+      expect(other?.args.copyFiles ?? [], handler).toEqual([]);
+    }
+  });
+
   it("gives the admin token, the buyer-token key and the mail sender only to the API", () => {
     const api = functionFor(infra, API).links;
     expect(api.AdminToken).toEqual(expect.objectContaining({ value: "mock-admin-token" }));
@@ -281,6 +301,9 @@ describe("one origin: a CloudFront distribution in front of the storefront and t
     ["POST", "/api/auth/email/verify", "passed"],
     ["POST", "/api/webhooks/stripe", "passed"],
     ["GET", "/api/health", "passed"],
+    ["GET", "/api/openapi.json", "passed"],
+    ["GET", "/api/docs", "passed"],
+    ["GET", "/api/docs/swagger-ui-bundle.js", "passed"],
   ])("%s %s is %s", (method, requestPath, expected) => {
     const behavior = behaviorFor(distribution(), requestPath);
     expect(behavior.allowedMethods).toContain(method);

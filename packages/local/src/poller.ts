@@ -8,6 +8,7 @@ import {
   ListShardsCommand,
 } from "@aws-sdk/client-kinesis";
 import { log } from "@hotseat/core/log";
+import { sleep } from "@hotseat/core/util";
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
 
 export interface PollerOptions {
@@ -68,8 +69,6 @@ class CheckpointFile {
     fs.renameSync(tmp, this.file);
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The local stand-in for Lambda's Kinesis event source mapping: it reads every shard, hands

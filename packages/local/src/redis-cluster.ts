@@ -2,6 +2,7 @@ import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_proces
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import { sleep } from "@hotseat/core/util";
 import type { RuntimeConfig } from "@hotseat/functions/config";
 import { Cluster, Redis } from "ioredis";
 import { freePort } from "./redis.ts";
@@ -173,7 +174,7 @@ export async function startRedisCluster(dir: string, options: RedisClusterOption
       if (await check().catch(() => false)) return;
       if (Date.now() > deadline)
         throw new Error(`local redis cluster: ${what} within ${timeoutMs} ms (logs in ${dir})`);
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
   };
 

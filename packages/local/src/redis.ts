@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { sleep } from "@hotseat/core/util";
 import type { RuntimeConfig } from "@hotseat/functions/config";
 import { Redis } from "ioredis";
 
@@ -35,7 +36,7 @@ async function waitForPing(url: string, timeoutMs: number) {
       client.disconnect();
     }
     if (Date.now() > deadline) throw new Error(`redis at ${url} did not answer within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
 }
 
@@ -64,7 +65,7 @@ export async function stopStale(pidFile: string, timeoutMs = 10_000) {
       process.kill(pid, "SIGKILL");
       break;
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
 }
 

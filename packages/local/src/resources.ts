@@ -11,8 +11,7 @@ import {
   ResourceNotFoundException as StreamNotFound,
 } from "@aws-sdk/client-kinesis";
 import { tableKeys } from "@hotseat/core/db";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep } from "@hotseat/core/util";
 
 /** Creates the pump stream if absent and waits until it is active. */
 export async function ensureStream(kinesis: KinesisClient, name: string, shards: number) {

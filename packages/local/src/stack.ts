@@ -6,6 +6,7 @@ import { serve } from "@hono/node-server";
 import { type BuyerAuthOptions, newBuyerTokenKey } from "@hotseat/core/buyer";
 import type { PublisherOptions } from "@hotseat/core/pump";
 import type { SaleOptions } from "@hotseat/core/sale";
+import { sleep } from "@hotseat/core/util";
 import { createApp } from "@hotseat/functions/api/app";
 import type { SignInLimits } from "@hotseat/functions/api/auth";
 import type { RateLimit } from "@hotseat/functions/api/rate-limit";
@@ -106,7 +107,7 @@ async function waitForSpace(space: Runtime["space"], timeoutMs: number) {
     );
     if (!error) return;
     if (Date.now() > deadline) throw new Error(`the space did not answer within ${timeoutMs} ms: ${error.message}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 
@@ -279,7 +280,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         const pending = (await pendingInSpace(runtime)).orders;
         if (pending === 0) return;
         if (Date.now() > deadline) throw new Error(`pump did not drain: ${pending} orders still pending`);
-        await new Promise((r) => setTimeout(r, 50));
+        await sleep(50);
       }
     },
     async stop() {

@@ -1,4 +1,5 @@
 import { shardKeys } from "@hotseat/core/space";
+import { sleep } from "@hotseat/core/util";
 import { createRuntime } from "@hotseat/functions/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "../src/testing.ts";
@@ -374,7 +375,7 @@ describe("health", () => {
     expect(ok.status).toBe(200);
     expect(ok.body.status).toBe("ok");
     t.stack.redis.process?.kill("SIGKILL");
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     const down = await t.request("GET", "/health");
     expect(down.status).toBe(503);
     expect(down.body).toEqual(errorShape("unavailable"));

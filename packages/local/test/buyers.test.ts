@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { newBuyerTokenKey } from "@hotseat/core/buyer";
 import { readOutbox } from "@hotseat/core/mail";
+import { sleep } from "@hotseat/core/util";
 import { decodeJwt, importJWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "../src/testing.ts";
@@ -114,7 +115,7 @@ describe("sign-in by email code", () => {
     const late = freshEmail();
     await t.request("POST", "/auth/email", { body: { email: late } });
     const lateCode = await t.codeFor(late);
-    await new Promise((r) => setTimeout(r, 2200)); // this stack's codes live 2 s
+    await sleep(2200); // this stack's codes live 2 s
     expect((await verify(late, lateCode)).body).toEqual(errorShape("invalid_code"));
   });
 

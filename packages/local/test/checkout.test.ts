@@ -1,4 +1,5 @@
 import { homeShard } from "@hotseat/core/space";
+import { sleep } from "@hotseat/core/util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "../src/testing.ts";
 
@@ -16,7 +17,6 @@ afterAll(async () => {
 const PAYS = "4242424242424242";
 const DECLINES = "4000000000000002";
 const errorShape = (code: string) => expect.objectContaining({ code, message: expect.any(String) });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let keys = 0;
 const key = () => `checkout-key-${++keys}-${Date.now()}`;
 

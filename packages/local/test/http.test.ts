@@ -1,4 +1,5 @@
 import http from "node:http";
+import { sleep } from "@hotseat/core/util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "../src/testing.ts";
 
@@ -90,7 +91,7 @@ it("answers an availability poll with a fresh read's JSON and its cache and CORS
   expect(JSON.parse(await poll())).toEqual({ showId: show.id, remaining: 7, held: 0, soldOut: false, onSale: true });
 
   expect((await t.buy(show.id, "poller", 2, "poll-key-0001")).status).toBe(201);
-  await new Promise((r) => setTimeout(r, 250)); // past the 200 ms a read is shared
+  await sleep(250); // past the 200 ms a read is shared
   expect(JSON.parse(await poll())).toMatchObject({ remaining: 5 });
   expect(await poll()).toBe(await fresh());
 

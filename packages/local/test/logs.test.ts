@@ -1,3 +1,4 @@
+import { sleep } from "@hotseat/core/util";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { startTestStack, type TestStack } from "../src/testing.ts";
 
@@ -32,8 +33,7 @@ it("writes one JSON line per event, follows a purchase by its correlation id and
     expect(res.status).toBe(201);
     expect(res.headers.get("x-correlation-id")).toBe("trace-me-123");
     await t.stack.drain();
-    for (let i = 0; i < 50 && !lines.some((l) => l.includes("writer.batch")); i++)
-      await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && !lines.some((l) => l.includes("writer.batch")); i++) await sleep(20);
   } finally {
     process.env.HOTSEAT_LOG_LEVEL = level;
     out.mockRestore();

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { BuyerTokens } from "@hotseat/core/buyer";
+import { sleep } from "@hotseat/core/util";
 import { afterAll, expect, it } from "vitest";
 import { freePort } from "../src/redis.ts";
 
@@ -35,7 +36,7 @@ async function startProcess(port: number) {
       .then((r) => r.ok)
       .catch(() => false);
     if (ok) return url;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   throw new Error("the stack did not become healthy");
 }
@@ -101,7 +102,7 @@ it("loses nothing acknowledged when the whole stack is killed with SIGKILL mid-b
     }
   };
   const burst = Promise.all(Array.from({ length: 20 }, (_, w) => buyer(w)));
-  await new Promise((r) => setTimeout(r, 1500));
+  await sleep(1500);
   child?.kill("SIGKILL");
   killed = true;
   await burst;
@@ -116,7 +117,7 @@ it("loses nothing acknowledged when the whole stack is killed with SIGKILL mid-b
       (r) => r.json() as Promise<Stats>,
     );
     if (stats.pending === 0 && stats.projectedSold === stats.sold) break;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   const ackTickets = [...acknowledged.values()].reduce((n, o) => n + o.quantity, 0);
   expect(stats.pending).toBe(0);

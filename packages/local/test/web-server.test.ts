@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { OutboxMailer } from "@hotseat/core/mail";
+import { sleep } from "@hotseat/core/util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contentSecurityPolicy } from "../../web/csp.ts";
 import { OUTBOX_PATH, serveWeb } from "../src/web-server.ts";
@@ -68,7 +69,7 @@ describe("serveWeb", () => {
     const older = { to: "a@example.com", subject: "Your code", text: "Code 123456" };
     const newer = { to: "b@example.com", subject: "Your code", text: "Code 654321" };
     await mailer.send(older);
-    await new Promise((r) => setTimeout(r, 5));
+    await sleep(5);
     await mailer.send(newer);
 
     const response = await fetch(`${web.url}${OUTBOX_PATH}`);

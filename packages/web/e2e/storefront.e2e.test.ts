@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { readOutbox } from "@hotseat/core/mail";
+import { sleep } from "@hotseat/core/util";
 import { type Stack, startStack } from "@hotseat/local/stack";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -479,7 +480,7 @@ async function signInThroughApi(email: string): Promise<string> {
   const deadline = Date.now() + 5_000;
   let code = await latestCodeInOutboxFiles(email);
   while (!code && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     code = await latestCodeInOutboxFiles(email);
   }
   if (!code) throw new Error(`no code in the outbox for ${email}`);
@@ -502,7 +503,7 @@ async function signInThroughForm(page: Page, email: string) {
   const deadline = Date.now() + 5_000;
   let code = await latestCodeInOutboxFiles(email);
   while ((!code || code === before) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     code = await latestCodeInOutboxFiles(email);
   }
   if (!code) throw new Error(`no code in the outbox for ${email}`);
@@ -527,7 +528,7 @@ async function expectOrderStatus(id: string, token: string, status: string, time
     expect(response.status).toBe(200);
     last = ((await response.json()) as { order: { status: string } }).order.status;
     if (last === status) return;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   throw new Error(`expected order ${id} to be ${status}, last read ${last}`);
 }
@@ -540,7 +541,7 @@ async function expectFocused(locator: ReturnType<Page["getByRole"]>) {
   const deadline = Date.now() + 5_000;
   while (Date.now() < deadline) {
     if (await locator.evaluate((el) => el === document.activeElement).catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
   throw new Error(`expected ${locator} to have focus`);
 }
@@ -552,7 +553,7 @@ async function expectText(locator: ReturnType<Page["getByTestId"]>, text: string
   while (Date.now() < deadline) {
     last = (await locator.textContent({ timeout }).catch(() => null))?.trim() ?? null;
     if (last === text) return;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   throw new Error(`expected ${locator} to read "${text}", last read "${last}"`);
 }

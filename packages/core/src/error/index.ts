@@ -1,3 +1,5 @@
+import { describeIssues, type ParseIssues } from "../util/issues.ts";
+
 /** Every failure a caller can act on carries one of these stable codes; the API maps each to a status once. */
 export type ErrorCode =
   | "invalid_request"
@@ -75,3 +77,7 @@ export class HotSeatError extends Error {
 }
 
 export const isHotSeatError = (e: unknown): e is HotSeatError => e instanceof HotSeatError;
+
+/** A failed parse of a client's input: `invalid_request`, naming the first issue and where it is. */
+export const invalidRequest = (error: ParseIssues): HotSeatError =>
+  new HotSeatError("invalid_request", describeIssues(error) || "invalid request");

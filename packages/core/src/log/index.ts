@@ -3,6 +3,8 @@
  * with the request, so one purchase can be followed from the API through the pump into the
  * writer. Customer ids are never logged whole.
  */
+import { fnv1a32 } from "../util/hash.ts";
+
 const levels = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
 export type LogLevel = keyof typeof levels;
 
@@ -26,7 +28,5 @@ export const log = {
 
 /** Enough of a customer id to correlate lines, not enough to identify the customer. */
 export function maskCustomer(customerId: string): string {
-  let h = 2166136261;
-  for (let i = 0; i < customerId.length; i++) h = Math.imul(h ^ customerId.charCodeAt(i), 16777619);
-  return `cus#${(h >>> 0).toString(16).padStart(8, "0")}`;
+  return `cus#${fnv1a32(customerId).toString(16).padStart(8, "0")}`;
 }

@@ -20,7 +20,11 @@ export const IdempotencyKey = z
 export const PurchaseBody = z
   .object({
     quantity: z.number().int().min(1).max(MAX_QUANTITY),
-    customerId: z.never({ error: "the customer comes from your sign-in token, not the body" }).optional(),
+    // Described for the API's document as a string nothing matches (`not: {}`): OpenAPI has no "never".
+    customerId: z
+      .never({ error: "the customer comes from your sign-in token, not the body" })
+      .optional()
+      .meta({ type: "string", not: {}, description: "never accepted: the customer is the buyer token's" }),
   })
   .strict();
 export type PurchaseBody = z.infer<typeof PurchaseBody>;

@@ -1,9 +1,7 @@
 import type { BuyerAuth } from "@hotseat/core/buyer";
-import { RequestCodeBody, subjectOf, VerifyCodeBody } from "@hotseat/core/buyer";
 import { HotSeatError } from "@hotseat/core/error";
-import { Hono, type MiddlewareHandler } from "hono";
-import { type AddressOptions, clientAddress, consume, type LimitStore, limiter, type RateLimit } from "./rate-limit.ts";
-import { validate } from "./validate.ts";
+import type { MiddlewareHandler } from "hono";
+import type { RateLimit } from "./rate-limit.ts";
 
 /** What the API knows of the caller once `requireBuyer` has passed. */
 export type BuyerEnv = { Variables: { customerId: string } };
@@ -39,33 +37,4 @@ export function requireBuyer(buyers: Pick<BuyerAuth, "customerOf">): MiddlewareH
     c.set("customerId", await buyers.customerOf(token));
     await next();
   };
-}
-
-/** `POST /auth/email` and `POST /auth/email/verify`: sign-in by a one-time code sent by mail. */
-export function authRoutes(
-  buyers: BuyerAuth,
-  options: { store: LimitStore; limits?: SignInLimits; address?: AddressOptions },
-) {
-  const limits = options.limits ?? defaultSignInLimits;
-  const perAddress = limiter(options.store, "code-address-client", limits.perAddress);
-  const perAddressTotal = limiter(options.store, "code-address", limits.perAddressTotal);
-  const perClientSend = limiter(options.store, "code-client", limits.perClient);
-  const perClientTry = limiter(options.store, "verify-client", limits.perClient);
-  return new Hono()
-    .post("/email", validate("json", RequestCodeBody), async (c) => {
-      const body = c.req.valid("json");
-      const client = clientAddress(c, options.address);
-      const subject = subjectOf(body.email);
-      await consume("sign-in codes", [
-        [perClientSend, client],
-        [perAddress, `${subject}:${client}`],
-        [perAddressTotal, subject],
-      ]);
-      await buyers.requestCode(body);
-      return c.json({ sent: true }, 202);
-    })
-    .post("/email/verify", validate("json", VerifyCodeBody), async (c) => {
-      await consume("sign-in attempts", [[perClientTry, clientAddress(c, options.address)]]);
-      return c.json(await buyers.verifyCode(c.req.valid("json")));
-    });
 }

@@ -4,7 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 /**
  * Refuses bodies over `maxBytes` with 413. Reads only the declared Content-Length when there is
  * one (Node's parser holds the body to it): touching the request's body stream makes
- * @hono/node-server build a full `Request`, which cost ~130 µs on every GET. Chunked bodies go
+ * @hono/node-server build a full `Request` on every request, GETs included. Chunked bodies go
  * through Hono's own `bodyLimit`, which counts the bytes.
  */
 export function limitBody(maxBytes: number): MiddlewareHandler {

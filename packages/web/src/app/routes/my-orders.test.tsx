@@ -1,4 +1,6 @@
 // @vitest-environment jsdom
+
+import { sleep } from "@hotseat/core/util";
 import { cleanup, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getSession } from "../../lib/session.ts";
@@ -53,7 +55,7 @@ describe("MyOrdersRoute", () => {
     const { requests } = stubApi(() => json(200, { shows: [] }));
     renderWithProviders(<MyOrdersRoute />);
     expect(screen.getByRole("heading", { name: "Sign in to see your orders" })).toBeTruthy();
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     expect(requests.filter((r) => r.path === "/me/orders")).toHaveLength(0);
   });
 

@@ -1,4 +1,6 @@
 // @vitest-environment jsdom
+
+import { sleep } from "@hotseat/core/util";
 import { cleanup, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { getSession } from "../../lib/session.ts";
@@ -42,7 +44,7 @@ describe("OrderRoute", () => {
       timeout: 2_500,
     });
     const settled = requests.filter((r) => r.path.startsWith("/orders/")).length;
-    await new Promise((r) => setTimeout(r, 1_500));
+    await sleep(1_500);
     expect(requests.filter((r) => r.path.startsWith("/orders/")).length).toBe(settled);
     // Orders are private: every request for it carries the owner's token.
     for (const r of requests.filter((r) => r.path.startsWith("/orders/"))) {
@@ -127,7 +129,7 @@ describe("OrderRoute", () => {
 
     expect(screen.getByRole("heading", { name: "Sign in to see this order" })).toBeTruthy();
     expect(screen.getByLabelText("Email address")).toBeTruthy();
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     expect(requests).toHaveLength(0);
   });
 

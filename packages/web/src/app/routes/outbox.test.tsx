@@ -1,4 +1,6 @@
 // @vitest-environment jsdom
+
+import { sleep } from "@hotseat/core/util";
 import { cleanup, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { OUTBOX_POLL_MS } from "../../features/auth/api/get-outbox.ts";
@@ -50,7 +52,7 @@ describe("OutboxRoute", () => {
     const { requests } = stubApi(() => json(200, { messages: [] }));
     renderWithProviders(<OutboxRoute />);
     expect(screen.getByRole("heading", { name: "Page not found" })).toBeTruthy();
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     expect(requests).toHaveLength(0);
   });
 });

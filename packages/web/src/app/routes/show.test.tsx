@@ -1,4 +1,6 @@
 // @vitest-environment jsdom
+
+import { sleep } from "@hotseat/core/util";
 import { focusManager } from "@tanstack/react-query";
 import { cleanup, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
@@ -80,7 +82,7 @@ describe("ShowRoute", () => {
 
     focusManager.setFocused(false);
     const before = availabilityCalls(requests);
-    await new Promise((r) => setTimeout(r, AVAILABILITY_POLL_MS + 500));
+    await sleep(AVAILABILITY_POLL_MS + 500);
     expect(availabilityCalls(requests)).toBe(before);
   });
 

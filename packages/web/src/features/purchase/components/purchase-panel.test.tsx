@@ -1,4 +1,6 @@
 // @vitest-environment jsdom
+
+import { sleep } from "@hotseat/core/util";
 import { act, cleanup, fireEvent, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { ComponentProps } from "react";
@@ -331,7 +333,7 @@ describe("PurchasePanel", () => {
     // Answered: the next visit starts fresh.
     const third = stubApi(() => json(500, {}));
     renderPanel();
-    await act(async () => new Promise((r) => setTimeout(r, 20)));
+    await act(() => sleep(20));
     expect(third.requests).toHaveLength(0);
     expect(buyButton()).toBeTruthy();
   });
@@ -343,7 +345,7 @@ describe("PurchasePanel", () => {
     );
     const { requests } = stubApi(() => json(500, {}));
     renderPanel();
-    await act(async () => new Promise((r) => setTimeout(r, 20)));
+    await act(() => sleep(20));
     expect(requests).toHaveLength(0);
   });
 
