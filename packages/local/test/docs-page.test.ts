@@ -63,10 +63,9 @@ async function openReference(pageUrl: string) {
     if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
   });
   // The browser reports a policy's refusals as events, not console messages: collected from the first script on.
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    Object.assign(window, { violations: seen });
-    document.addEventListener("securitypolicyviolation", (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+  await page.addInitScript({
+    content: `window.violations = [];
+      document.addEventListener("securitypolicyviolation", (e) => window.violations.push(e.violatedDirective + " " + e.blockedURI));`,
   });
   await page.goto(pageUrl);
   await page.locator(".opblock").first().waitFor({ timeout: 20_000 });
@@ -74,7 +73,7 @@ async function openReference(pageUrl: string) {
   // An operation opened shows its parameters, request body and responses, rendered under the same policy.
   await page.locator(".opblock-post .opblock-summary").first().click();
   await page.locator(".opblock-body .responses-wrapper").first().waitFor({ timeout: 10_000 });
-  problems.push(...(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)));
+  problems.push(...((await page.evaluate("window.violations")) as string[]));
   await page.close();
   return { operations, problems, requested };
 }
@@ -86,11 +85,8 @@ describe("GET /docs in a browser", () => {
   ])(
     "renders every operation %s, breaking no rule of its policy and asking nothing of another origin",
     async (_, url, origin) => {
-      const doc = await (await fetch(`${stack.apiUrl}/openapi.json`)).json();
-      const documented = Object.values(doc.paths as Record<string, object>).reduce(
-        (n, item) => n + Object.keys(item).length,
-        0,
-      );
+      const doc = (await (await fetch(`${stack.apiUrl}/openapi.json`)).json()) as { paths: Record<string, object> };
+      const documented = Object.values(doc.paths).reduce((n, item) => n + Object.keys(item).length, 0);
       const seen = await openReference(url());
       expect(seen.problems).toEqual([]);
       expect(seen.operations).toBe(documented);
