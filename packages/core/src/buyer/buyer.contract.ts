@@ -1,12 +1,12 @@
 // The contracts each port's adapters must keep, run against the in-memory fakes here (buyer.test.ts)
 // and against Redis and DynamoDB in packages/local/test/buyer-adapters.test.ts, so a fake cannot drift.
 import { expect, it } from "vitest";
+import { sleep } from "../util/sleep.ts";
 import type { LoginCodes } from "./codes.ts";
 import type { CustomerStore } from "./customers.ts";
 
 let n = 0;
 const fresh = (what: string) => `${what}-${Date.now()}-${++n}`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function loginCodesContract(make: () => LoginCodes | Promise<LoginCodes>) {
   it("redeems the live code once", async () => {

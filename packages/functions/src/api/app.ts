@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { BuyerAuth } from "@hotseat/core/buyer";
 import type { Checkout } from "@hotseat/core/checkout";
+import { HotSeatError } from "@hotseat/core/error";
 import type { Sales } from "@hotseat/core/sale";
 import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
@@ -76,7 +77,9 @@ export function createApp(deps: ApiDeps) {
   };
 
   app.onError(errorResponse);
-  app.notFound((c) => c.json({ code: "not_found", message: `no route ${c.req.method} ${c.req.path}` }, 404));
+  app.notFound((c) => {
+    throw new HotSeatError("not_found", `no route ${c.req.method} ${c.req.path}`);
+  });
 
   // Writes carry a correlation id from the request through the pump into the writer's logs;
   // reads, the bulk of the traffic, skip it.

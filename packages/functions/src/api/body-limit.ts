@@ -1,4 +1,5 @@
-import type { Context, MiddlewareHandler } from "hono";
+import { HotSeatError } from "@hotseat/core/error";
+import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 
 /**
@@ -8,14 +9,16 @@ import { bodyLimit } from "hono/body-limit";
  * through Hono's own `bodyLimit`, which counts the bytes.
  */
 export function limitBody(maxBytes: number): MiddlewareHandler {
-  const tooLarge = (c: Context) =>
-    c.json({ code: "payload_too_large", message: `request body over ${maxBytes} bytes` }, 413);
+  // Thrown, so the answer comes from the app's one `onError` like every other refusal.
+  const tooLarge = (): never => {
+    throw new HotSeatError("payload_too_large", `request body over ${maxBytes} bytes`);
+  };
   const counting = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
   return async (c, next) => {
     if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next();
     const declared = c.req.header("content-length");
     if (declared !== undefined && c.req.header("transfer-encoding") === undefined) {
-      return Number(declared) > maxBytes ? tooLarge(c) : next();
+      return Number(declared) > maxBytes ? tooLarge() : next();
     }
     return counting(c, next);
   };

@@ -128,26 +128,24 @@ export function referenceRoutes<E extends Env>(app: OpenAPIHono<E>) {
     scheme: "bearer",
     description: "the stage's admin token",
   });
-  let document: string | undefined;
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   return routes()
     .openapi(documentRoute, (c) => {
-      document ??= JSON.stringify(app.getOpenAPI31Document(documentInfo));
-      return c.body(document, 200, {
-        "Content-Type": "application/json",
-        "Cache-Control": "public, max-age=60",
-      }) as never;
+      document ??= app.getOpenAPI31Document(documentInfo);
+      c.header("Cache-Control", "public, max-age=60");
+      return c.json(document, 200);
     })
-    .openapi(pageRoute, (c) => c.html(page, 200, pageHeaders) as never)
+    .openapi(pageRoute, (c) => c.html(page, 200, pageHeaders))
     .openapi(assetRoute, async (c) => {
       const name = c.req.param("asset");
       if (name === "reference.js")
-        return c.body(initializer, 200, { ...pageHeaders, "Content-Type": "text/javascript; charset=utf-8" }) as never;
+        return c.body(initializer, 200, { ...pageHeaders, "Content-Type": "text/javascript; charset=utf-8" });
       if (!isAsset(name)) throw new HotSeatError("not_found", `no file ${name} in the reference page`);
       const body = await readAsset(name);
       return c.body(new Uint8Array(body), 200, {
         ...pageHeaders,
         "Content-Type": DOCS_ASSETS[name],
         "Cache-Control": "public, max-age=3600",
-      }) as never;
+      });
     });
 }

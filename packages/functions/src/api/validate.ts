@@ -23,8 +23,9 @@ const json = /^application\/([a-z-.]+\+)?json/i;
 
 /**
  * A route with a JSON body refuses any other Content-Type as `invalid_request` (400), ahead of
- * @hono/zod-openapi's own media-type gate, which answers 415: a client's mistake is a 400 here,
- * as it was before the routes were declared for the document.
+ * @hono/zod-openapi's own media-type gate, which would answer 415: every client mistake in a
+ * request is one 400 `invalid_request` (clients and tests depend on it), and a body without a
+ * Content-Type is refused here rather than buffered twice to see whether it is empty.
  */
 export const requireJson: MiddlewareHandler = async (c, next) => {
   if (!json.test(c.req.header("content-type") ?? ""))
