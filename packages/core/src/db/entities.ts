@@ -3,6 +3,7 @@ import { Entity, Service } from "electrodb";
 import {
   barrierSchema,
   customerSchema,
+  orderLedgerSchema,
   orderSchema,
   orderStatusSchema,
   shardProjectionSchema,
@@ -25,6 +26,7 @@ export function createDb(client: DynamoDBDocumentClient, table: string) {
       show: new Entity(showSchema, config),
       order: new Entity(orderSchema, config),
       orderStatus: new Entity(orderStatusSchema, config),
+      orderLedger: new Entity(orderLedgerSchema, config),
       shardProjection: new Entity(shardProjectionSchema, config),
       barrier: new Entity(barrierSchema, config),
       customer: new Entity(customerSchema, config),

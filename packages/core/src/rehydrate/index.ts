@@ -1,8 +1,7 @@
-import type { Db } from "../db/index.ts";
+import { type Db, LEDGER_BUCKETS } from "../db/index.ts";
 import { HotSeatError } from "../error/index.ts";
 import { newUlid } from "../id/index.ts";
-import { isLive, type OrderRecord } from "../order/index.ts";
-import { foldOrders } from "../projection/index.ts";
+import { isLive, OrderRecord } from "../order/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
 import { type Show, splitCapacity } from "../show/index.ts";
 import type { InventorySpace } from "../space/index.ts";
@@ -20,13 +19,26 @@ export interface RehydrationDeps {
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Every order of a show persisted in DynamoDB, at its latest persisted status, read page by page. */
+/**
+ * Every order of a show persisted in DynamoDB, at its latest persisted version: the show's ledger,
+ * every bucket read with strongly consistent queries of the base table (page by page), so an order
+ * the writer stored before a barrier is always counted, however an index lags.
+ */
 export async function persistedOrders(db: Db, showId: string): Promise<OrderRecord[]> {
-  const [orders, statuses] = await Promise.all([
-    db.entities.order.query.byShow({ showId }).go({ pages: "all" }),
-    db.entities.orderStatus.query.byShow({ showId }).go({ pages: "all" }),
-  ]);
-  return foldOrders(orders.data, statuses.data);
+  const buckets = await Promise.all(
+    Array.from({ length: LEDGER_BUCKETS }, (_, bucket) =>
+      db.entities.orderLedger.query
+        .primary({ showId, bucket })
+        .go({ pages: "all", consistent: true, attributes: ["orderId", "version", "record"] }),
+    ),
+  );
+  const latest = new Map<string, { version: number; record: string }>();
+  for (const { data } of buckets)
+    for (const e of data) {
+      const seen = latest.get(e.orderId);
+      if (!seen || e.version > seen.version) latest.set(e.orderId, e);
+    }
+  return [...latest.values()].map((e) => OrderRecord.parse(JSON.parse(e.record)));
 }
 
 /**
