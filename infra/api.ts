@@ -2,6 +2,7 @@ import { buyerTokenKey, mail } from "./buyers";
 import { lambdaDefaults } from "./lambda";
 import { payments, stripeSecrets } from "./payments";
 import { pump } from "./pump";
+import { rebuilder } from "./rebuild";
 import { space } from "./space";
 import { stageSettings } from "./stage";
 import { table } from "./table";
@@ -32,7 +33,7 @@ export const apiRoute = api.route("$default", {
   handler: "packages/functions/src/api/lambda.handler",
   timeout: "10 seconds",
   memory: "1024 MB",
-  link: [space, pump, table, adminToken, buyerTokenKey, mail, payments, ...stripeSecrets],
+  link: [space, pump, table, rebuilder, adminToken, buyerTokenKey, mail, payments, ...stripeSecrets],
   // Provisioned concurrency lives on a published version; the route then targets that version.
   versioning: prewarmed,
   concurrency: prewarmed ? { provisioned: apiPrewarm } : undefined,

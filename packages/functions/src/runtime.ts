@@ -1,4 +1,5 @@
 import type { KinesisClient } from "@aws-sdk/client-kinesis";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { SESv2Client } from "@aws-sdk/client-sesv2";
 import {
   BuyerAuth,
@@ -12,6 +13,7 @@ import { Checkout, type PaymentProvider, StripePayments, TestPayments } from "@h
 import { createDb, createDocumentClient } from "@hotseat/core/db";
 import { type Mailer, OutboxMailer, SesMailer } from "@hotseat/core/mail";
 import { createKinesisClient, type PublisherOptions, PumpPublisher } from "@hotseat/core/pump";
+import { inProcessTrigger, type RebuildTrigger, throttledTrigger } from "@hotseat/core/rehydrate";
 import { type SaleOptions, Sales } from "@hotseat/core/sale";
 import { createSpaceClient, InventorySpace } from "@hotseat/core/space";
 import Stripe from "stripe";
@@ -68,6 +70,28 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
     if (outboxDir) return new OutboxMailer(outboxDir);
     throw new Error("no mail configured: a sender for SES, or an outbox folder");
   };
+  let rebuildTrigger: RebuildTrigger | undefined;
+  /**
+   * Read at the first ask: the rebuild Lambda (async, `InvocationType: Event`, so the buyer's request
+   * never waits for it) where one is configured, else this process's worker in the background.
+   */
+  const rebuild: RebuildTrigger = {
+    request(showId) {
+      if (!rebuildTrigger) {
+        const functionName = config.rebuild?.functionName;
+        if (functionName) {
+          const lambda = new LambdaClient({ region: config.region });
+          const payload = (id: string) => Buffer.from(JSON.stringify({ showId: id }));
+          rebuildTrigger = throttledTrigger(space, 1000, async (id) => {
+            await lambda.send(
+              new InvokeCommand({ FunctionName: functionName, InvocationType: "Event", Payload: payload(id) }),
+            );
+          });
+        } else rebuildTrigger = inProcessTrigger(runtime.sales.rebuilder, space);
+      }
+      return rebuildTrigger.request(showId);
+    },
+  };
   const runtime = {
     config,
     redis,
@@ -87,7 +111,7 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
       return publisher;
     },
     get sales(): Sales {
-      sales ??= new Sales({ db, space, publisher: runtime.publisher, options: options.sale });
+      sales ??= new Sales({ db, space, publisher: runtime.publisher, options: options.sale, rebuild });
       return sales;
     },
     get checkout(): Checkout {

@@ -1,11 +1,15 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulateIndexLag } from "../src/index-lag.ts";
 import { startTestStack, type TestStack } from "../src/testing.ts";
 
+const LOCK_MS = 1500;
+const WAIT_MS = 500;
 let t: TestStack;
 beforeAll(async () => {
   t = await startTestStack({
-    sale: { staleAfterMs: 300, rehydrationGraceMs: 300, rehydrationWaitMs: 5000 },
+    sale: { staleAfterMs: 300, rehydrationGraceMs: 300, rehydrationWaitMs: WAIT_MS, rehydrationLockMs: LOCK_MS },
     poller: { batchingWindowMs: 20, maxRetries: 2 },
   });
 });
@@ -53,5 +57,66 @@ describe("the rebuild counts from strongly consistent reads of the table", () =>
     await t.stack.drain();
     const stats = (await t.request("GET", `/admin/shows/${show.id}/stats`, { admin: true })).body;
     expect(stats).toMatchObject({ sold: 8, remaining: 2, pending: 0 });
+  });
+});
+
+describe("rebuilds belong to a worker with its own time budget", () => {
+  it("a killed worker's lock lapses within seconds and the next one completes; buyers get 503 + Retry-After meanwhile", async () => {
+    const show = await t.createShow({ capacity: 10, maxPerCustomer: 4 });
+    await t.preload(show.id);
+    expect((await t.buy(show.id, "kw1", 3, "killed-worker-key-1")).status).toBe(201);
+    await t.stack.drain();
+    await t.stack.runtime.redis.flushall(); // the space loses the show
+
+    const { space } = t.stack.runtime;
+    const rebuildsBefore = t.stack.runtime.sales.rehydrations;
+    const fixture = fileURLToPath(new URL("./fixtures/rebuild-worker.ts", import.meta.url));
+    const child = spawn(process.execPath, ["--import", "tsx", fixture, show.id, String(LOCK_MS)], {
+      cwd: fileURLToPath(new URL("..", import.meta.url)),
+      env: { ...process.env, ...t.stack.env, HOTSEAT_LOG_LEVEL: "error" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d) => {
+      output += d;
+    });
+    child.stderr.on("data", (d) => {
+      output += d;
+    });
+    const exited = new Promise<NodeJS.Signals | null>((r) => child.on("exit", (_, signal) => r(signal)));
+    try {
+      // The worker took the lock and froze what it rebuilds; it now waits out its (long) grace period.
+      for (let i = 0; !(await space.isRehydrating(show.id)); i++) {
+        if (i > 200) throw new Error(`the worker never took the lock: ${output}`);
+        await sleep(50);
+      }
+      // It renews its lock while it works: well past the lock's lifetime, the lock is still held.
+      await sleep(LOCK_MS * 2);
+      expect(await space.isRehydrating(show.id)).toBe(true);
+
+      // A buyer is answered quickly, with 503 rehydrating and Retry-After; the buyer's request never rebuilds.
+      const started = Date.now();
+      const busy = await t.buy(show.id, "kw2", 2, "killed-worker-key-2");
+      expect(Date.now() - started).toBeLessThan(WAIT_MS + 1000);
+      expect(busy.status).toBe(503);
+      expect(busy.body.code).toBe("rehydrating");
+      expect(busy.headers.get("retry-after")).toBe("1");
+      expect(t.stack.runtime.sales.rehydrations).toBe(rebuildsBefore);
+    } finally {
+      child.kill("SIGKILL");
+    }
+    expect(await exited).toBe("SIGKILL");
+
+    // The dead worker's lock lapses; the next ask (the buyer polling) starts this stack's worker, which completes.
+    const killedAt = Date.now();
+    const res = await buyPolling(show.id, "kw2", 2, "killed-worker-key-2");
+    expect(res.status).toBe(201);
+    expect(Date.now() - killedAt).toBeLessThan(LOCK_MS + 5000);
+    expect(t.stack.runtime.sales.rehydrations).toBe(rebuildsBefore + 1);
+    expect((await t.request("GET", `/shows/${show.id}/availability`)).body.remaining).toBe(5);
+    expect((await t.buy(show.id, "kw1", 3, "killed-worker-key-1")).status).toBe(200);
+    await t.stack.drain();
+    const stats = (await t.request("GET", `/admin/shows/${show.id}/stats`, { admin: true })).body;
+    expect(stats).toMatchObject({ sold: 5, remaining: 5, pending: 0 });
   });
 });

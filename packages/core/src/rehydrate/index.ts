@@ -6,6 +6,16 @@ import type { PumpPublisher } from "../pump/index.ts";
 import { type Show, splitCapacity } from "../show/index.ts";
 import type { InventorySpace } from "../space/index.ts";
 
+export {
+  inProcessTrigger,
+  type RebuildDeps,
+  type RebuildOutcome,
+  type RebuildTrigger,
+  RebuildWorker,
+  type RebuildWorkerOptions,
+  throttledTrigger,
+} from "./worker.ts";
+
 export interface RehydrationDeps {
   db: Db;
   space: InventorySpace;
@@ -15,6 +25,12 @@ export interface RehydrationDeps {
   /** How long to wait for the writer to reach the barrier on every pump shard. */
   barrierTimeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Throws when the caller no longer holds the show's lock (it lapsed while the worker was paused and
+   * another took over): called while waiting and right before the space is written, so a worker that
+   * lost its lock never replaces what another rebuilt and sold since.
+   */
+  fence?: () => Promise<void>;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -49,6 +65,7 @@ export async function persistedOrders(db: Db, showId: string): Promise<OrderReco
  */
 export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<{ remaining: number; orders: number }> {
   const sleep = deps.sleep ?? defaultSleep;
+  const fence = deps.fence ?? (async () => {});
   const shards = Array.from({ length: show.shards }, (_, s) => s);
 
   await Promise.all(shards.map((s) => deps.space.freezeShard(show.id, s)));
@@ -69,6 +86,7 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
     if (pumpShards.every((id) => seen.has(id))) break;
     if (Date.now() > deadline)
       throw new HotSeatError("rehydrating", "waiting for the pump to drain before rebuilding the show");
+    await fence();
     await sleep(100);
   }
 
@@ -100,6 +118,7 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
   for (const s of shards) {
     const slot = perShard[s];
     if (!slot) continue;
+    await fence();
     await deps.space.rebuildShard(show.id, s, {
       stock: stock[s] ?? 0,
       sold: slot.sold,
@@ -113,6 +132,7 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
       orders: slot.orders,
     });
   }
+  await fence();
   await deps.space.markOnSale(show.id);
   return { remaining, orders: orders.length };
 }

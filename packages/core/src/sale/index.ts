@@ -6,13 +6,14 @@ import { log, maskCustomer } from "../log/index.ts";
 import { newOrderId, type Order, type OrderRecord, PurchaseBody, toOrder } from "../order/index.ts";
 import { foldOrders, fromOrderItem } from "../projection/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
-import { rehydrateShow } from "../rehydrate/index.ts";
+import { inProcessTrigger, type RebuildTrigger, RebuildWorker } from "../rehydrate/worker.ts";
 import { type Availability, CreateShowInput, newShowId, type Show, splitCapacity } from "../show/index.ts";
 import { fingerprintOf, homeShard, type InventorySpace, type ShardState, TIMELINE_BUCKET_MS } from "../space/index.ts";
 
 export interface SaleOptions {
-  /** How long a buyer waits for another worker's rehydration before a 503. */
+  /** How long a buyer waits for the rebuild worker before a 503 `rehydrating` (then it polls). */
   rehydrationWaitMs?: number;
+  /** The rebuild lock's lifetime: the worker renews it while it works, so a dead worker's lapses within this. */
   rehydrationLockMs?: number;
   rehydrationGraceMs?: number;
   barrierTimeoutMs?: number;
@@ -39,6 +40,8 @@ export interface SaleDeps {
   space: InventorySpace;
   publisher: PumpPublisher;
   options?: SaleOptions;
+  /** Where a lost show's rebuild is asked for (a Lambda on AWS); else this process's own worker, in the background. */
+  rebuild?: RebuildTrigger;
 }
 
 export type ShowView = Show & { remaining: number; held: number; soldOut: boolean };
@@ -170,13 +173,14 @@ export class Sales {
   /** The list of shows, under the one key "all". */
   private readonly listCache = new Map<"all", SharedRead<ShowView[]>>();
   private readonly opts: Required<Omit<SaleOptions, "afterTake">> & Pick<SaleOptions, "afterTake">;
-  /** Rebuilds this worker ran (single-flight means one per loss across all workers). */
-  rehydrations = 0;
+  /** This process's rebuild worker: the local stack's, and the rebuild Lambda's. */
+  readonly rebuilder: RebuildWorker;
+  private readonly rebuildTrigger: RebuildTrigger;
 
   constructor(private readonly deps: SaleDeps) {
     this.opts = {
-      rehydrationWaitMs: 1500,
-      rehydrationLockMs: 60_000,
+      rehydrationWaitMs: 1000,
+      rehydrationLockMs: 10_000,
       rehydrationGraceMs: 1000,
       barrierTimeoutMs: 30_000,
       staleAfterMs: 30_000,
@@ -185,6 +189,20 @@ export class Sales {
       listCacheMs: 2000,
       ...deps.options,
     };
+    this.rebuilder = new RebuildWorker(
+      { db: deps.db, space: deps.space, publisher: deps.publisher, loadShow: (id) => this.loadShow(id) },
+      {
+        lockMs: this.opts.rehydrationLockMs,
+        graceMs: this.opts.rehydrationGraceMs,
+        barrierTimeoutMs: this.opts.barrierTimeoutMs,
+      },
+    );
+    this.rebuildTrigger = deps.rebuild ?? inProcessTrigger(this.rebuilder, deps.space);
+  }
+
+  /** Rebuilds this process's worker ran (single-flight means one per loss across all workers). */
+  get rehydrations(): number {
+    return this.rebuilder.rebuilds;
   }
 
   async createShow(input: CreateShowInput): Promise<Show> {
@@ -463,8 +481,10 @@ export class Sales {
   }
 
   /**
-   * The space lost the show (or a rebuild was interrupted): one worker rebuilds it, the others
-   * wait briefly for it and then get 503 `rehydrating`.
+   * The space lost the show (or a rebuild was interrupted): the rebuild worker is asked for it (once
+   * per show however many ask), and the caller waits `rehydrationWaitMs` at most for the show to be
+   * back on sale, then gets 503 `rehydrating` (with Retry-After) and polls. A worker that dies leaves
+   * its lock to lapse within `rehydrationLockMs`; the next ask after that starts another.
    */
   private async recover(cached: Show): Promise<void> {
     const seen = this.draftSeen.get(cached.id);
@@ -473,24 +493,20 @@ export class Sales {
     if (show.status !== "on_sale") throw new HotSeatError("not_on_sale", "this show is not on sale");
     const deadline = Date.now() + this.opts.rehydrationWaitMs;
     for (;;) {
-      // Whoever holds the lock rebuilds; if it dies, the lock expires and the next caller takes over.
-      const token = await this.deps.space.acquireRehydrationLock(show.id, this.opts.rehydrationLockMs);
-      if (token) {
-        // Whoever held the lock before may have loaded the show meanwhile (a preload does so under it):
-        // then there is nothing to rebuild, and rebuilding would replace what was sold since.
-        const states = await this.deps.space.readShards(show.id, show.shards);
-        if (states.every((s) => s.status === "on_sale")) {
-          await this.deps.space.releaseRehydrationLock(show.id, token);
-          return;
-        }
-        await this.rehydrate(show, token);
-        return;
-      }
-      if (Date.now() > deadline) throw new HotSeatError("rehydrating", "the show is being restored; retry in a moment");
+      await this.requestRebuild(show.id);
       await sleep(50);
       const states = await this.deps.space.readShards(show.id, show.shards);
       if (states.every((s) => s.status === "on_sale")) return;
+      if (Date.now() > deadline) throw new HotSeatError("rehydrating", "the show is being restored; retry in a moment");
+      await sleep(100);
     }
+  }
+
+  /** Asks for the show's rebuild; a trigger that fails is only logged (the next caller or sweep asks again). */
+  async requestRebuild(showId: string): Promise<void> {
+    await this.rebuildTrigger
+      .request(showId)
+      .catch((e) => log.warn("rebuild.request_failed", { showId, error: String((e as Error)?.message ?? e) }));
   }
 
   /** The show's rebuild lock, waiting `rehydrationWaitMs` for it at most (then 503 rehydrating). */
@@ -501,27 +517,6 @@ export class Sales {
       if (token) return token;
       if (Date.now() > deadline) throw new HotSeatError("rehydrating", "the show is being restored; retry in a moment");
       await sleep(50);
-    }
-  }
-
-  private async rehydrate(show: Show, token: string): Promise<void> {
-    const started = Date.now();
-    try {
-      this.rehydrations++;
-      log.warn("space.rehydrating", { showId: show.id });
-      const result = await rehydrateShow(
-        {
-          db: this.deps.db,
-          space: this.deps.space,
-          publisher: this.deps.publisher,
-          graceMs: this.opts.rehydrationGraceMs,
-          barrierTimeoutMs: this.opts.barrierTimeoutMs,
-        },
-        show,
-      );
-      log.warn("space.rehydrated", { showId: show.id, ...result, tookMs: Date.now() - started });
-    } finally {
-      await this.deps.space.releaseRehydrationLock(show.id, token);
     }
   }
 
@@ -697,12 +692,8 @@ export class Sales {
       const states = await this.deps.space.readShards(show.id, show.shards);
       const frozen = states.some((s) => s.status === "frozen");
       if (states.some((s) => !s.exists) || (frozen && !(await this.deps.space.isRehydrating(show.id)))) {
-        try {
-          await this.recover(show);
-          result.rehydrated++;
-        } catch {
-          result.failed++;
-        }
+        await this.requestRebuild(show.id);
+        result.rehydrated++;
         continue;
       }
       result.expired += await this.reclaimHolds(show);
