@@ -1,4 +1,4 @@
-import type { Metrics } from "@aws-lambda-powertools/metrics";
+import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { log } from "@hotseat/core/log";
 import { readConfig } from "./config.ts";
 import { createMetrics, pendingInSpace, recordSweep } from "./metrics.ts";
@@ -15,6 +15,8 @@ export const handler = async () => {
   log.info("sweeper.run", result);
   metrics ??= createMetrics("sweeper");
   recordSweep(metrics, result, await pendingInSpace(runtime));
+  // The stale backlog this run did not reach (its budget ran out or the pump refused): the next run's.
+  metrics.addMetric("SweepBacklogLeft", MetricUnit.Count, result.left);
   metrics.publishStoredMetrics();
   return result;
 };

@@ -250,7 +250,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ? setInterval(() => {
           sweep()
             .then((r) => {
-              if (r.republished + r.settled + r.rehydrated + r.failed + r.expired > 0)
+              if (r.republished + r.settled + r.rehydrated + r.failed + r.expired + r.left > 0)
                 log(JSON.stringify({ level: "info", event: "sweeper.run", ...r }));
             })
             .catch((e) => log(JSON.stringify({ level: "warn", event: "sweeper.failed", error: String(e) })));

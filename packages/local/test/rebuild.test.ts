@@ -1,5 +1,9 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { newOrderId } from "@hotseat/core/order";
+import { persistedOrders } from "@hotseat/core/rehydrate";
+import { fingerprintOf } from "@hotseat/core/space";
+import { createRuntime } from "@hotseat/functions/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulateIndexLag } from "../src/index-lag.ts";
 import { startTestStack, type TestStack } from "../src/testing.ts";
@@ -118,5 +122,69 @@ describe("rebuilds belong to a worker with its own time budget", () => {
     await t.stack.drain();
     const stats = (await t.request("GET", `/admin/shows/${show.id}/stats`, { admin: true })).body;
     expect(stats).toMatchObject({ sold: 5, remaining: 5, pending: 0 });
+  });
+});
+
+describe("the sweeper drains a backlog after a pump outage", () => {
+  it("re-publishes thousands of stale orders in one run, pages past ones that stay pending, and reports what it left", async () => {
+    const shards = 2;
+    const perShard = 1200;
+    const show = await t.createShow({ capacity: shards * perShard, maxPerCustomer: 1, shards });
+    await t.preload(show.id);
+    const { space } = t.stack.runtime;
+    // The writer is down too: what the sweeper publishes stays pending, as orders that keep failing would.
+    await t.stack.poller?.stop();
+    // The pump was down while these were sold: taken in the space (the real take), never published.
+    const take = (i: number) => {
+      const shard = i % shards;
+      const now = Date.now();
+      return space.takeTickets({
+        showId: show.id,
+        shard,
+        customerId: `backlog${i}`,
+        idempotencyKey: `backlog-key-${i}`,
+        fingerprint: fingerprintOf(1),
+        order: {
+          id: newOrderId(),
+          showId: show.id,
+          customerId: `backlog${i}`,
+          quantity: 1,
+          createdAt: new Date(now).toISOString(),
+          idempotencyKey: `backlog-key-${i}`,
+          shard,
+          priceCents: 0,
+          status: "confirmed",
+          version: 1,
+        },
+        nowMs: now,
+        holdUntilMs: 0,
+      });
+    };
+    const total = shards * perShard;
+    for (let i = 0; i < total; i += 200)
+      await Promise.all(Array.from({ length: Math.min(200, total - i) }, (_, j) => take(i + j)));
+    await sleep(400); // older than staleAfterMs
+
+    // A run with no time left re-publishes nothing and says how much it left.
+    const starved = createRuntime(t.stack.config, { sale: { staleAfterMs: 300, sweepBudgetMs: 0 } });
+    try {
+      expect(await starved.sales.sweep()).toMatchObject({ republished: 0, left: total });
+    } finally {
+      await starved.stop();
+    }
+    // One run reaches the whole backlog (not 500 a shard), and the next one too: the first orders,
+    // still pending, do not hold back the rest.
+    const first = await t.stack.sweep();
+    expect(first).toMatchObject({ republished: total, failed: 0, left: 0 });
+    const second = await t.stack.sweep();
+    expect(second).toMatchObject({ republished: total, left: 0 });
+
+    await t.stack.poller?.start();
+    await t.stack.drain(60_000);
+    const persisted = await persistedOrders(t.stack.runtime.db, show.id);
+    expect(persisted).toHaveLength(total);
+    expect(new Set(persisted.map((o) => o.idempotencyKey)).size).toBe(total);
+    const stats = (await t.request("GET", `/admin/shows/${show.id}/stats`, { admin: true })).body;
+    expect(stats).toMatchObject({ sold: total, persisted: total, pending: 0, remaining: 0 });
   });
 });

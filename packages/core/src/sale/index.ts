@@ -9,6 +9,7 @@ import type { PumpPublisher } from "../pump/index.ts";
 import { inProcessTrigger, type RebuildTrigger, RebuildWorker } from "../rehydrate/worker.ts";
 import { type Availability, CreateShowInput, newShowId, type Show, splitCapacity } from "../show/index.ts";
 import { fingerprintOf, homeShard, type InventorySpace, type ShardState, TIMELINE_BUCKET_MS } from "../space/index.ts";
+import { republishBacklog } from "./sweep.ts";
 
 export interface SaleOptions {
   /** How long a buyer waits for the rebuild worker before a 503 `rehydrating` (then it polls). */
@@ -19,6 +20,8 @@ export interface SaleOptions {
   barrierTimeoutMs?: number;
   /** A pending order older than this is re-published by the sweeper. */
   staleAfterMs?: number;
+  /** How long one sweep may spend re-publishing a backlog (the sweeper Lambda's timeout, less a margin). */
+  sweepBudgetMs?: number;
   /** A loan between shards older than this is settled by the sweeper. */
   loanStaleAfterMs?: number;
   /**
@@ -184,6 +187,7 @@ export class Sales {
       rehydrationGraceMs: 1000,
       barrierTimeoutMs: 30_000,
       staleAfterMs: 30_000,
+      sweepBudgetMs: 40_000,
       loanStaleAfterMs: 5_000,
       availabilityCacheMs: 200,
       listCacheMs: 2000,
@@ -673,10 +677,11 @@ export class Sales {
   }
 
   /**
-   * The reconciler: re-publishes orders taken but still unconfirmed after `staleAfterMs`
-   * (the API died between take and publish, or the pump was down), settles loans a crashed
-   * buyer left between shards, returns lapsed holds no reader has seen to sale, and rebuilds
-   * shows the space has lost.
+   * The reconciler: re-publishes orders taken but still unconfirmed after `staleAfterMs` (the API
+   * died between take and publish, or the pump was down) — the whole backlog, at the pump's pace,
+   * within `sweepBudgetMs` (see `republishBacklog`) — settles loans a crashed buyer left between
+   * shards, returns lapsed holds no reader has seen to sale, and asks for the rebuild of shows the
+   * space has lost (`rehydrated` counts those asks). `left` is the stale backlog it did not reach.
    */
   async sweep(): Promise<{
     republished: number;
@@ -684,8 +689,11 @@ export class Sales {
     rehydrated: number;
     failed: number;
     expired: number;
+    left: number;
   }> {
-    const result = { republished: 0, settled: 0, rehydrated: 0, failed: 0, expired: 0 };
+    const started = Date.now();
+    const result = { republished: 0, settled: 0, rehydrated: 0, failed: 0, expired: 0, left: 0 };
+    const backlog: { showId: string; shard: number }[] = [];
     for (const showId of await this.deps.space.showsOnSale()) {
       const show = await this.showSettings(showId).catch(() => null);
       if (!show) continue;
@@ -699,12 +707,16 @@ export class Sales {
       result.expired += await this.reclaimHolds(show);
       for (const s of states) {
         result.settled += await this.deps.space.settleLoans(show.id, s.shard, this.opts.loanStaleAfterMs);
-        const stale = await this.deps.space.pendingOrders(show.id, s.shard, Date.now() - this.opts.staleAfterMs);
-        const published = await Promise.all(stale.map((o) => this.deps.publisher.publishOrder(o)));
-        result.republished += published.filter(Boolean).length;
-        result.failed += published.filter((p) => !p).length;
+        backlog.push({ showId: show.id, shard: s.shard });
       }
     }
+    const republished = await republishBacklog(this.deps.space, this.deps.publisher, backlog, {
+      staleAfterMs: this.opts.staleAfterMs,
+      budgetMs: Math.max(0, this.opts.sweepBudgetMs - (Date.now() - started)),
+    });
+    result.republished += republished.republished;
+    result.failed += republished.failed;
+    result.left += republished.left;
     return result;
   }
 }
