@@ -13,8 +13,9 @@ const WAIT_MS = 500;
 let t: TestStack;
 beforeAll(async () => {
   t = await startTestStack({
-    sale: { staleAfterMs: 300, rehydrationGraceMs: 300, rehydrationWaitMs: WAIT_MS, rehydrationLockMs: LOCK_MS },
+    sale: { staleAfterMs: 300, rehydrationWaitMs: WAIT_MS, rehydrationLockMs: LOCK_MS },
     poller: { batchingWindowMs: 20, maxRetries: 2 },
+    publisher: { budgetMs: 300 },
   });
 });
 afterAll(async () => {

@@ -20,8 +20,6 @@ export interface RehydrationDeps {
   db: Db;
   space: InventorySpace;
   publisher: PumpPublisher;
-  /** Covers a publish still in flight from a take made just before the freeze. */
-  graceMs?: number;
   /** How long to wait for the writer to reach the barrier on every pump shard. */
   barrierTimeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -75,7 +73,10 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
     if (published.includes(false))
       throw new HotSeatError("unavailable", "the pump is unavailable; rehydration will retry");
   }
-  await sleep(deps.graceMs ?? 1000);
+  // A take made just before the freeze may still be publishing: the publisher settles every record
+  // within its budget (sent by then, or given up and answered 503), so waiting that long means no
+  // order from before the freeze can land after the barrier.
+  await sleep(deps.publisher.settledWithinMs);
 
   const barrierId = `bar_${newUlid()}`;
   const pumpShards = await deps.publisher.sendBarrier(barrierId);

@@ -18,8 +18,6 @@ export interface RebuildWorkerOptions {
    * it works, so a killed worker's lock lapses within this and the next trigger takes over.
    */
   lockMs?: number;
-  /** Covers a publish still in flight from a take made just before the freeze (see `graceFor`). */
-  graceMs?: number;
   /** How long the worker waits for the writer to reach its barrier on every pump shard. */
   barrierTimeoutMs?: number;
 }
@@ -97,7 +95,6 @@ export class RebuildWorker {
           db: this.deps.db,
           space,
           publisher: this.deps.publisher,
-          graceMs: this.options.graceMs,
           barrierTimeoutMs: o.barrierTimeoutMs ?? this.options.barrierTimeoutMs,
           fence,
         },

@@ -16,7 +16,6 @@ export interface SaleOptions {
   rehydrationWaitMs?: number;
   /** The rebuild lock's lifetime: the worker renews it while it works, so a dead worker's lapses within this. */
   rehydrationLockMs?: number;
-  rehydrationGraceMs?: number;
   barrierTimeoutMs?: number;
   /** A pending order older than this is re-published by the sweeper. */
   staleAfterMs?: number;
@@ -160,6 +159,13 @@ function parsePurchase(body: unknown): PurchaseBody {
   return parsed.data;
 }
 
+/**
+ * An order is acknowledged only once the pump holds it: the space alone may lose it. The tickets stay
+ * taken (pending, re-published by the sweeper); a retry with the same Idempotency-Key returns the order.
+ */
+const unpublished = () =>
+  new HotSeatError("unavailable", "the order could not be recorded yet; retry with the same Idempotency-Key");
+
 const remainingOf = (states: ShardState[]) => states.reduce((sum, s) => sum + s.stock + s.inTransit, 0);
 
 /**
@@ -184,7 +190,6 @@ export class Sales {
     this.opts = {
       rehydrationWaitMs: 1000,
       rehydrationLockMs: 10_000,
-      rehydrationGraceMs: 1000,
       barrierTimeoutMs: 30_000,
       staleAfterMs: 30_000,
       sweepBudgetMs: 40_000,
@@ -197,7 +202,6 @@ export class Sales {
       { db: deps.db, space: deps.space, publisher: deps.publisher, loadShow: (id) => this.loadShow(id) },
       {
         lockMs: this.opts.rehydrationLockMs,
-        graceMs: this.opts.rehydrationGraceMs,
         barrierTimeoutMs: this.opts.barrierTimeoutMs,
       },
     );
@@ -413,8 +417,7 @@ export class Sales {
       switch (r.outcome) {
         case "ok": {
           await this.opts.afterTake?.(r.record);
-          // Acknowledged only once the pump holds the order, or it is pending in the space
-          // for the sweeper to re-publish: either way it cannot be lost.
+          // Acknowledged only once the pump holds the order (else 503, see `unpublished`).
           const [published] = await Promise.all([
             this.deps.publisher.publishOrder(r.record),
             this.deps.space.indexOrder(r.record, home),
@@ -430,10 +433,11 @@ export class Sales {
             if (published) log.debug("order.accepted", fields);
             else log.warn("order.publish_deferred", fields);
           }
+          if (!published) throw unpublished();
           return { order: toOrder(r.record, false), created: true };
         }
         case "replay":
-          return { order: toOrder(r.record, !r.pending), created: false };
+          return { order: await this.replayed(r.record, r.pending), created: false };
         case "reused":
           throw new HotSeatError(
             "idempotency_key_reused",
@@ -470,6 +474,15 @@ export class Sales {
       }
     }
     throw new HotSeatError("rehydrating", "the show is busy rebalancing; retry in a moment");
+  }
+
+  /**
+   * A replay of a purchase the space still has pending: it may be one that was answered 503 because
+   * its publish failed, so it is published again before it is acknowledged.
+   */
+  private async replayed(record: OrderRecord, pending: boolean): Promise<Order> {
+    if (pending && !(await this.deps.publisher.publishOrder(record))) throw unpublished();
+    return toOrder(record, !pending);
   }
 
   /** Pulls stock to the buyer's home shard from the others that have some; returns how many tickets moved. */
