@@ -189,3 +189,44 @@ describe("the sweeper drains a backlog after a pump outage", () => {
     expect(stats).toMatchObject({ sold: total, persisted: total, pending: 0, remaining: 0 });
   });
 });
+
+describe("a hold whose deadline passes while its show is frozen for a rebuild", () => {
+  it("gets the frozen time back: the payment retried after the rebuild confirms it, and nothing is oversold", async () => {
+    const show = await t.createShow({ capacity: 4, maxPerCustomer: 4, priceCents: 1500, holdSeconds: 5 });
+    await t.preload(show.id);
+    const held = await t.buy(show.id, "frz1", 3, "frozen-hold-key-1");
+    expect(held.status).toBe(201);
+    expect(held.body.order.status).toBe("held");
+    const orderId = held.body.order.id as string;
+    const deadline = Date.parse(held.body.order.holdExpiresAt);
+    await t.stack.drain();
+
+    // The writer stops (the rebuild cannot reach its barrier) and the space loses the show.
+    await t.stack.poller?.stop();
+    await t.stack.runtime.redis.flushall();
+    const pay = () =>
+      t.request("POST", `/orders/${orderId}/test-payment`, { as: "frz1", body: { card: "4242424242424242" } });
+    const during = await pay();
+    expect(during.status).toBe(503);
+    expect(during.body.code).toBe("rehydrating");
+    // Nobody else can take the held tickets meanwhile either.
+    expect((await t.buy(show.id, "frz2", 2, "frozen-hold-key-2")).status).toBe(503);
+    while (Date.now() < deadline + 500) await sleep(100); // the hold's deadline passes while frozen
+
+    await t.stack.poller?.start();
+    let paid = await pay();
+    for (let i = 0; paid.status === 503 && i < 100; i++) {
+      await sleep(100);
+      paid = await pay();
+    }
+    expect(paid.status).toBe(200);
+    expect(paid.body.order.status).toBe("confirmed");
+    // 3 confirmed of 4: one ticket left, and a buyer of 2 is refused.
+    expect((await t.buy(show.id, "frz2", 2, "frozen-hold-key-3")).status).toBe(409);
+    await t.stack.drain();
+    const stats = (await t.request("GET", `/admin/shows/${show.id}/stats`, { admin: true })).body;
+    expect(stats).toMatchObject({ confirmed: 3, held: 0, expired: 0, remaining: 1, pending: 0 });
+    const [persisted] = (await persistedOrders(t.stack.runtime.db, show.id)).filter((o) => o.id === orderId);
+    expect(persisted?.status).toBe("confirmed");
+  });
+});

@@ -66,6 +66,7 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
   const fence = deps.fence ?? (async () => {});
   const shards = Array.from({ length: show.shards }, (_, s) => s);
 
+  const frozenAt = Date.now();
   await Promise.all(shards.map((s) => deps.space.freezeShard(show.id, s)));
   for (const s of shards) {
     const pending = await deps.space.pendingOrders(show.id, s, Number.POSITIVE_INFINITY, 1_000_000);
@@ -114,6 +115,17 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
       live += o.quantity;
     } else slot[o.status as "expired" | "cancelled" | "refunded"] += o.quantity;
   }
+  // Holds do not run while their show is frozen: nobody can pay for one then (every change answers
+  // 503 rehydrating). A hold still live at the freeze gets the frozen time back, so a buyer who
+  // retries the payment once the show is back is not refused for our outage. It still counts
+  // against stock until its new deadline, so nothing is both held and on sale.
+  const frozenFor = Date.now() - frozenAt;
+  for (const slot of perShard)
+    slot.orders = slot.orders.map((o) => {
+      const deadline = Date.parse(o.holdExpiresAt ?? "");
+      if (o.status !== "held" || !(deadline > frozenAt)) return o;
+      return { ...o, holdExpiresAt: new Date(deadline + frozenFor).toISOString() };
+    });
   const remaining = Math.max(0, show.capacity - live);
   const stock = splitCapacity(remaining, show.shards);
   for (const s of shards) {
