@@ -1,4 +1,5 @@
 import { lambdaDefaults } from "./lambda";
+import { payments, stripeSecrets } from "./payments";
 import { pump } from "./pump";
 import { rebuilder } from "./rebuild";
 import { space } from "./space";
@@ -17,6 +18,7 @@ export const sweeper = new sst.aws.CronV2("Sweeper", {
     ...lambdaDefaults,
     handler: "packages/functions/src/sweeper.handler",
     timeout: "50 seconds",
-    link: [space, pump, table, rebuilder],
+    // The payment provider's links: it retries provider refunds that failed until they succeed.
+    link: [space, pump, table, rebuilder, payments, ...stripeSecrets],
   },
 });

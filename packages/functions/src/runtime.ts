@@ -9,7 +9,7 @@ import {
   DynamoCustomerStore,
   RedisLoginCodes,
 } from "@hotseat/core/buyer";
-import { Checkout, type PaymentProvider, StripePayments, TestPayments } from "@hotseat/core/checkout";
+import { Checkout, type PaymentProvider, RefundLedger, StripePayments, TestPayments } from "@hotseat/core/checkout";
 import { createDb, createDocumentClient } from "@hotseat/core/db";
 import { type Mailer, OutboxMailer, SesMailer } from "@hotseat/core/mail";
 import { createKinesisClient, type PublisherOptions, PumpPublisher } from "@hotseat/core/pump";
@@ -64,6 +64,8 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
   let buyers: BuyerAuth | undefined;
   let buyerTokens: BuyerTokens | undefined;
   let checkout: Checkout | undefined;
+  let payments: PaymentProvider | undefined;
+  const refunds = new RefundLedger(db);
   const mailer = (): Mailer => {
     const { from, outboxDir } = config.mail;
     if (from) return new SesMailer(new SESv2Client({ region: config.region }), from);
@@ -114,12 +116,19 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
       sales ??= new Sales({ db, space, publisher: runtime.publisher, options: options.sale, rebuild });
       return sales;
     },
+    /** The payment provider, shared by checkout and the sweeper's refund retries. */
+    get payments(): PaymentProvider {
+      payments ??= paymentProvider(config.payments);
+      return payments;
+    },
+    refunds,
     get checkout(): Checkout {
       checkout ??= new Checkout({
         space,
         sales: runtime.sales,
-        payments: paymentProvider(config.payments),
+        payments: runtime.payments,
         currency: config.payments.currency,
+        refunds,
       });
       return checkout;
     },

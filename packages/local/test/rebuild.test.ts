@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import type { TestPayments } from "@hotseat/core/checkout";
 import { newOrderId } from "@hotseat/core/order";
 import { persistedOrders } from "@hotseat/core/rehydrate";
 import { fingerprintOf } from "@hotseat/core/space";
@@ -228,5 +229,42 @@ describe("a hold whose deadline passes while its show is frozen for a rebuild", 
     expect(stats).toMatchObject({ confirmed: 3, held: 0, expired: 0, remaining: 1, pending: 0 });
     const [persisted] = (await persistedOrders(t.stack.runtime.db, show.id)).filter((o) => o.id === orderId);
     expect(persisted?.status).toBe("confirmed");
+  });
+});
+
+describe("a provider refund that fails", () => {
+  it("is owed, visible, and retried by the sweeper until it succeeds, once", async () => {
+    const show = await t.createShow({ capacity: 4, priceCents: 900, holdSeconds: 600 });
+    await t.preload(show.id);
+    const held = await t.buy(show.id, "rf1", 2, "refund-owed-key-1");
+    const orderId = held.body.order.id as string;
+    const paid = await t.request("POST", `/orders/${orderId}/test-payment`, {
+      as: "rf1",
+      body: { card: "4242424242424242" },
+    });
+    expect(paid.body.order.status).toBe("confirmed");
+
+    // The provider (the test provider, its refund call made to fail here) is down.
+    const payments = t.stack.runtime.payments as TestPayments;
+    const realRefund = payments.refund.bind(payments);
+    payments.refund = async () => {
+      throw new Error("provider unavailable (injected)");
+    };
+    try {
+      const refunded = await t.request("POST", `/admin/orders/${orderId}/refund`, { admin: true });
+      expect(refunded.status).toBe(200);
+      expect(refunded.body.order.status).toBe("refunded");
+      // The tickets are back on sale; the money is owed, durably, and the sweeper says so.
+      expect((await t.request("GET", `/shows/${show.id}/availability`)).body.remaining).toBe(4);
+      expect((await t.stack.runtime.refunds.owed()).map((r) => r.orderId)).toEqual([orderId]);
+      expect(await t.stack.sweep()).toMatchObject({ refundsRetried: 0, refundsOwed: 1 });
+      expect((await t.stack.runtime.refunds.owed())[0]?.attempts).toBe(2);
+    } finally {
+      payments.refund = realRefund;
+    }
+    expect(await t.stack.sweep()).toMatchObject({ refundsRetried: 1, refundsOwed: 0 });
+    expect(payments.refunds.filter((r) => r.orderId === orderId)).toHaveLength(1);
+    expect(await t.stack.runtime.refunds.owed()).toEqual([]);
+    expect(await t.stack.sweep()).toMatchObject({ refundsRetried: 0, refundsOwed: 0 });
   });
 });

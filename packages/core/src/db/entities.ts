@@ -6,6 +6,7 @@ import {
   orderLedgerSchema,
   orderSchema,
   orderStatusSchema,
+  refundOwedSchema,
   shardProjectionSchema,
   showSchema,
 } from "./schema.ts";
@@ -27,6 +28,7 @@ export function createDb(client: DynamoDBDocumentClient, table: string) {
       order: new Entity(orderSchema, config),
       orderStatus: new Entity(orderStatusSchema, config),
       orderLedger: new Entity(orderLedgerSchema, config),
+      refundOwed: new Entity(refundOwedSchema, config),
       shardProjection: new Entity(shardProjectionSchema, config),
       barrier: new Entity(barrierSchema, config),
       customer: new Entity(customerSchema, config),

@@ -133,6 +133,31 @@ export const orderLedgerSchema = {
 } as const;
 
 /**
+ * A provider refund owed and not yet confirmed by the provider: written before the call, deleted once
+ * it succeeded, retried by the sweeper until then. Durable (the space may lose its shows); refunds are
+ * rare, so one partition holds them all.
+ */
+export const refundOwedSchema = {
+  model: { entity: "refundOwed", version: "1", service },
+  attributes: {
+    orderId: { type: "string", required: true, readOnly: true },
+    paymentRef: { type: "string", required: true },
+    showId: { type: "string", required: true },
+    /** The order record's JSON, as the provider adapter is handed it. */
+    record: { type: "string", required: true },
+    owedAt: { type: "string", required: true },
+    attempts: { type: "number", required: true },
+    lastError: { type: "string" },
+  },
+  indexes: {
+    primary: {
+      pk: { field: "pk", composite: [] },
+      sk: { field: "sk", composite: ["orderId"] },
+    },
+  },
+} as const;
+
+/**
  * The writer's projection of one space shard: `soldAfter` is a max-register (the highest
  * cumulative count any persisted order of that shard carried), so replays never inflate it.
  */
@@ -195,6 +220,7 @@ export const schemas = [
   orderSchema,
   orderStatusSchema,
   orderLedgerSchema,
+  refundOwedSchema,
   shardProjectionSchema,
   barrierSchema,
   customerSchema,
