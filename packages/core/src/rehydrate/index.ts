@@ -80,7 +80,10 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
   await sleep(deps.publisher.settledWithinMs);
 
   const barrierId = `bar_${newUlid()}`;
-  const pumpShards = await deps.publisher.sendBarrier(barrierId);
+  // The pump down (a 503, a dropped connection) is the rebuild's retryable failure, never a bare error.
+  const pumpShards = await deps.publisher.sendBarrier(barrierId).catch((e: unknown) => {
+    throw new HotSeatError("unavailable", `the pump is unavailable; rehydration will retry (${String(e)})`);
+  });
   const deadline = Date.now() + (deps.barrierTimeoutMs ?? 30_000);
   for (;;) {
     const { data } = await deps.db.entities.barrier.query.primary({ barrierId }).go({ pages: "all" });
