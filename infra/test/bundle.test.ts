@@ -49,6 +49,8 @@ function linkedEnvironment(links: string[]): Record<string, string> {
     BuyerTokenKey: { value: stack.config.buyers.tokenKey },
     Mail: { sender: "tickets@hotseat.example" },
     Payments: { provider: "test", currency: "usd" },
+    // Only named: no show is lost in these runs, so nothing invokes the rebuild worker.
+    Rebuilder: { name: "hotseat-test-Rebuilder" },
   };
   const env: Record<string, string> = {
     SST_RESOURCE_App: JSON.stringify({ name: "hotseat", stage: "test" }),

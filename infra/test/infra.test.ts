@@ -157,9 +157,9 @@ describe("functions", () => {
   const privateSubnets = ["VpcPrivateSubnet1-id", "VpcPrivateSubnet2-id"];
 
   it.each([
-    ["api", API, ["AdminToken", "BuyerTokenKey", "Mail", "Payments", "Pump", "Space", "Table"]],
+    ["api", API, ["AdminToken", "BuyerTokenKey", "Mail", "Payments", "Pump", "Rebuilder", "Space", "Table"]],
     ["writer", WRITER, ["Space", "Table"]],
-    ["sweeper", SWEEPER, ["Pump", "Space", "Table"]],
+    ["sweeper", SWEEPER, ["Payments", "Pump", "Rebuilder", "Space", "Table"]],
   ])("the %s runs on Node 22 in the VPC's private subnets, linked to exactly what it uses", (_, handler, links) => {
     const fn = functionFor(infra, handler);
     expect(fn.lambda.inputs).toMatchObject({

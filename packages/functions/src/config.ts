@@ -16,6 +16,8 @@ export interface RuntimeConfig {
   /** Where sign-in codes go: SES from `from` on AWS, else JSON files in `outboxDir`. */
   mail: { from?: string; outboxDir?: string };
   payments: PaymentsConfig;
+  /** The rebuild worker's Lambda, invoked asynchronously when a show is lost; none runs it in-process (the local stack). */
+  rebuild?: { functionName?: string };
 }
 
 export interface PaymentsConfig {
@@ -66,6 +68,7 @@ export function configFromEnv(): RuntimeConfig {
     get mail() {
       return { from: process.env.HOTSEAT_MAIL_FROM, outboxDir: process.env.HOTSEAT_OUTBOX_DIR };
     },
+    rebuild: { functionName: optional("HOTSEAT_REBUILD_FUNCTION") },
     get payments() {
       const provider = paymentsProvider(process.env.HOTSEAT_PAYMENTS);
       return {
@@ -97,6 +100,8 @@ export interface LinkedResources {
   /** Linked only where the stage's provider is Stripe. */
   StripeSecretKey: { value: string };
   StripeWebhookSecret: { value: string };
+  /** The rebuild worker (infra/rebuild.ts), linked to the API and the sweeper. */
+  Rebuilder?: { name: string };
 }
 
 export function spaceUrl(space: LinkedResources["Space"]): string {
@@ -131,6 +136,9 @@ export function configFromResources(linked: LinkedResources): RuntimeConfig {
     },
     get mail() {
       return { from: linked.Mail.sender };
+    },
+    get rebuild() {
+      return { functionName: linked.Rebuilder?.name };
     },
     get payments() {
       const provider = paymentsProvider(linked.Payments.provider);

@@ -1,4 +1,5 @@
 import type { KinesisClient } from "@aws-sdk/client-kinesis";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { SESv2Client } from "@aws-sdk/client-sesv2";
 import {
   BuyerAuth,
@@ -8,10 +9,11 @@ import {
   DynamoCustomerStore,
   RedisLoginCodes,
 } from "@hotseat/core/buyer";
-import { Checkout, type PaymentProvider, StripePayments, TestPayments } from "@hotseat/core/checkout";
+import { Checkout, type PaymentProvider, RefundLedger, StripePayments, TestPayments } from "@hotseat/core/checkout";
 import { createDb, createDocumentClient } from "@hotseat/core/db";
 import { type Mailer, OutboxMailer, SesMailer } from "@hotseat/core/mail";
 import { createKinesisClient, type PublisherOptions, PumpPublisher } from "@hotseat/core/pump";
+import { inProcessTrigger, type RebuildTrigger, throttledTrigger } from "@hotseat/core/rehydrate";
 import { type SaleOptions, Sales } from "@hotseat/core/sale";
 import { createSpaceClient, InventorySpace } from "@hotseat/core/space";
 import Stripe from "stripe";
@@ -62,11 +64,35 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
   let buyers: BuyerAuth | undefined;
   let buyerTokens: BuyerTokens | undefined;
   let checkout: Checkout | undefined;
+  let payments: PaymentProvider | undefined;
+  const refunds = new RefundLedger(db);
   const mailer = (): Mailer => {
     const { from, outboxDir } = config.mail;
     if (from) return new SesMailer(new SESv2Client({ region: config.region }), from);
     if (outboxDir) return new OutboxMailer(outboxDir);
     throw new Error("no mail configured: a sender for SES, or an outbox folder");
+  };
+  let rebuildTrigger: RebuildTrigger | undefined;
+  /**
+   * Read at the first ask: the rebuild Lambda (async, `InvocationType: Event`, so the buyer's request
+   * never waits for it) where one is configured, else this process's worker in the background.
+   */
+  const rebuild: RebuildTrigger = {
+    request(showId) {
+      if (!rebuildTrigger) {
+        const functionName = config.rebuild?.functionName;
+        if (functionName) {
+          const lambda = new LambdaClient({ region: config.region });
+          const payload = (id: string) => Buffer.from(JSON.stringify({ showId: id }));
+          rebuildTrigger = throttledTrigger(space, 1000, async (id) => {
+            await lambda.send(
+              new InvokeCommand({ FunctionName: functionName, InvocationType: "Event", Payload: payload(id) }),
+            );
+          });
+        } else rebuildTrigger = inProcessTrigger(runtime.sales.rebuilder, space);
+      }
+      return rebuildTrigger.request(showId);
+    },
   };
   const runtime = {
     config,
@@ -87,16 +113,23 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
       return publisher;
     },
     get sales(): Sales {
-      sales ??= new Sales({ db, space, publisher: runtime.publisher, options: options.sale });
+      sales ??= new Sales({ db, space, publisher: runtime.publisher, options: options.sale, rebuild });
       return sales;
     },
+    /** The payment provider, shared by checkout and the sweeper's refund retries. */
+    get payments(): PaymentProvider {
+      payments ??= paymentProvider(config.payments);
+      return payments;
+    },
+    refunds,
     get checkout(): Checkout {
       checkout ??= new Checkout({
         space,
         sales: runtime.sales,
         publisher: runtime.publisher,
-        payments: paymentProvider(config.payments),
+        payments: runtime.payments,
         currency: config.payments.currency,
+        refunds,
       });
       return checkout;
     },

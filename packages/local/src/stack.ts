@@ -13,6 +13,7 @@ import type { RateLimit } from "@hotseat/functions/api/rate-limit";
 import type { PaymentsConfig, RuntimeConfig } from "@hotseat/functions/config";
 import { metricNames, ProcessMetrics, pendingInSpace } from "@hotseat/functions/metrics";
 import { createRuntime, type Runtime } from "@hotseat/functions/runtime";
+import { retryRefunds } from "@hotseat/functions/sweeper";
 import { writeBatch } from "@hotseat/functions/writer";
 import { type Emulators, startEmulators } from "./emulators.ts";
 import { KinesisPoller, type PollerOptions } from "./poller.ts";
@@ -70,6 +71,8 @@ export interface StackOptions {
   log?: (line: string) => void;
 }
 
+type SweepResult = Awaited<ReturnType<Runtime["sales"]["sweep"]>> & Awaited<ReturnType<typeof retryRefunds>>;
+
 export interface Stack {
   apiUrl: string | null;
   webUrl: string | null;
@@ -85,8 +88,8 @@ export interface Stack {
   poller: KinesisPoller | null;
   redis: LocalRedis;
   emulators: Emulators;
-  /** Runs the reconciler once. */
-  sweep(): ReturnType<Runtime["sales"]["sweep"]>;
+  /** Runs the reconciler once (the sweeper Lambda's work: the sale's sweep and owed refunds). */
+  sweep(): Promise<SweepResult>;
   /** Waits until every order taken so far is persisted (nothing pending in the space). */
   drain(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -242,7 +245,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sweepEvery = options.sweepIntervalMs ?? 0;
   let sweeping: Promise<unknown> = Promise.resolve();
   const sweep = () => {
-    const run = sweeping.then(() => runtime.sales.sweep());
+    const run = sweeping.then(async () => ({ ...(await runtime.sales.sweep()), ...(await retryRefunds(runtime)) }));
     sweeping = run.catch(() => {});
     return run;
   };
@@ -251,7 +254,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ? setInterval(() => {
           sweep()
             .then((r) => {
-              if (r.republished + r.settled + r.rehydrated + r.failed + r.expired > 0)
+              if (
+                r.republished +
+                  r.settled +
+                  r.rehydrated +
+                  r.failed +
+                  r.expired +
+                  r.left +
+                  r.refundsRetried +
+                  r.refundsOwed >
+                0
+              )
                 log(JSON.stringify({ level: "info", event: "sweeper.run", ...r }));
             })
             .catch((e) => log(JSON.stringify({ level: "warn", event: "sweeper.failed", error: String(e) })));

@@ -14,8 +14,9 @@ let t: TestStack;
 beforeAll(async () => {
   t = await startTestStack({
     port: 0,
-    sale: { staleAfterMs: 300, rehydrationGraceMs: 300, rehydrationWaitMs: 5000, loanStaleAfterMs: 200 },
+    sale: { staleAfterMs: 300, rehydrationWaitMs: 5000, loanStaleAfterMs: 200 },
     poller: { batchingWindowMs: 20, maxRetries: 2 },
+    publisher: { budgetMs: 2000 },
   });
 });
 afterAll(async () => {
@@ -66,7 +67,7 @@ describe("the API dies between take and publish", () => {
 });
 
 describe("the pump is unavailable", () => {
-  it("keeps selling, holds the orders pending, and persists them all once the pump is back", async () => {
+  it("answers 503 rather than acknowledge an unpublished order; the retry with the same key returns and persists it", async () => {
     const show = await t.createShow({ capacity: 40, maxPerCustomer: 4 });
     await t.preload(show.id);
     const ok = await t.buy(show.id, "pre", 1, "pump-key-pre-1");
@@ -81,26 +82,33 @@ describe("the pump is unavailable", () => {
     const during = await Promise.all(
       Array.from({ length: 6 }, (_, i) => t.buy(show.id, `down${i}`, 2, `pump-key-down-${i}`)),
     );
-    // Each purchase either succeeded (pending in the space) or failed cleanly; none was half-done.
-    const accepted = during.filter((r) => r.status === 201);
-    expect(accepted.length + during.filter((r) => r.status >= 400).length).toBe(6);
-    expect(accepted).toHaveLength(6);
-    for (const r of accepted) {
-      const order = await t.request("GET", `/orders/${r.body.order.id}`, { as: r.body.order.customerId });
-      expect(order.body.order.persisted).toBe(false);
+    // Nothing is acknowledged that only the space holds: each buyer is told to retry (503 + Retry-After),
+    // and the tickets stay taken, pending in the space, for the retry or the sweeper to publish.
+    for (const r of during) {
+      expect(r.status).toBe(503);
+      expect(r.body.code).toBe("unavailable");
+      expect(r.headers.get("retry-after")).toBe("1");
     }
     const held = (await t.stack.runtime.space.readShards(show.id, 1))[0];
     expect(held).toMatchObject({ sold: 13, pendingTickets: 12 });
 
     const restarted = await startEmulators(t.stack.dataDir, ports);
     try {
+      // The buyers retry with the same keys: the same orders (one each), published now.
+      const retried = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => t.buy(show.id, `down${i}`, 2, `pump-key-down-${i}`)),
+      );
+      for (const r of retried) expect(r.status).toBe(200);
       await new Promise((r) => setTimeout(r, 400));
       await t.stack.sweep();
       await t.stack.drain(30_000);
       const orders = await persistedOrders(show.id);
       expect(orders).toHaveLength(7);
       expect(orders.reduce((n, o) => n + Number(o.quantity), 0)).toBe(13);
-      for (const r of accepted) {
+      expect(new Set(orders.map((o) => o.orderId))).toEqual(
+        new Set([ok.body.order.id, ...retried.map((r) => r.body.order.id)]),
+      );
+      for (const r of retried) {
         const order = await t.request("GET", `/orders/${r.body.order.id}`, { as: r.body.order.customerId });
         expect(order.body.order.persisted).toBe(true);
       }
@@ -193,8 +201,9 @@ describe("the space loses a show in the middle of a sale", () => {
     const capacity = 300;
     const show = await t.createShow({ capacity, maxPerCustomer: 4, shards: 2 });
     await t.preload(show.id);
-    const sale = { rehydrationGraceMs: 300, rehydrationWaitMs: 10_000 };
-    const workers = [0, 1, 2].map(() => createRuntime(t.stack.config, { sale }));
+    const sale = { rehydrationWaitMs: 10_000 };
+    const publisher = { budgetMs: 2000 };
+    const workers = [0, 1, 2].map(() => createRuntime(t.stack.config, { sale, publisher }));
     try {
       const acknowledged = new Map<string, number>();
       const keys = new Map<string, string>();

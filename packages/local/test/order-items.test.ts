@@ -1,7 +1,8 @@
 import type { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createDb, createDocumentClient, orderItemWriter } from "@hotseat/core/db";
 import { newOrderId } from "@hotseat/core/order";
-import { orderItem } from "@hotseat/core/projection";
+import { ledgerItem, orderItem } from "@hotseat/core/projection";
+import { persistedOrders } from "@hotseat/core/rehydrate";
 import { newShowId } from "@hotseat/core/show";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -56,6 +57,20 @@ describe("the writer's order items", () => {
     );
   });
 
+  it("builds ledger items exactly as ElectroDB's own put does, each in the bucket its id hashes to", () => {
+    const db = createDb(createDocumentClient({ region: "us-east-1" }), "orders");
+    const writer = orderItemWriter(db);
+    fc.assert(
+      fc.property(anOrder, (o) => {
+        const attributes = ledgerItem(o);
+        const electro = (db.entities.orderLedger.put(attributes).params() as { Item: unknown }).Item;
+        expect(writer.buildLedger(attributes)).toEqual(electro);
+        expect(attributes.bucket).toBe(ledgerItem({ ...o, version: o.version + 1 }).bucket);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("names the orders DynamoDB left unprocessed", async () => {
     // dynalite never leaves items unprocessed (it does not throttle): a client stand-in plays that answer.
     const sent: number[] = [];
@@ -104,21 +119,27 @@ describe("against DynamoDB (dynalite)", () => {
     await t?.stop();
   });
 
-  it("writes orders that ElectroDB reads back by id and by show", async () => {
+  it("writes orders that ElectroDB reads back by id, and a ledger the rebuild reads back by show", async () => {
     const db = t.stack.runtime.db;
     const writer = orderItemWriter(db);
     const showId = newShowId();
-    const orders = fc.sample(anOrder, 80).map((o) => orderItem({ ...o, showId }));
+    const records = fc.sample(anOrder, 80).map((o) => ({ ...o, showId }));
+    const orders = records.map(orderItem);
     expect((await writer.put(orders)).unprocessed).toEqual([]);
-    const byShow = await db.entities.order.query.byShow({ showId }).go({ pages: "all" });
-    const sortById = <T extends { orderId: string }>(a: T[]) =>
-      [...a].sort((x, y) => x.orderId.localeCompare(y.orderId));
+    // Every version in the ledger, an older one too: the rebuild keeps the latest of each.
+    const older = records
+      .filter((r) => r.version > 1)
+      .map((r) => ({ ...r, version: r.version - 1, status: "held" as const }));
+    expect((await writer.putLedger([...records, ...older].map(ledgerItem))).unprocessed).toEqual([]);
+    const sortById = <T extends { id: string }>(a: T[]) => [...a].sort((x, y) => x.id.localeCompare(y.id));
+    expect(sortById(await persistedOrders(db, showId))).toEqual(sortById(records));
+    // A hot show spreads over the ledger's buckets instead of one partition.
+    expect(new Set(records.map((r) => ledgerItem(r).bucket)).size).toBeGreaterThan(16);
     const expected = orders.map(({ correlationId, holdExpiresAt, ...rest }) => ({
       ...rest,
       ...(correlationId === undefined ? {} : { correlationId }),
       ...(holdExpiresAt === undefined ? {} : { holdExpiresAt }),
     }));
-    expect(sortById(byShow.data)).toEqual(sortById(expected));
     const one = await db.entities.order.get({ orderId: orders[0]?.orderId ?? "" }).go();
     expect(one.data).toEqual(expected[0]);
   });

@@ -6,6 +6,7 @@ import type { PumpPublisher } from "../pump/index.ts";
 import type { Sales } from "../sale/index.ts";
 import type { ChangeOutcome, InventorySpace, OrderAction } from "../space/index.ts";
 import { amountOf, type PaymentProvider, type ProviderName, StripePayments, TestPayments } from "./payments.ts";
+import type { RefundLedger } from "./refunds.ts";
 
 export {
   amountOf,
@@ -16,6 +17,7 @@ export {
   TEST_CARDS,
   TestPayments,
 } from "./payments.ts";
+export { RefundLedger } from "./refunds.ts";
 
 export const TestPaymentBody = z
   .object({ card: z.string().regex(/^\d{12,19}$/, "a card number, digits only") })
@@ -50,8 +52,15 @@ export class Checkout {
       publisher: Pick<PumpPublisher, "publishOrder">;
       payments: PaymentProvider;
       currency?: string;
+      /** Keeps a failed provider refund owed until the sweeper's retry succeeds; without it a refund is tried once. */
+      refunds?: RefundLedger;
     },
   ) {}
+
+  private refundMoney(record: OrderRecord, paymentRef: string): Promise<unknown> {
+    const { refunds, payments } = this.deps;
+    return refunds ? refunds.refund(payments, record, paymentRef) : payments.refund(record, paymentRef);
+  }
 
   get provider(): ProviderName {
     return this.deps.payments.name;
@@ -143,7 +152,7 @@ export class Checkout {
       done.record.paymentRef === paymentRef
     )
       return "already";
-    await this.deps.payments.refund(done.record, paymentRef);
+    await this.refundMoney(done.record, paymentRef);
     await this.change(done.record, "note", { note: LATE_PAYMENT_REFUNDED });
     log.warn("checkout.late_payment_refunded", { orderId, status: done.record.status });
     return "refunded_late";
@@ -197,7 +206,7 @@ export class Checkout {
         `this order is ${done.record.status}; only a confirmed order is refunded`,
       );
     // After the stock went back: a failed refund call is retried by asking again, which finds it refunded.
-    if (done.record.paymentRef) await this.deps.payments.refund(done.record, done.record.paymentRef);
+    if (done.record.paymentRef) await this.refundMoney(done.record, done.record.paymentRef);
     return toOrder(done.record, false);
   }
 

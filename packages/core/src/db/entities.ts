@@ -3,8 +3,10 @@ import { Entity, Service } from "electrodb";
 import {
   barrierSchema,
   customerSchema,
+  orderLedgerSchema,
   orderSchema,
   orderStatusSchema,
+  refundOwedSchema,
   shardProjectionSchema,
   showSchema,
 } from "./schema.ts";
@@ -25,6 +27,8 @@ export function createDb(client: DynamoDBDocumentClient, table: string) {
       show: new Entity(showSchema, config),
       order: new Entity(orderSchema, config),
       orderStatus: new Entity(orderStatusSchema, config),
+      orderLedger: new Entity(orderLedgerSchema, config),
+      refundOwed: new Entity(refundOwedSchema, config),
       shardProjection: new Entity(shardProjectionSchema, config),
       barrier: new Entity(barrierSchema, config),
       customer: new Entity(customerSchema, config),

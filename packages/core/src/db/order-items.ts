@@ -1,16 +1,19 @@
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { type CreateEntityItem, createConversions } from "electrodb";
 import { clientOf, type Db } from "./entities.ts";
+import { LEDGER_BUCKETS } from "./schema.ts";
 
 type OrderEntity = Db["entities"]["order"];
 type OrderAttributes = CreateEntityItem<OrderEntity>;
+type LedgerEntity = Db["entities"]["orderLedger"];
+export type LedgerAttributes = CreateEntityItem<LedgerEntity>;
 
 /**
  * Writes order items exactly as ElectroDB's `put` would, for the writer's hot path: the keys come
  * from ElectroDB's own conversions and the entity identifiers from one item ElectroDB built, so
  * the model stays the single source of the item's shape (a test holds the two equal). ElectroDB's
  * per-item put params cost ~55 µs an order here; this costs ~8. One writer per database, made on
- * first use.
+ * first use. `ledger` does the same for the show's ledger items (`orderLedgerSchema`).
  */
 export function orderItemWriter(db: Db): OrderItemWriter {
   let writer = writers.get(db);
@@ -26,24 +29,28 @@ const writers = new WeakMap<Db, OrderItemWriter>();
 /** DynamoDB takes up to 25 items a BatchWriteItem call. */
 const BATCH_ITEMS = 25;
 
-function createOrderItemWriter(db: Db) {
-  const entity = db.entities.order;
-  const conversions = createConversions(entity);
-  const { client, table } = clientOf(db);
-  let identifiers: Record<string, unknown> | undefined;
+/** The ledger bucket of an order: FNV-1a of its id, so a show's orders spread evenly and each always lands in one. */
+export function ledgerBucket(orderId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < orderId.length; i++) {
+    h ^= orderId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % LEDGER_BUCKETS;
+}
 
-  const build = (attributes: OrderAttributes): Record<string, unknown> => {
+/** Builds items of `entity` as its `put` would, from its key composites and one probe of ElectroDB's output. */
+function itemBuilder<A extends object>(
+  entity: { put(a: A): { params(): unknown } },
+  keysOf: (a: A) => Record<string, unknown>,
+) {
+  // biome-ignore lint/suspicious/noExplicitAny: createConversions is typed per entity; both callers pass one
+  const conversions = createConversions(entity as any);
+  let identifiers: Record<string, unknown> | undefined;
+  return (attributes: A): Record<string, unknown> => {
     const item: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(attributes)) if (v !== undefined) item[k] = v;
-    const keys = conversions.fromComposite.toKeys(
-      {
-        orderId: attributes.orderId,
-        showId: attributes.showId,
-        customerId: attributes.customerId,
-        createdAt: attributes.createdAt,
-      },
-      { strict: "all" },
-    );
+    const keys = conversions.fromComposite.toKeys(keysOf(attributes), { strict: "all" }) as Record<string, unknown>;
     if (!identifiers) {
       // What ElectroDB adds beyond the attributes and the keys (its entity name and version).
       const probe = (entity.put(attributes).params() as { Item: Record<string, unknown> }).Item;
@@ -51,14 +58,27 @@ function createOrderItemWriter(db: Db) {
     }
     return Object.assign(item, keys, identifiers);
   };
+}
 
-  /**
-   * Puts the orders, 25 a call and `concurrent` calls at a time. Returns the ids DynamoDB left
-   * unprocessed and the calls made.
-   */
-  const put = async (orders: OrderAttributes[], concurrent = 4): Promise<{ unprocessed: string[]; calls: number }> => {
+function createOrderItemWriter(db: Db) {
+  const { client, table } = clientOf(db);
+  const build = itemBuilder<OrderAttributes>(db.entities.order, (a) => ({
+    orderId: a.orderId,
+    showId: a.showId,
+    customerId: a.customerId,
+    createdAt: a.createdAt,
+  }));
+  const buildLedger = itemBuilder<LedgerAttributes>(db.entities.orderLedger, (a) => ({
+    showId: a.showId,
+    bucket: a.bucket,
+    orderId: a.orderId,
+    version: a.version,
+  }));
+
+  /** Puts built items, 25 a call and `concurrent` calls at a time; returns the order ids left unprocessed. */
+  const putItems = async (items: Record<string, unknown>[], concurrent: number) => {
     const chunks: Record<string, unknown>[][] = [];
-    for (let i = 0; i < orders.length; i += BATCH_ITEMS) chunks.push(orders.slice(i, i + BATCH_ITEMS).map(build));
+    for (let i = 0; i < items.length; i += BATCH_ITEMS) chunks.push(items.slice(i, i + BATCH_ITEMS));
     const unprocessed: string[] = [];
     let next = 0;
     const worker = async () => {
@@ -74,5 +94,15 @@ function createOrderItemWriter(db: Db) {
     return { unprocessed, calls: chunks.length };
   };
 
-  return { build, put };
+  /**
+   * Puts the orders, 25 a call and `concurrent` calls at a time. Returns the ids DynamoDB left
+   * unprocessed and the calls made.
+   */
+  const put = (orders: OrderAttributes[], concurrent = 4): Promise<{ unprocessed: string[]; calls: number }> =>
+    putItems(orders.map(build), concurrent);
+
+  /** Puts ledger items (one per order version) the same way. */
+  const putLedger = (entries: LedgerAttributes[], concurrent = 4) => putItems(entries.map(buildLedger), concurrent);
+
+  return { build, buildLedger, put, putLedger };
 }

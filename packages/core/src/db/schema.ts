@@ -54,13 +54,11 @@ export const orderSchema = {
       pk: { field: "pk", composite: ["orderId"] },
       sk: { field: "sk", composite: [] },
     },
-    byShow: {
-      index: "gsi1",
-      pk: { field: "gsi1pk", composite: ["showId"] },
-      sk: { field: "gsi1sk", composite: ["orderId"] },
-    },
+    // No index by show: one would put a hot show's every order on one index partition (about
+    // 1,000 writes/s, throttling the table behind it), and it cannot be read consistently. The
+    // rebuild reads a show's orders from its ledger (`orderLedgerSchema`) instead.
     // `GET /me/orders`. Keyed by customer, so a hot show's orders spread over as many index
-    // partitions as it has buyers (an index keyed by show would put them all on one).
+    // partitions as it has buyers.
     byCustomer: {
       index: "gsi2",
       pk: { field: "gsi2pk", composite: ["customerId"] },
@@ -73,8 +71,8 @@ export const orderSchema = {
  * One version of an order's status after its first (held → confirmed, expired, cancelled; confirmed →
  * refunded). Each version is its own item, written blind: any number of deliveries in any order leave
  * the same items, and the highest version is the current status. The order's first status needs no
- * item (held when the order has a deadline, else confirmed). Keyed beside the order in each index, so
- * the same queries that find orders find their statuses.
+ * item (held when the order has a deadline, else confirmed). Keyed beside the order in its index by customer, so
+ * the query that finds a buyer's orders finds their statuses.
  */
 export const orderStatusSchema = {
   model: { entity: "orderStatus", version: "1", service },
@@ -94,15 +92,67 @@ export const orderStatusSchema = {
       pk: { field: "pk", composite: ["orderId"] },
       sk: { field: "sk", composite: ["version"] },
     },
-    byShow: {
-      index: "gsi1",
-      pk: { field: "gsi1pk", composite: ["showId"] },
-      sk: { field: "gsi1sk", composite: ["orderId", "version"] },
-    },
     byCustomer: {
       index: "gsi2",
       pk: { field: "gsi2pk", composite: ["customerId"] },
       sk: { field: "gsi2sk", composite: ["createdAt", "orderId", "version"] },
+    },
+  },
+} as const;
+
+/**
+ * How many partitions a show's ledger spreads over. Fixed for the table's life: the rebuild reads
+ * every bucket, and an order's bucket is a hash of its id. 32 partitions take about 32,000 writes a
+ * second for one show, past what the pump carries.
+ */
+export const LEDGER_BUCKETS = 32;
+
+/**
+ * A show's ledger: every version of every order the writer persisted, as the space and the pump hold
+ * it, keyed by show and a bucket hashed from the order id. The rebuild counts a show from these
+ * with strongly consistent queries of the base table, which an index cannot give (GSI reads are
+ * eventually consistent, so orders written just before a barrier could be missing), and a hot
+ * show's writes land on `LEDGER_BUCKETS` partitions instead of one.
+ */
+export const orderLedgerSchema = {
+  model: { entity: "orderLedger", version: "1", service },
+  attributes: {
+    showId: { type: "string", required: true, readOnly: true },
+    bucket: { type: "number", required: true, readOnly: true },
+    orderId: { type: "string", required: true, readOnly: true },
+    version: { type: "number", required: true, readOnly: true },
+    /** The order record's JSON, whole: the rebuild restores it as it was. */
+    record: { type: "string", required: true },
+  },
+  indexes: {
+    primary: {
+      pk: { field: "pk", composite: ["showId", "bucket"] },
+      sk: { field: "sk", composite: ["orderId", "version"] },
+    },
+  },
+} as const;
+
+/**
+ * A provider refund owed and not yet confirmed by the provider: written before the call, deleted once
+ * it succeeded, retried by the sweeper until then. Durable (the space may lose its shows); refunds are
+ * rare, so one partition holds them all.
+ */
+export const refundOwedSchema = {
+  model: { entity: "refundOwed", version: "1", service },
+  attributes: {
+    orderId: { type: "string", required: true, readOnly: true },
+    paymentRef: { type: "string", required: true },
+    showId: { type: "string", required: true },
+    /** The order record's JSON, as the provider adapter is handed it. */
+    record: { type: "string", required: true },
+    owedAt: { type: "string", required: true },
+    attempts: { type: "number", required: true },
+    lastError: { type: "string" },
+  },
+  indexes: {
+    primary: {
+      pk: { field: "pk", composite: [] },
+      sk: { field: "sk", composite: ["orderId"] },
     },
   },
 } as const;
@@ -169,6 +219,8 @@ export const schemas = [
   showSchema,
   orderSchema,
   orderStatusSchema,
+  orderLedgerSchema,
+  refundOwedSchema,
   shardProjectionSchema,
   barrierSchema,
   customerSchema,

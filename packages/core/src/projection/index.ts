@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { type Db, orderItemWriter } from "../db/index.ts";
+import { type Db, ledgerBucket, orderItemWriter } from "../db/index.ts";
 import { OrderRecord, PumpEvent } from "../order/index.ts";
 import { type InventorySpace, pendingMember } from "../space/index.ts";
 
@@ -48,6 +48,15 @@ export const orderItem = (o: OrderRecord) => ({
   priceCents: o.priceCents,
   correlationId: o.correlationId,
   holdExpiresAt: o.holdExpiresAt,
+});
+
+/** Every version, whole, in its show's ledger: what the rebuild counts (see `orderLedgerSchema`). */
+export const ledgerItem = (o: OrderRecord) => ({
+  showId: o.showId,
+  bucket: ledgerBucket(o.id),
+  orderId: o.id,
+  version: o.version,
+  record: JSON.stringify(o),
 });
 
 /** A version after the first: its own item (see `orderStatusSchema`). */
@@ -208,15 +217,16 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
   const firstOfEach = (records: OrderRecord[]) => [...new Map(records.map((o) => [o.id, o])).values()];
   for (let attempt = 1; toWrite.length > 0; attempt++) {
     // A packed pump batch can hold thousands of orders: a few BatchWriteItem calls at a time.
-    const [items, statuses] = await Promise.all([
+    const [items, ledger, statuses] = await Promise.all([
       writer.put(firstOfEach(toWrite).map(orderItem), 4),
+      writer.putLedger(toWrite.map(ledgerItem), 4),
       putStatuses(
         deps.db,
         toWrite.filter((o) => o.version > 1),
       ),
     ]);
-    dynamoCalls += items.calls + statuses.calls;
-    const left = new Set([...items.unprocessed, ...statuses.unprocessed]);
+    dynamoCalls += items.calls + ledger.calls + statuses.calls;
+    const left = new Set([...items.unprocessed, ...ledger.unprocessed, ...statuses.unprocessed]);
     toWrite = toWrite.filter((o) => left.has(o.id));
     if (toWrite.length === 0) break;
     if (attempt >= maxAttempts) {

@@ -30,6 +30,12 @@ export interface PublisherOptions {
   /** Attempts per record, with backoff, before it is left to the sweeper. */
   maxAttempts?: number;
   /**
+   * How long after it was handed in a record may still be sent, retries included: a call in flight
+   * at that moment is aborted, and no attempt starts after it. `settledWithinMs` (this plus a
+   * margin) is the rebuild's grace period, so no publish from before a freeze lands after the barrier.
+   */
+  budgetMs?: number;
+  /**
    * PutRecords calls in flight at once. While they are, new records gather into the next batch
    * and go out the moment one returns: batches grow with the load instead of the call count.
    */
@@ -48,8 +54,15 @@ interface Waiting {
   entry?: PutRecordsRequestEntry;
   bytes: number;
   attempts: number;
+  /** Epoch ms after which it is not sent again (see `budgetMs`). */
+  deadline: number;
   resolve: (published: boolean) => void;
 }
+
+/** Default of `PublisherOptions.budgetMs`. */
+export const PUBLISH_BUDGET_MS = 6000;
+/** What covers a call answered at its deadline and the clocks of two processes on one host. */
+const SETTLE_MARGIN_MS = 500;
 
 const MAX_PUT_RECORDS = 500;
 const MAX_PUT_BYTES = 4 * 1024 * 1024;
@@ -76,6 +89,7 @@ export class PumpPublisher {
   private readonly maxAttempts: number;
   private readonly maxInFlight: number;
   private readonly maxOrdersPerRecord: number;
+  private readonly budgetMs: number;
   putCalls = 0;
   /** Kinesis records sent (a packed record counts once). */
   putRecords = 0;
@@ -92,6 +106,15 @@ export class PumpPublisher {
     this.maxAttempts = options.maxAttempts ?? 4;
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 2);
     this.maxOrdersPerRecord = Math.max(1, options.maxOrdersPerRecord ?? 100);
+    this.budgetMs = Math.max(0, options.budgetMs ?? PUBLISH_BUDGET_MS);
+  }
+
+  /**
+   * Every publish handed in before time T has been answered, and will never reach Kinesis, after
+   * T + this: the one place the rebuild's grace period comes from.
+   */
+  get settledWithinMs(): number {
+    return this.budgetMs + SETTLE_MARGIN_MS;
   }
 
   /** Publishes one event as a record of its own; the partition key spreads load across pump shards. */
@@ -99,7 +122,8 @@ export class PumpPublisher {
     const data = Buffer.from(JSON.stringify(event));
     return new Promise((resolve) => {
       const entry = { Data: data, PartitionKey: partitionKey };
-      this.enqueue({ entry, bytes: data.length + partitionKey.length, attempts: 0, resolve });
+      const deadline = Date.now() + this.budgetMs;
+      this.enqueue({ entry, bytes: data.length + partitionKey.length, attempts: 0, deadline, resolve });
     });
   }
 
@@ -111,7 +135,8 @@ export class PumpPublisher {
   publishOrder(order: OrderRecord): Promise<boolean> {
     const json = JSON.stringify(order);
     return new Promise((resolve) => {
-      this.enqueue({ order: { id: order.id, json }, bytes: json.length + 1, attempts: 0, resolve });
+      const deadline = Date.now() + this.budgetMs;
+      this.enqueue({ order: { id: order.id, json }, bytes: json.length + 1, attempts: 0, deadline, resolve });
     });
   }
 
@@ -182,14 +207,25 @@ export class PumpPublisher {
     return orders.length < this.maxOrdersPerRecord && orderBytes + w.bytes + PACK_HEAD.length < MAX_RECORD_BYTES;
   }
 
-  private async put(records: { entry: PutRecordsRequestEntry; waiting: Waiting[] }[]) {
+  private async put(all: { entry: PutRecordsRequestEntry; waiting: Waiting[] }[]) {
+    // A record past its budget is never sent: it may be counted by a rebuild already.
+    const now = Date.now();
+    const records = all.filter((r) => {
+      if (r.waiting.every((w) => w.deadline > now)) return true;
+      for (const w of r.waiting) w.resolve(false);
+      return false;
+    });
+    if (records.length === 0) return;
+    const callDeadline = Math.min(...records.flatMap((r) => r.waiting.map((w) => w.deadline)));
     this.putCalls++;
     this.putRecords += records.length;
     for (const r of records) this.putOrders += r.waiting.filter((w) => w.order).length;
     let failed: Waiting[];
     try {
+      // Aborted at the earliest deadline it carries, the SDK's own retries included.
       const out = await this.kinesis.send(
         new PutRecordsCommand({ StreamName: this.streamName, Records: records.map((r) => r.entry) }),
+        { abortSignal: AbortSignal.timeout(Math.max(1, callDeadline - now)) },
       );
       failed = [];
       out.Records?.forEach((r, i) => {
@@ -203,14 +239,14 @@ export class PumpPublisher {
       failed = records.flatMap((r) => r.waiting);
     }
     const retry: Waiting[] = [];
+    const attempt = (failed[0]?.attempts ?? 0) + 1;
+    const delay = Math.min(50 * 2 ** attempt, 800) * (0.5 + Math.random());
     for (const w of failed) {
       w.attempts++;
-      if (w.attempts >= this.maxAttempts) w.resolve(false);
+      if (w.attempts >= this.maxAttempts || Date.now() + delay >= w.deadline) w.resolve(false);
       else retry.push(w);
     }
     if (retry.length > 0) {
-      const attempt = retry[0]?.attempts ?? 1;
-      const delay = Math.min(50 * 2 ** attempt, 800) * (0.5 + Math.random());
       const p: Promise<void> = new Promise<void>((r) => setTimeout(r, delay)).then(() => {
         this.backingOff.delete(p);
         for (const w of retry) this.enqueue(w);

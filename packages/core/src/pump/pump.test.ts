@@ -169,3 +169,60 @@ describe("PumpPublisher packing orders", () => {
     expect(call.find((r) => r.key === "barrier")).toBeDefined();
   });
 });
+
+describe("the publisher's budget, which the rebuild's grace period is", () => {
+  /**
+   * A stand-in for a Kinesis that misbehaves (it says so in a header): it hangs every call, or answers
+   * each with a retryable 500. It notes when each request arrived.
+   */
+  async function badKinesis(mode: "hang" | "fail") {
+    const http = await import("node:http");
+    const arrivals: number[] = [];
+    const server = http.createServer((req, res) => {
+      arrivals.push(Date.now());
+      req.resume();
+      if (mode === "hang") return; // never answers
+      res.writeHead(500, { "content-type": "application/x-amz-json-1.1", "x-hotseat-stand-in": "1" });
+      res.end(JSON.stringify({ __type: "InternalFailure", message: "stand-in failure" }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    const { createKinesisClient } = await import("./index.ts");
+    const client = createKinesisClient({
+      region: "us-east-1",
+      endpoint: `http://127.0.0.1:${port}`,
+      credentials: { accessKeyId: "x", secretAccessKey: "x" },
+    });
+    return {
+      client,
+      arrivals,
+      stop: () => {
+        client.destroy();
+        server.closeAllConnections();
+        server.close();
+      },
+    };
+  }
+
+  it.each(["hang", "fail"] as const)(
+    "settles a publish to a Kinesis that %ss within settledWithinMs, and sends nothing after its budget",
+    async (mode) => {
+      const k = await badKinesis(mode);
+      try {
+        const p = new PumpPublisher(k.client, "pump", { lingerMs: 0, maxAttempts: 50, budgetMs: 700 });
+        const started = Date.now();
+        const published = await p.publishOrder(anOrder(1));
+        const settled = Date.now() - started;
+        expect(published).toBe(false);
+        expect(settled).toBeLessThanOrEqual(p.settledWithinMs);
+        expect(k.arrivals.length).toBeGreaterThan(0);
+        // Wait past the grace period: no request may arrive after the budget (it could land after a barrier).
+        await new Promise((r) => setTimeout(r, p.settledWithinMs));
+        for (const at of k.arrivals) expect(at - started).toBeLessThan(700);
+        await p.drain();
+      } finally {
+        k.stop();
+      }
+    },
+  );
+});

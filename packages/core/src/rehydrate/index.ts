@@ -1,32 +1,58 @@
-import type { Db } from "../db/index.ts";
+import { type Db, LEDGER_BUCKETS } from "../db/index.ts";
 import { HotSeatError } from "../error/index.ts";
 import { newUlid } from "../id/index.ts";
-import { isLive, type OrderRecord } from "../order/index.ts";
-import { foldOrders } from "../projection/index.ts";
+import { isLive, OrderRecord } from "../order/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
 import { type Show, splitCapacity } from "../show/index.ts";
 import type { InventorySpace } from "../space/index.ts";
+
+export {
+  inProcessTrigger,
+  type RebuildDeps,
+  type RebuildOutcome,
+  type RebuildTrigger,
+  RebuildWorker,
+  type RebuildWorkerOptions,
+  throttledTrigger,
+} from "./worker.ts";
 
 export interface RehydrationDeps {
   db: Db;
   space: InventorySpace;
   publisher: PumpPublisher;
-  /** Covers a publish still in flight from a take made just before the freeze. */
-  graceMs?: number;
   /** How long to wait for the writer to reach the barrier on every pump shard. */
   barrierTimeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Throws when the caller no longer holds the show's lock (it lapsed while the worker was paused and
+   * another took over): called while waiting and right before the space is written, so a worker that
+   * lost its lock never replaces what another rebuilt and sold since.
+   */
+  fence?: () => Promise<void>;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Every order of a show persisted in DynamoDB, at its latest persisted status, read page by page. */
+/**
+ * Every order of a show persisted in DynamoDB, at its latest persisted version: the show's ledger,
+ * every bucket read with strongly consistent queries of the base table (page by page), so an order
+ * the writer stored before a barrier is always counted, however an index lags.
+ */
 export async function persistedOrders(db: Db, showId: string): Promise<OrderRecord[]> {
-  const [orders, statuses] = await Promise.all([
-    db.entities.order.query.byShow({ showId }).go({ pages: "all" }),
-    db.entities.orderStatus.query.byShow({ showId }).go({ pages: "all" }),
-  ]);
-  return foldOrders(orders.data, statuses.data);
+  const buckets = await Promise.all(
+    Array.from({ length: LEDGER_BUCKETS }, (_, bucket) =>
+      db.entities.orderLedger.query
+        .primary({ showId, bucket })
+        .go({ pages: "all", consistent: true, attributes: ["orderId", "version", "record"] }),
+    ),
+  );
+  const latest = new Map<string, { version: number; record: string }>();
+  for (const { data } of buckets)
+    for (const e of data) {
+      const seen = latest.get(e.orderId);
+      if (!seen || e.version > seen.version) latest.set(e.orderId, e);
+    }
+  return [...latest.values()].map((e) => OrderRecord.parse(JSON.parse(e.record)));
 }
 
 /**
@@ -37,8 +63,10 @@ export async function persistedOrders(db: Db, showId: string): Promise<OrderReco
  */
 export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<{ remaining: number; orders: number }> {
   const sleep = deps.sleep ?? defaultSleep;
+  const fence = deps.fence ?? (async () => {});
   const shards = Array.from({ length: show.shards }, (_, s) => s);
 
+  const frozenAt = Date.now();
   await Promise.all(shards.map((s) => deps.space.freezeShard(show.id, s)));
   for (const s of shards) {
     const pending = await deps.space.pendingOrders(show.id, s, Number.POSITIVE_INFINITY, 1_000_000);
@@ -46,10 +74,16 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
     if (published.includes(false))
       throw new HotSeatError("unavailable", "the pump is unavailable; rehydration will retry");
   }
-  await sleep(deps.graceMs ?? 1000);
+  // A take made just before the freeze may still be publishing: the publisher settles every record
+  // within its budget (sent by then, or given up and answered 503), so waiting that long means no
+  // order from before the freeze can land after the barrier.
+  await sleep(deps.publisher.settledWithinMs);
 
   const barrierId = `bar_${newUlid()}`;
-  const pumpShards = await deps.publisher.sendBarrier(barrierId);
+  // The pump down (a 503, a dropped connection) is the rebuild's retryable failure, never a bare error.
+  const pumpShards = await deps.publisher.sendBarrier(barrierId).catch((e: unknown) => {
+    throw new HotSeatError("unavailable", `the pump is unavailable; rehydration will retry (${String(e)})`);
+  });
   const deadline = Date.now() + (deps.barrierTimeoutMs ?? 30_000);
   for (;;) {
     const { data } = await deps.db.entities.barrier.query.primary({ barrierId }).go({ pages: "all" });
@@ -57,6 +91,7 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
     if (pumpShards.every((id) => seen.has(id))) break;
     if (Date.now() > deadline)
       throw new HotSeatError("rehydrating", "waiting for the pump to drain before rebuilding the show");
+    await fence();
     await sleep(100);
   }
 
@@ -83,11 +118,23 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
       live += o.quantity;
     } else slot[o.status as "expired" | "cancelled" | "refunded"] += o.quantity;
   }
+  // Holds do not run while their show is frozen: nobody can pay for one then (every change answers
+  // 503 rehydrating). A hold still live at the freeze gets the frozen time back, so a buyer who
+  // retries the payment once the show is back is not refused for our outage. It still counts
+  // against stock until its new deadline, so nothing is both held and on sale.
+  const frozenFor = Date.now() - frozenAt;
+  for (const slot of perShard)
+    slot.orders = slot.orders.map((o) => {
+      const deadline = Date.parse(o.holdExpiresAt ?? "");
+      if (o.status !== "held" || !(deadline > frozenAt)) return o;
+      return { ...o, holdExpiresAt: new Date(deadline + frozenFor).toISOString() };
+    });
   const remaining = Math.max(0, show.capacity - live);
   const stock = splitCapacity(remaining, show.shards);
   for (const s of shards) {
     const slot = perShard[s];
     if (!slot) continue;
+    await fence();
     await deps.space.rebuildShard(show.id, s, {
       stock: stock[s] ?? 0,
       sold: slot.sold,
@@ -101,6 +148,7 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
       orders: slot.orders,
     });
   }
+  await fence();
   await deps.space.markOnSale(show.id);
   return { remaining, orders: orders.length };
 }

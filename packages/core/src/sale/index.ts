@@ -6,18 +6,21 @@ import { log, maskCustomer } from "../log/index.ts";
 import { newOrderId, type Order, type OrderRecord, PurchaseBody, toOrder } from "../order/index.ts";
 import { foldOrders, fromOrderItem } from "../projection/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
-import { rehydrateShow } from "../rehydrate/index.ts";
+import { inProcessTrigger, type RebuildTrigger, RebuildWorker } from "../rehydrate/worker.ts";
 import { type Availability, CreateShowInput, newShowId, type Show, splitCapacity } from "../show/index.ts";
 import { fingerprintOf, homeShard, type InventorySpace, type ShardState, TIMELINE_BUCKET_MS } from "../space/index.ts";
+import { republishBacklog } from "./sweep.ts";
 
 export interface SaleOptions {
-  /** How long a buyer waits for another worker's rehydration before a 503. */
+  /** How long a buyer waits for the rebuild worker before a 503 `rehydrating` (then it polls). */
   rehydrationWaitMs?: number;
+  /** The rebuild lock's lifetime: the worker renews it while it works, so a dead worker's lapses within this. */
   rehydrationLockMs?: number;
-  rehydrationGraceMs?: number;
   barrierTimeoutMs?: number;
   /** A pending order older than this is re-published by the sweeper. */
   staleAfterMs?: number;
+  /** How long one sweep may spend re-publishing a backlog (the sweeper Lambda's timeout, less a margin). */
+  sweepBudgetMs?: number;
   /** A loan between shards older than this is settled by the sweeper. */
   loanStaleAfterMs?: number;
   /**
@@ -39,6 +42,8 @@ export interface SaleDeps {
   space: InventorySpace;
   publisher: PumpPublisher;
   options?: SaleOptions;
+  /** Where a lost show's rebuild is asked for (a Lambda on AWS); else this process's own worker, in the background. */
+  rebuild?: RebuildTrigger;
 }
 
 export type ShowView = Show & { remaining: number; held: number; soldOut: boolean };
@@ -154,6 +159,13 @@ function parsePurchase(body: unknown): PurchaseBody {
   return parsed.data;
 }
 
+/**
+ * An order is acknowledged only once the pump holds it: the space alone may lose it. The tickets stay
+ * taken (pending, re-published by the sweeper); a retry with the same Idempotency-Key returns the order.
+ */
+const unpublished = () =>
+  new HotSeatError("unavailable", "the order could not be recorded yet; retry with the same Idempotency-Key");
+
 const remainingOf = (states: ShardState[]) => states.reduce((sum, s) => sum + s.stock + s.inTransit, 0);
 
 /**
@@ -170,21 +182,35 @@ export class Sales {
   /** The list of shows, under the one key "all". */
   private readonly listCache = new Map<"all", SharedRead<ShowView[]>>();
   private readonly opts: Required<Omit<SaleOptions, "afterTake">> & Pick<SaleOptions, "afterTake">;
-  /** Rebuilds this worker ran (single-flight means one per loss across all workers). */
-  rehydrations = 0;
+  /** This process's rebuild worker: the local stack's, and the rebuild Lambda's. */
+  readonly rebuilder: RebuildWorker;
+  private readonly rebuildTrigger: RebuildTrigger;
 
   constructor(private readonly deps: SaleDeps) {
     this.opts = {
-      rehydrationWaitMs: 1500,
-      rehydrationLockMs: 60_000,
-      rehydrationGraceMs: 1000,
+      rehydrationWaitMs: 1000,
+      rehydrationLockMs: 10_000,
       barrierTimeoutMs: 30_000,
       staleAfterMs: 30_000,
+      sweepBudgetMs: 40_000,
       loanStaleAfterMs: 5_000,
       availabilityCacheMs: 200,
       listCacheMs: 2000,
       ...deps.options,
     };
+    this.rebuilder = new RebuildWorker(
+      { db: deps.db, space: deps.space, publisher: deps.publisher, loadShow: (id) => this.loadShow(id) },
+      {
+        lockMs: this.opts.rehydrationLockMs,
+        barrierTimeoutMs: this.opts.barrierTimeoutMs,
+      },
+    );
+    this.rebuildTrigger = deps.rebuild ?? inProcessTrigger(this.rebuilder, deps.space);
+  }
+
+  /** Rebuilds this process's worker ran (single-flight means one per loss across all workers). */
+  get rehydrations(): number {
+    return this.rebuilder.rebuilds;
   }
 
   async createShow(input: CreateShowInput): Promise<Show> {
@@ -391,8 +417,7 @@ export class Sales {
       switch (r.outcome) {
         case "ok": {
           await this.opts.afterTake?.(r.record);
-          // Acknowledged only once the pump holds the order, or it is pending in the space
-          // for the sweeper to re-publish: either way it cannot be lost.
+          // Acknowledged only once the pump holds the order (else 503, see `unpublished`).
           const [published] = await Promise.all([
             this.deps.publisher.publishOrder(r.record),
             this.deps.space.indexOrder(r.record, home),
@@ -408,10 +433,11 @@ export class Sales {
             if (published) log.debug("order.accepted", fields);
             else log.warn("order.publish_deferred", fields);
           }
+          if (!published) throw unpublished();
           return { order: toOrder(r.record, false), created: true };
         }
         case "replay":
-          return { order: toOrder(r.record, !r.pending), created: false };
+          return { order: await this.replayed(r.record, r.pending), created: false };
         case "reused":
           throw new HotSeatError(
             "idempotency_key_reused",
@@ -450,6 +476,15 @@ export class Sales {
     throw new HotSeatError("rehydrating", "the show is busy rebalancing; retry in a moment");
   }
 
+  /**
+   * A replay of a purchase the space still has pending: it may be one that was answered 503 because
+   * its publish failed, so it is published again before it is acknowledged.
+   */
+  private async replayed(record: OrderRecord, pending: boolean): Promise<Order> {
+    if (pending && !(await this.deps.publisher.publishOrder(record))) throw unpublished();
+    return toOrder(record, !pending);
+  }
+
   /** Pulls stock to the buyer's home shard from the others that have some; returns how many tickets moved. */
   private async borrow(show: Show, home: number, need: number, states: ShardState[]): Promise<number> {
     const donors = states.filter((s) => s.shard !== home && s.stock > 0).map((s) => s.shard);
@@ -463,8 +498,10 @@ export class Sales {
   }
 
   /**
-   * The space lost the show (or a rebuild was interrupted): one worker rebuilds it, the others
-   * wait briefly for it and then get 503 `rehydrating`.
+   * The space lost the show (or a rebuild was interrupted): the rebuild worker is asked for it (once
+   * per show however many ask), and the caller waits `rehydrationWaitMs` at most for the show to be
+   * back on sale, then gets 503 `rehydrating` (with Retry-After) and polls. A worker that dies leaves
+   * its lock to lapse within `rehydrationLockMs`; the next ask after that starts another.
    */
   private async recover(cached: Show): Promise<void> {
     const seen = this.draftSeen.get(cached.id);
@@ -473,24 +510,20 @@ export class Sales {
     if (show.status !== "on_sale") throw new HotSeatError("not_on_sale", "this show is not on sale");
     const deadline = Date.now() + this.opts.rehydrationWaitMs;
     for (;;) {
-      // Whoever holds the lock rebuilds; if it dies, the lock expires and the next caller takes over.
-      const token = await this.deps.space.acquireRehydrationLock(show.id, this.opts.rehydrationLockMs);
-      if (token) {
-        // Whoever held the lock before may have loaded the show meanwhile (a preload does so under it):
-        // then there is nothing to rebuild, and rebuilding would replace what was sold since.
-        const states = await this.deps.space.readShards(show.id, show.shards);
-        if (states.every((s) => s.status === "on_sale")) {
-          await this.deps.space.releaseRehydrationLock(show.id, token);
-          return;
-        }
-        await this.rehydrate(show, token);
-        return;
-      }
-      if (Date.now() > deadline) throw new HotSeatError("rehydrating", "the show is being restored; retry in a moment");
+      await this.requestRebuild(show.id);
       await sleep(50);
       const states = await this.deps.space.readShards(show.id, show.shards);
       if (states.every((s) => s.status === "on_sale")) return;
+      if (Date.now() > deadline) throw new HotSeatError("rehydrating", "the show is being restored; retry in a moment");
+      await sleep(100);
     }
+  }
+
+  /** Asks for the show's rebuild; a trigger that fails is only logged (the next caller or sweep asks again). */
+  async requestRebuild(showId: string): Promise<void> {
+    await this.rebuildTrigger
+      .request(showId)
+      .catch((e) => log.warn("rebuild.request_failed", { showId, error: String((e as Error)?.message ?? e) }));
   }
 
   /** The show's rebuild lock, waiting `rehydrationWaitMs` for it at most (then 503 rehydrating). */
@@ -501,27 +534,6 @@ export class Sales {
       if (token) return token;
       if (Date.now() > deadline) throw new HotSeatError("rehydrating", "the show is being restored; retry in a moment");
       await sleep(50);
-    }
-  }
-
-  private async rehydrate(show: Show, token: string): Promise<void> {
-    const started = Date.now();
-    try {
-      this.rehydrations++;
-      log.warn("space.rehydrating", { showId: show.id });
-      const result = await rehydrateShow(
-        {
-          db: this.deps.db,
-          space: this.deps.space,
-          publisher: this.deps.publisher,
-          graceMs: this.opts.rehydrationGraceMs,
-          barrierTimeoutMs: this.opts.barrierTimeoutMs,
-        },
-        show,
-      );
-      log.warn("space.rehydrated", { showId: show.id, ...result, tookMs: Date.now() - started });
-    } finally {
-      await this.deps.space.releaseRehydrationLock(show.id, token);
     }
   }
 
@@ -678,10 +690,11 @@ export class Sales {
   }
 
   /**
-   * The reconciler: re-publishes orders taken but still unconfirmed after `staleAfterMs`
-   * (the API died between take and publish, or the pump was down), settles loans a crashed
-   * buyer left between shards, returns lapsed holds no reader has seen to sale, and rebuilds
-   * shows the space has lost.
+   * The reconciler: re-publishes orders taken but still unconfirmed after `staleAfterMs` (the API
+   * died between take and publish, or the pump was down) — the whole backlog, at the pump's pace,
+   * within `sweepBudgetMs` (see `republishBacklog`) — settles loans a crashed buyer left between
+   * shards, returns lapsed holds no reader has seen to sale, and asks for the rebuild of shows the
+   * space has lost (`rehydrated` counts those asks). `left` is the stale backlog it did not reach.
    */
   async sweep(): Promise<{
     republished: number;
@@ -689,31 +702,34 @@ export class Sales {
     rehydrated: number;
     failed: number;
     expired: number;
+    left: number;
   }> {
-    const result = { republished: 0, settled: 0, rehydrated: 0, failed: 0, expired: 0 };
+    const started = Date.now();
+    const result = { republished: 0, settled: 0, rehydrated: 0, failed: 0, expired: 0, left: 0 };
+    const backlog: { showId: string; shard: number }[] = [];
     for (const showId of await this.deps.space.showsOnSale()) {
       const show = await this.showSettings(showId).catch(() => null);
       if (!show) continue;
       const states = await this.deps.space.readShards(show.id, show.shards);
       const frozen = states.some((s) => s.status === "frozen");
       if (states.some((s) => !s.exists) || (frozen && !(await this.deps.space.isRehydrating(show.id)))) {
-        try {
-          await this.recover(show);
-          result.rehydrated++;
-        } catch {
-          result.failed++;
-        }
+        await this.requestRebuild(show.id);
+        result.rehydrated++;
         continue;
       }
       result.expired += await this.reclaimHolds(show);
       for (const s of states) {
         result.settled += await this.deps.space.settleLoans(show.id, s.shard, this.opts.loanStaleAfterMs);
-        const stale = await this.deps.space.pendingOrders(show.id, s.shard, Date.now() - this.opts.staleAfterMs);
-        const published = await Promise.all(stale.map((o) => this.deps.publisher.publishOrder(o)));
-        result.republished += published.filter(Boolean).length;
-        result.failed += published.filter((p) => !p).length;
+        backlog.push({ showId: show.id, shard: s.shard });
       }
     }
+    const republished = await republishBacklog(this.deps.space, this.deps.publisher, backlog, {
+      staleAfterMs: this.opts.staleAfterMs,
+      budgetMs: Math.max(0, this.opts.sweepBudgetMs - (Date.now() - started)),
+    });
+    result.republished += republished.republished;
+    result.failed += republished.failed;
+    result.left += republished.left;
     return result;
   }
 }

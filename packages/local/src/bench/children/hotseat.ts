@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { persistedOrders } from "@hotseat/core/rehydrate";
 import type { Sales } from "@hotseat/core/sale";
 import { createSpaceClient, InventorySpace, shardKeys } from "@hotseat/core/space";
 import type { Redis } from "ioredis";
@@ -233,20 +234,10 @@ const methods = {
     }
     return held;
   },
-  /** Counts the show's orders in DynamoDB (the projection), for the oversell check. */
+  /** Counts the show's orders in DynamoDB (its ledger, read consistently), for the oversell check. */
   async persistedOrders(showId: string) {
-    let count = 0;
-    let tickets = 0;
-    let cursor: string | null = null;
-    do {
-      const page: { data: { quantity: number }[]; cursor: string | null } = await runtime.db.entities.order.query
-        .byShow({ showId })
-        .go({ cursor, attributes: ["quantity"] });
-      count += page.data.length;
-      tickets += page.data.reduce((n, o) => n + o.quantity, 0);
-      cursor = page.cursor;
-    } while (cursor);
-    return { orders: count, tickets };
+    const orders = await persistedOrders(runtime.db, showId);
+    return { orders: orders.length, tickets: orders.reduce((n, o) => n + o.quantity, 0) };
   },
   async profileStart(intervalUs: number) {
     await Promise.all([

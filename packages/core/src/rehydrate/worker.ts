@@ -1,0 +1,139 @@
+import type { Db } from "../db/index.ts";
+import { HotSeatError } from "../error/index.ts";
+import { log } from "../log/index.ts";
+import type { PumpPublisher } from "../pump/index.ts";
+import type { Show } from "../show/index.ts";
+import type { InventorySpace } from "../space/index.ts";
+import { rehydrationLockKey } from "../space/keys.ts";
+import { rehydrateShow } from "./index.ts";
+
+/** Asks for a show's rebuild without waiting for it: the API and the sweeper call this, never rebuild themselves. */
+export interface RebuildTrigger {
+  request(showId: string): Promise<void>;
+}
+
+export interface RebuildWorkerOptions {
+  /**
+   * The rebuild lock's lifetime. The worker renews it (compare-and-extend) every `lockMs / 4` while
+   * it works, so a killed worker's lock lapses within this and the next trigger takes over.
+   */
+  lockMs?: number;
+  /** How long the worker waits for the writer to reach its barrier on every pump shard. */
+  barrierTimeoutMs?: number;
+}
+
+export interface RebuildDeps {
+  db: Db;
+  space: InventorySpace;
+  publisher: PumpPublisher;
+  /** The show's settings as DynamoDB holds them now (its status may have changed). */
+  loadShow(showId: string): Promise<Show>;
+}
+
+export type RebuildOutcome =
+  | { outcome: "rebuilt"; remaining: number; orders: number; tookMs: number }
+  | { outcome: "busy" | "on_sale" | "not_on_sale" };
+
+// The lock is the space's own (`acquireRehydrationLock`); extending it needs only its token.
+const EXTEND =
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+const HOLDS = "if redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end return 0";
+const requestedKey = (showId: string) => `show:{${showId}}:rebuild-requested`;
+
+/**
+ * Rebuilds shows the space lost, one worker per show at a time. It runs with its own time budget
+ * (a Lambda of its own on AWS, invoked asynchronously), never inside a buyer's request: buyers see
+ * `503 rehydrating` and poll.
+ */
+export class RebuildWorker {
+  /** Rebuilds this worker completed. */
+  rebuilds = 0;
+  private readonly lockMs: number;
+
+  constructor(
+    private readonly deps: RebuildDeps,
+    private readonly options: RebuildWorkerOptions = {},
+  ) {
+    this.lockMs = options.lockMs ?? 10_000;
+  }
+
+  /** Rebuilds the show unless it is on sale already, not on sale at all, or another worker holds its lock. */
+  async run(showId: string, o: { barrierTimeoutMs?: number } = {}): Promise<RebuildOutcome> {
+    const { space } = this.deps;
+    const show = await this.deps.loadShow(showId);
+    if (show.status !== "on_sale") return { outcome: "not_on_sale" };
+    const token = await space.acquireRehydrationLock(show.id, this.lockMs);
+    if (!token) return { outcome: "busy" };
+    let lost = false;
+    const key = rehydrationLockKey(show.id);
+    const renew = setInterval(
+      () => {
+        space.redis.eval(EXTEND, 1, key, token, this.lockMs).then(
+          (ok) => {
+            if (ok !== 1) lost = true;
+          },
+          () => {}, // a failed renewal is retried at the next tick; the fence decides
+        );
+      },
+      Math.max(50, Math.floor(this.lockMs / 4)),
+    );
+    const fence = async () => {
+      if (lost || (await space.redis.eval(HOLDS, 1, key, token)) !== 1) {
+        lost = true;
+        throw new HotSeatError("rehydrating", "this worker lost the show's rebuild lock to another");
+      }
+    };
+    const started = Date.now();
+    try {
+      // Whoever held the lock before may have loaded the show meanwhile (a preload does so under it):
+      // then there is nothing to rebuild, and rebuilding would replace what was sold since.
+      const states = await space.readShards(show.id, show.shards);
+      if (states.every((s) => s.status === "on_sale")) return { outcome: "on_sale" };
+      log.warn("space.rehydrating", { showId: show.id });
+      const result = await rehydrateShow(
+        {
+          db: this.deps.db,
+          space,
+          publisher: this.deps.publisher,
+          barrierTimeoutMs: o.barrierTimeoutMs ?? this.options.barrierTimeoutMs,
+          fence,
+        },
+        show,
+      );
+      this.rebuilds++;
+      const tookMs = Date.now() - started;
+      log.warn("space.rehydrated", { showId: show.id, ...result, tookMs });
+      return { outcome: "rebuilt", ...result, tookMs };
+    } finally {
+      clearInterval(renew);
+      if (!lost) await space.releaseRehydrationLock(show.id, token).catch(() => {});
+    }
+  }
+}
+
+/**
+ * A trigger that asks at most once per `everyMs` per show (across every process: the mark is in the
+ * space), however many buyers find the show lost. A request that finds the lock held does nothing
+ * in the worker; one made after a worker died (its lock lapsed) starts the next.
+ */
+export function throttledTrigger(space: InventorySpace, everyMs: number, invoke: (showId: string) => Promise<void>) {
+  return {
+    async request(showId: string) {
+      const first = await space.redis.set(requestedKey(showId), "1", "PX", everyMs, "NX");
+      if (first === "OK") await invoke(showId);
+    },
+  } satisfies RebuildTrigger;
+}
+
+/** The local stack's trigger: the same worker, run in this process beside the requests, never inside one. */
+export function inProcessTrigger(worker: RebuildWorker, space: InventorySpace, everyMs = 500): RebuildTrigger {
+  const running = new Set<string>();
+  return throttledTrigger(space, everyMs, async (showId) => {
+    if (running.has(showId)) return;
+    running.add(showId);
+    void worker
+      .run(showId)
+      .catch((e) => log.warn("rebuild.failed", { showId, error: String((e as Error)?.message ?? e) }))
+      .finally(() => running.delete(showId));
+  });
+}

@@ -1,0 +1,112 @@
+import { log } from "../log/index.ts";
+import { OrderRecord } from "../order/index.ts";
+import type { PumpPublisher } from "../pump/index.ts";
+import { type InventorySpace, shardKeys } from "../space/index.ts";
+
+export interface BacklogOptions {
+  /** A pending order older than this is re-published. */
+  staleAfterMs: number;
+  /** The run's time budget (the sweeper Lambda's timeout, less a margin). */
+  budgetMs: number;
+  /** Orders read and published per shard per round. */
+  pageSize?: number;
+  now?: () => number;
+}
+
+export interface BacklogResult {
+  republished: number;
+  failed: number;
+  /** Stale orders this run did not reach (its budget ran out, or the pump refused a whole page): the next run's. */
+  left: number;
+  pages: number;
+}
+
+interface Cursor {
+  showId: string;
+  shard: number;
+  /** The last score read, and how many members at that score were read (ties are common at one ms). */
+  score: number;
+  skip: number;
+  done: boolean;
+}
+
+/**
+ * Re-publishes every stale pending order of the given shards, page by page, until none is left or
+ * the budget runs out. Each round reads one page from every shard that has more (so one hot shard
+ * cannot starve the others) and waits for its publishes: the sweep goes at the pump's pace, in
+ * batched PutRecords (the publisher packs concurrent orders). A cursor by score pages past orders
+ * that stay pending however often they are published (a record the writer keeps failing), so they
+ * never hold back the rest. A round whose every publish failed stops the run: the pump is down.
+ */
+export async function republishBacklog(
+  space: InventorySpace,
+  publisher: PumpPublisher,
+  shards: { showId: string; shard: number }[],
+  o: BacklogOptions,
+): Promise<BacklogResult> {
+  const now = o.now ?? Date.now;
+  const deadline = now() + o.budgetMs;
+  const before = now() - o.staleAfterMs;
+  const pageSize = o.pageSize ?? 500;
+  const cursors: Cursor[] = shards.map((s) => ({ ...s, score: Number.NEGATIVE_INFINITY, skip: 0, done: false }));
+  const result: BacklogResult = { republished: 0, failed: 0, left: 0, pages: 0 };
+  let pumpDown = false;
+  while (!pumpDown && now() < deadline && cursors.some((c) => !c.done)) {
+    const pages = await Promise.all(cursors.filter((c) => !c.done).map((c) => readPage(space, c, before, pageSize)));
+    const orders = pages.flat();
+    result.pages += pages.length;
+    if (orders.length === 0) continue;
+    const published = await Promise.all(orders.map((r) => publisher.publishOrder(r)));
+    const ok = published.filter(Boolean).length;
+    result.republished += ok;
+    result.failed += published.length - ok;
+    if (ok === 0) pumpDown = true;
+  }
+  for (const c of cursors) if (!c.done) result.left += await countLeft(space, c, before);
+  if (result.left > 0 || result.failed > 0)
+    log.warn("sweeper.backlog_left", {
+      left: result.left,
+      failed: result.failed,
+      republished: result.republished,
+      reason: pumpDown ? "pump_unavailable" : "budget",
+    });
+  return result;
+}
+
+/** The next page of a shard's stale pending orders, moving its cursor past them. */
+async function readPage(space: InventorySpace, c: Cursor, before: number, pageSize: number): Promise<OrderRecord[]> {
+  const k = shardKeys(c.showId, c.shard);
+  const min = Number.isFinite(c.score) ? String(c.score) : "-inf";
+  const flat = await space.redis.zrangebyscore(k.pending, min, before, "WITHSCORES", "LIMIT", c.skip, pageSize);
+  const members: string[] = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    const member = flat[i] as string;
+    const score = Number(flat[i + 1]);
+    members.push(member);
+    if (score === c.score) c.skip++;
+    else {
+      c.score = score;
+      c.skip = 1;
+    }
+  }
+  if (members.length < pageSize) c.done = true;
+  if (members.length === 0) return [];
+  // A member is `orderId#version`; the orders hash holds each order's current version.
+  const ids = [...new Set(members.map((m) => m.split("#")[0] as string))];
+  const jsons = await space.redis.hmget(k.orders, ...ids);
+  const records: OrderRecord[] = [];
+  for (const j of jsons) {
+    if (j === null) continue;
+    const parsed = OrderRecord.safeParse(JSON.parse(j));
+    if (parsed.success) records.push(parsed.data);
+  }
+  return records;
+}
+
+/** How many stale pending orders lie past the cursor. */
+async function countLeft(space: InventorySpace, c: Cursor, before: number): Promise<number> {
+  const k = shardKeys(c.showId, c.shard);
+  const min = Number.isFinite(c.score) ? String(c.score) : "-inf";
+  const from = await space.redis.zcount(k.pending, min, before);
+  return Math.max(0, from - c.skip);
+}
