@@ -427,6 +427,7 @@ export class Sales {
           // More lapsed holds than one batch were returned to sale: look at the stock again.
           attempt--;
           break;
+        case "regressed": // the shard lost acknowledged takes (a failover): it froze itself for the rebuild
         case "missing":
         case "rehydrating":
           if (recovered) throw new HotSeatError("rehydrating", "the show is being restored; retry in a moment");

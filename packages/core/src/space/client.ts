@@ -96,7 +96,7 @@ export function createSpaceClient(conn: SpaceConnection): SpaceClient {
     changeOrder: [5, CHANGE_ORDER],
     lendStock: [2, LEND_STOCK],
     creditStock: [2, CREDIT_STOCK],
-    confirmPersisted: [2, CONFIRM_PERSISTED],
+    confirmPersisted: [3, CONFIRM_PERSISTED],
     loadShard: [1, LOAD_SHARD],
     freezeShard: [1, FREEZE_SHARD],
     readShard: [4, READ_SHARD],

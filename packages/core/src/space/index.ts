@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { newUlid } from "../id/index.ts";
 import { OrderRecord } from "../order/index.ts";
 import type { SpaceClient } from "./client.ts";
@@ -17,6 +18,8 @@ export type TakeResult = (
   | { outcome: "ok"; record: OrderRecord }
   | { outcome: "replay"; record: OrderRecord; pending: boolean }
   | { outcome: "reused" | "missing" | "rehydrating" | "not_on_sale" | "reclaiming" }
+  /** The shard is behind what this process saw of it: it lost acknowledged writes, and is frozen for a rebuild. */
+  | { outcome: "regressed" }
   | { outcome: "limit"; allowed: number }
   | { outcome: "short"; stock: number }
 ) & {
@@ -97,11 +100,33 @@ const parseRecords = (replies: unknown[]) => replies.map((r) => parseRecord(Stri
 /** The pending set's member for an order's version. */
 export const pendingMember = (o: Pick<OrderRecord, "id" | "version">) => `${o.id}#${o.version}`;
 
+/** A shard's generation (set at preload, renewed by every rebuild) and its sequence of takes and loans within it. */
+interface Seen {
+  gen: string;
+  seq: number;
+}
+
 export class InventorySpace {
+  /**
+   * The highest sequence this process saw each shard at, within its generation. A take passes it to the script,
+   * which freezes a shard found behind it: the first take by a process that saw a lost write notices the loss.
+   */
+  private readonly seen = new LRUCache<string, Seen>({ max: 50_000 });
+
   constructor(readonly redis: SpaceClient) {}
+
+  private saw(showId: string, shard: number, gen: unknown, seq: unknown) {
+    if (typeof gen !== "string" || gen === "") return;
+    const key = `${showId}\n${shard}`;
+    const n = Number(seq);
+    const had = this.seen.get(key);
+    // Another generation is a rebuild: its sequence starts again, so what was seen before no longer applies.
+    if (!had || had.gen !== gen || had.seq < n) this.seen.set(key, { gen, seq: n });
+  }
 
   async takeTickets(input: TakeInput): Promise<TakeResult> {
     const k = shardKeys(input.showId, input.shard);
+    const expect = this.seen.get(`${input.showId}\n${input.shard}`);
     const reply = (await this.redis.takeTickets(
       k.inventory,
       k.customers,
@@ -121,8 +146,12 @@ export class InventorySpace {
       input.holdUntilMs,
       new Date(input.nowMs).toISOString(),
       RECLAIM_BATCH,
+      expect?.gen ?? "",
+      expect?.seq ?? 0,
+      "0",
     )) as [string, ...(string | number | null)[]];
-    const [outcome, a, b, ...rest] = reply;
+    const [outcome, a, b, gen, seq, ...rest] = reply;
+    this.saw(input.showId, input.shard, gen, seq);
     const expired = parseRecords(rest);
     switch (outcome) {
       case "ok":
@@ -134,6 +163,7 @@ export class InventorySpace {
       case "short":
         return { outcome, stock: Number(a), expired };
       case "reused":
+      case "regressed":
       case "missing":
       case "rehydrating":
       case "not_on_sale":
@@ -157,14 +187,15 @@ export class InventorySpace {
   async lendStock(showId: string, from: number, to: number, want: number) {
     const donor = shardKeys(showId, from);
     const transferId = newUlid();
-    const [lent, generation] = (await this.redis.lendStock(
+    const [lent, generation, seq] = (await this.redis.lendStock(
       donor.inventory,
       donor.lent,
       want,
       transferId,
       to,
       Date.now(),
-    )) as [number, string];
+    )) as [number, string, number?];
+    this.saw(showId, from, generation, seq);
     return { transferId, lent: Number(lent), generation: String(generation ?? "") };
   }
 
@@ -243,7 +274,7 @@ export class InventorySpace {
     if (orders.length === 0) return 0;
     const k = shardKeys(showId, shard);
     const args = orders.flatMap((o) => [pendingMember(o), o.quantity]);
-    return Number(await this.redis.confirmPersisted(k.inventory, k.pending, ...args));
+    return Number(await this.redis.confirmPersisted(k.inventory, k.pending, k.orders, ...args));
   }
 
   async loadShard(showId: string, shard: number, stock: number, maxPerCustomer: number): Promise<boolean> {

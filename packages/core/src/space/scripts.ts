@@ -44,6 +44,17 @@ local function expire(inv, cust, orders, pending, holds, o, nowMs, nowIso)
   queue(inv, pending, o, nowMs)
   return json
 end
+-- The caller saw this shard at (expectGen, expectSeq): within one generation the sequence only grows, so a shard
+-- behind it went back in time (a replica promoted without the last writes). Another generation means a rebuild.
+local function wentBack(inv, expectGen, expectSeq)
+  if expectGen == '' then return false end
+  local v = redis.call('HMGET', inv, 'gen', 'seq')
+  return (v[1] or '') == expectGen and tonumber(v[2] or '0') < tonumber(expectSeq)
+end
+-- Stops sales until a rebuild recounts the shard from DynamoDB (a frozen shard answers rehydrating).
+local function regressed(inv, why)
+  redis.call('HSET', inv, 'status', 'frozen', 'regressed', why)
+end
 -- Holds past their deadline go back to sale, a batch at a time, before anything else reads the stock.
 local function reclaim(inv, cust, orders, pending, holds, nowMs, nowIso, limit, out)
   local ids = redis.call('ZRANGEBYSCORE', holds, '-inf', nowMs, 'LIMIT', 0, limit)
@@ -63,32 +74,42 @@ end
 /**
  * KEYS: inventory, customers, idempotency, orders, pending, timeline, holds
  * ARGV: idempotencyField, fingerprint, customerId, quantity, orderJson, orderId, nowMs, timelineBucketMs,
- *       holdUntilMs (0: confirmed at once), nowIso, reclaimLimit
- * Returns {outcome, a, b, expired…}: ok(json) | replay(json, pending 0/1) | reused | missing | rehydrating
- * | not_on_sale | limit(allowed) | short(stock) | reclaiming; then the JSON of every hold this call expired.
+ *       holdUntilMs (0: confirmed at once), nowIso, reclaimLimit, expectGen, expectSeq (the highest this caller saw
+ *       for the shard; '' for none), touchOnReplay ('1': write on a replay so WAIT covers the take it found)
+ * Returns {outcome, a, b, gen, seq, expired…}: ok(json) | replay(json, pending 0/1) | reused | missing | rehydrating
+ * | regressed | not_on_sale | limit(allowed) | short(stock) | reclaiming; then the shard's generation and sequence,
+ * then the JSON of every hold this call expired.
  */
 export const TAKE_TICKETS = `${LIFECYCLE}
 local inv, cust, idem, orders, pending, timeline, holds = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local nowMs = tonumber(ARGV[7])
 local status = redis.call('HGET', inv, 'status')
-if not status then return {'missing'} end
+if not status then return {'missing', false, false, false, false} end
+local expired = {}
+local function reply(r)
+  local v = redis.call('HMGET', inv, 'gen', 'seq')
+  table.insert(r, v[1] or '')
+  table.insert(r, tonumber(v[2] or '0'))
+  for _, e in ipairs(expired) do table.insert(r, e) end
+  return r
+end
 local prior = redis.call('HGET', idem, ARGV[1])
 if prior then
   local sep = string.find(prior, '\\n', 1, true)
-  if string.sub(prior, 1, sep - 1) ~= ARGV[2] then return {'reused'} end
+  if string.sub(prior, 1, sep - 1) ~= ARGV[2] then return reply({'reused', false, false}) end
   local oid = string.sub(prior, sep + 1)
   local json = redis.call('HGET', orders, oid) or ''
   local v = json ~= '' and (cjson.decode(json)['version'] or 1) or 1
   local pend = redis.call('ZSCORE', pending, oid .. '#' .. v) and 1 or 0
-  return {'replay', json, pend}
+  if ARGV[14] == '1' then redis.call('HINCRBY', inv, 'replays', 1) end
+  return reply({'replay', json, pend})
 end
-if status == 'frozen' then return {'rehydrating'} end
-if status ~= 'on_sale' then return {'not_on_sale'} end
-local expired = {}
-local function reply(r)
-  for _, e in ipairs(expired) do table.insert(r, e) end
-  return r
+if wentBack(inv, ARGV[12], ARGV[13]) then
+  regressed(inv, 'take:' .. ARGV[12] .. ':' .. ARGV[13])
+  return reply({'regressed', false, false})
 end
+if status == 'frozen' then return reply({'rehydrating', false, false}) end
+if status ~= 'on_sale' then return reply({'not_on_sale', false, false}) end
 local limit = tonumber(ARGV[11])
 local swept = reclaim(inv, cust, orders, pending, holds, nowMs, ARGV[10], limit, expired)
 local qty = tonumber(ARGV[4])
@@ -103,6 +124,7 @@ if stock < qty then
 end
 redis.call('HINCRBY', inv, 'stock', -qty)
 local sold = redis.call('HINCRBY', inv, 'sold', qty)
+redis.call('HINCRBY', inv, 'seq', 1)
 redis.call('HSET', cust, ARGV[3], had + qty)
 local order = cjson.decode(ARGV[5])
 order['soldAfter'] = sold
@@ -194,7 +216,7 @@ return {'unknown_action'}
  * Moves stock out of a donor shard, recording the loan in the donor's slot so a crash before
  * the credit is recovered by the sweeper rather than losing tickets. The loan carries the show's
  * generation (set by the preload, renewed by every rebuild): see CREDIT_STOCK.
- * KEYS: donor inventory, donor lent. ARGV: want, transferId, toShard, nowMs. Returns {count lent, generation}.
+ * KEYS: donor inventory, donor lent. ARGV: want, transferId, toShard, nowMs. Returns {count lent, generation, sequence}.
  */
 export const LEND_STOCK = `
 if redis.call('HGET', KEYS[1], 'status') ~= 'on_sale' then return {0, ''} end
@@ -203,8 +225,9 @@ local n = math.min(stock, tonumber(ARGV[1]))
 if n <= 0 then return {0, ''} end
 local gen = redis.call('HGET', KEYS[1], 'gen') or ''
 redis.call('HINCRBY', KEYS[1], 'stock', -n)
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3] .. '\\n' .. n .. '\\n' .. ARGV[4] .. '\\n' .. gen)
-return {n, gen}
+return {n, gen, seq}
 `;
 
 /**
@@ -224,16 +247,24 @@ return 1
 
 /**
  * The writer confirms the order versions it persisted; ZREM of `orderId#version` makes a
- * redelivered confirmation a no-op and leaves a newer version pending.
- * KEYS: inventory, pending. ARGV: orderId#version, quantity, … Returns versions confirmed now.
+ * redelivered confirmation a no-op and leaves a newer version pending. An order DynamoDB now holds
+ * that the shard does not (or holds at an older version) means the shard went back in time: the
+ * space lost writes it had acknowledged (a failover to a replica that missed them). The shard is
+ * frozen and flagged, so the next take (or the sweeper) rebuilds it from DynamoDB after the pump drains.
+ * KEYS: inventory, pending, orders. ARGV: orderId#version, quantity, … Returns versions confirmed now.
  */
-export const CONFIRM_PERSISTED = `
+export const CONFIRM_PERSISTED = `${LIFECYCLE}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local n = 0
 for i = 1, #ARGV, 2 do
   if redis.call('ZREM', KEYS[2], ARGV[i]) == 1 then
     redis.call('HINCRBY', KEYS[1], 'pendingTickets', -tonumber(ARGV[i + 1]))
     n = n + 1
+  else
+    local sep = string.find(ARGV[i], '#', 1, true)
+    local json = redis.call('HGET', KEYS[3], string.sub(ARGV[i], 1, sep - 1))
+    local have = json and tonumber(string.match(json, '"version":(%d+)') or '1') or 0
+    if have < tonumber(string.sub(ARGV[i], sep + 1)) then regressed(KEYS[1], 'writer:' .. ARGV[i]) end
   end
 end
 return n
