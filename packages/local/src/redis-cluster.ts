@@ -22,6 +22,8 @@ export interface LocalRedisCluster {
   client(): Cluster;
   /** The primary (`host:port`) that serves a key's slot right now. */
   primaryOf(key: string): Promise<string>;
+  /** The replicas (`host:port`) of a primary right now. */
+  replicasOf(primary: string): Promise<string[]>;
   /** Stops one node abruptly (SIGKILL), as a failed ElastiCache node. */
   kill(node: string): Promise<void>;
   stop(): Promise<void>;
@@ -254,6 +256,15 @@ export async function startRedisCluster(dir: string, options: RedisClusterOption
       } finally {
         c.disconnect();
       }
+    },
+    async replicasOf(primary) {
+      const node = nodes.find((n) => !killed.has(n)) as string;
+      const lines = (await ask(node, "CLUSTER", "NODES")).split("\n").filter(Boolean);
+      const id = lines.find((l) => l.split(" ")[1]?.startsWith(`${primary}@`))?.split(" ")[0];
+      return lines
+        .map((l) => l.split(" "))
+        .filter((f) => id && f[3] === id && !f[2]?.includes("fail"))
+        .map((f) => (f[1] ?? "").split("@")[0] as string);
     },
     async kill(node) {
       const child = children.get(node);

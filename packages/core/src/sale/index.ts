@@ -411,7 +411,16 @@ export class Sales {
           return { order: toOrder(r.record, false), created: true };
         }
         case "replay":
+          // Under SPACE_REPLICA_ACKS a pending replay may be the retry of a take refused as unreplicated: publish it now.
+          if (r.pending && this.deps.space.replicaAcks > 0) this.publishChanges([r.record]);
           return { order: toOrder(r.record, !r.pending), created: false };
+        case "unreplicated":
+          // Not on enough replicas to survive a failover, so not acknowledged nor published now. It stays pending
+          // in the space: a retry with the same key finds it (and waits again); the sweeper publishes it meanwhile.
+          throw new HotSeatError(
+            "unavailable",
+            "your order is not yet safe on the space's replicas: retry with the same Idempotency-Key",
+          );
         case "reused":
           throw new HotSeatError(
             "idempotency_key_reused",

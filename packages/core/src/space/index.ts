@@ -20,6 +20,11 @@ export type TakeResult = (
   | { outcome: "reused" | "missing" | "rehydrating" | "not_on_sale" | "reclaiming" }
   /** The shard is behind what this process saw of it: it lost acknowledged writes, and is frozen for a rebuild. */
   | { outcome: "regressed" }
+  /**
+   * Taken (or found by a replay) but fewer than `replicaAcks` replicas confirmed it in time: not to acknowledge. The
+   * order stays pending in the space; a retry with the same key finds it again (and waits again).
+   */
+  | { outcome: "unreplicated"; record: OrderRecord; replicas: number }
   | { outcome: "limit"; allowed: number }
   | { outcome: "short"; stock: number }
 ) & {
@@ -106,6 +111,16 @@ interface Seen {
   seq: number;
 }
 
+export interface SpaceOptions {
+  /** Acknowledge a take only once this many replicas have it (Redis `WAIT`); 0 = off. */
+  replicaAcks?: number;
+  /** How long a take waits for them before it is refused as unreplicated. */
+  replicaAckTimeoutMs?: number;
+}
+
+/** The default wait for replicas: replication to a replica in the same region takes about a millisecond. */
+export const REPLICA_ACK_TIMEOUT_MS = 250;
+
 export class InventorySpace {
   /**
    * The highest sequence this process saw each shard at, within its generation. A take passes it to the script,
@@ -113,7 +128,16 @@ export class InventorySpace {
    */
   private readonly seen = new LRUCache<string, Seen>({ max: 50_000 });
 
-  constructor(readonly redis: SpaceClient) {}
+  readonly replicaAcks: number;
+  private readonly replicaAckTimeoutMs: number;
+
+  constructor(
+    readonly redis: SpaceClient,
+    options: SpaceOptions = {},
+  ) {
+    this.replicaAcks = options.replicaAcks ?? 0;
+    this.replicaAckTimeoutMs = options.replicaAckTimeoutMs ?? REPLICA_ACK_TIMEOUT_MS;
+  }
 
   private saw(showId: string, shard: number, gen: unknown, seq: unknown) {
     if (typeof gen !== "string" || gen === "") return;
@@ -127,7 +151,7 @@ export class InventorySpace {
   async takeTickets(input: TakeInput): Promise<TakeResult> {
     const k = shardKeys(input.showId, input.shard);
     const expect = this.seen.get(`${input.showId}\n${input.shard}`);
-    const reply = (await this.redis.takeTickets(
+    const args = [
       k.inventory,
       k.customers,
       k.idempotency,
@@ -148,16 +172,35 @@ export class InventorySpace {
       RECLAIM_BATCH,
       expect?.gen ?? "",
       expect?.seq ?? 0,
-      "0",
-    )) as [string, ...(string | number | null)[]];
+      this.replicaAcks > 0 ? "1" : "0",
+    ] as const;
+    let replicas = 0;
+    let reply: [string, ...(string | number | null)[]];
+    if (this.replicaAcks > 0) {
+      // WAIT has no key: in one pipeline with the keyed script it goes to the node that holds the shard's slot and
+      // counts the replicas that have everything this connection wrote there, the take included.
+      const p = this.redis.pipeline() as unknown as {
+        takeTickets: (...a: (string | number)[]) => void;
+        wait: (n: number, ms: number) => void;
+        exec: () => Promise<[Error | null, unknown][] | null>;
+      };
+      p.takeTickets(...args);
+      p.wait(this.replicaAcks, this.replicaAckTimeoutMs);
+      const [take, waited] = (await p.exec()) ?? [];
+      if (!take || take[0]) throw take?.[0] ?? new Error("takeTickets: no reply");
+      reply = take[1] as typeof reply;
+      replicas = waited && !waited[0] ? Number(waited[1]) : 0;
+    } else reply = (await this.redis.takeTickets(...args)) as typeof reply;
     const [outcome, a, b, gen, seq, ...rest] = reply;
     this.saw(input.showId, input.shard, gen, seq);
     const expired = parseRecords(rest);
     switch (outcome) {
       case "ok":
-        return { outcome, record: parseRecord(String(a)), expired };
-      case "replay":
-        return { outcome, record: parseRecord(String(a)), pending: Number(b) === 1, expired };
+      case "replay": {
+        const record = parseRecord(String(a));
+        if (replicas < this.replicaAcks) return { outcome: "unreplicated", record, replicas, expired };
+        return outcome === "ok" ? { outcome, record, expired } : { outcome, record, pending: Number(b) === 1, expired };
+      }
       case "limit":
         return { outcome, allowed: Math.max(0, Number(a)), expired };
       case "short":
