@@ -177,22 +177,13 @@ export class InventorySpace {
     let replicas = 0;
     let reply: [string, ...(string | number | null)[]];
     if (this.replicaAcks > 0) {
-      // WAIT has no key: in one pipeline with the keyed script it goes to the node that holds the shard's slot and
-      // counts the replicas that have everything this connection wrote there, the take included.
-      const p = this.redis.pipeline() as unknown as {
-        takeTickets: (...a: (string | number)[]) => void;
-        wait: (n: number, ms: number) => void;
-        exec: () => Promise<[Error | null, unknown][] | null>;
-      };
-      p.takeTickets(...args);
-      p.wait(this.replicaAcks, this.replicaAckTimeoutMs);
-      const [take, waited] = (await p.exec()) ?? [];
-      if (!take || take[0]) throw take?.[0] ?? new Error("takeTickets: no reply");
-      reply = take[1] as typeof reply;
-      replicas = waited && !waited[0] ? Number(waited[1]) : 0;
+      const [take, waited] = await this.takeAndWait(args);
+      reply = take as typeof reply;
+      replicas = waited;
     } else reply = (await this.redis.takeTickets(...args)) as typeof reply;
     const [outcome, a, b, gen, seq, ...rest] = reply;
-    this.saw(input.showId, input.shard, gen, seq);
+    // Only what enough replicas have: a take the replicas may lack is no sign of loss once one of them is promoted.
+    if (replicas >= this.replicaAcks) this.saw(input.showId, input.shard, gen, seq);
     const expired = parseRecords(rest);
     switch (outcome) {
       case "ok":
@@ -214,6 +205,32 @@ export class InventorySpace {
         return { outcome, expired };
       default:
         throw new Error(`unexpected reply from takeTickets: ${outcome}`);
+    }
+  }
+
+  /**
+   * The take and a WAIT in one pipeline. WAIT has no key, so the pipeline goes to the node that holds the shard's
+   * slot, and WAIT counts the replicas that have everything this connection wrote there, the take included. A
+   * cluster answers a pipeline sent to a node that no longer holds the slot (a failover) with a redirect for the take
+   * alone, which ioredis does not follow for a pipeline: the take did not run, so it is sent again once the slot map
+   * is fresh (and a take that ran is found again by its idempotency key).
+   */
+  private async takeAndWait(args: readonly (string | number)[]): Promise<[unknown, number]> {
+    for (let attempt = 1; ; attempt++) {
+      const p = this.redis.pipeline() as unknown as {
+        takeTickets: (...a: (string | number)[]) => void;
+        wait: (n: number, ms: number) => void;
+        exec: () => Promise<[Error | null, unknown][] | null>;
+      };
+      p.takeTickets(...args);
+      p.wait(this.replicaAcks, this.replicaAckTimeoutMs);
+      const [take, waited] = (await p.exec()) ?? [];
+      if (take && !take[0]) return [take[1], waited && !waited[0] ? Number(waited[1]) : 0];
+      const error = take?.[0] ?? new Error("takeTickets: no reply");
+      if (attempt >= 4 || !/^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN)\b/.test(error.message)) throw error;
+      const cluster = this.redis as unknown as { refreshSlotsCache?: (done: () => void) => void };
+      if (cluster.refreshSlotsCache) await new Promise<void>((done) => cluster.refreshSlotsCache?.(() => done()));
+      await new Promise((r) => setTimeout(r, 100 * attempt));
     }
   }
 
