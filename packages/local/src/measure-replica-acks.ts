@@ -49,8 +49,7 @@ async function run(replicaAcks: number, concurrency: number) {
             status: "confirmed",
             version: 1,
           },
-          nowMs: Date.now(),
-          holdUntilMs: 0,
+          holdMs: 0,
         });
         times.push(performance.now() - t0);
         if (r.outcome !== "ok") throw new Error(`take ${i}: ${r.outcome}`);

@@ -50,8 +50,7 @@ const take = (space: InventorySpace, showId: string, id: string, key: string) =>
     idempotencyKey: key,
     fingerprint: "q1",
     order: order(showId, id, key),
-    nowMs: Date.now(),
-    holdUntilMs: 0,
+    holdMs: 0,
   });
 
 /** Reads a key on one node directly (a replica answers reads after READONLY). */

@@ -321,8 +321,7 @@ export class Sales {
    */
   private async readShardsReclaimed(show: Pick<Show, "id" | "shards">): Promise<ShardState[]> {
     const states = await this.deps.space.readShards(show.id, show.shards);
-    const now = Date.now();
-    if (!states.some((s) => s.nextHoldDeadline !== null && s.nextHoldDeadline <= now)) return states;
+    if (!states.some((s) => s.nextHoldDeadline !== null && s.nextHoldDeadline <= s.spaceNow)) return states;
     await this.reclaimHolds(show);
     return this.deps.space.readShards(show.id, show.shards);
   }
@@ -358,8 +357,9 @@ export class Sales {
     const show = await this.showSettings(req.showId);
     const home = homeShard(customerId, show.shards);
     const now = Date.now();
-    // A priced show's purchase holds its tickets while the buyer pays; a free one is confirmed at once.
-    const holdUntilMs = show.priceCents > 0 ? now + show.holdSeconds * 1000 : 0;
+    // A priced show's purchase holds its tickets while the buyer pays; a free one is confirmed at once. The take
+    // stamps the deadline (and createdAt) from the space's clock, so a process's own clock moves no hold.
+    const holdMs = show.priceCents > 0 ? show.holdSeconds * 1000 : 0;
     const order: Omit<OrderRecord, "soldAfter"> = {
       id: newOrderId(),
       showId: show.id,
@@ -371,9 +371,9 @@ export class Sales {
       priceCents: show.priceCents,
       correlationId: req.correlationId,
       ...(req.traceId ? { traceId: req.traceId.slice(0, 256) } : {}),
-      status: holdUntilMs > 0 ? "held" : "confirmed",
+      status: holdMs > 0 ? "held" : "confirmed",
       version: 1,
-      ...(holdUntilMs > 0 ? { holdExpiresAt: new Date(holdUntilMs).toISOString() } : {}),
+      ...(holdMs > 0 ? { holdExpiresAt: new Date(now + holdMs).toISOString() } : {}),
     };
     let recovered = false;
     for (let attempt = 0; attempt < 4 + show.shards; attempt++) {
@@ -384,8 +384,7 @@ export class Sales {
         idempotencyKey: req.idempotencyKey,
         fingerprint: fingerprintOf(quantity),
         order,
-        nowMs: Date.now(),
-        holdUntilMs,
+        holdMs,
       });
       this.publishChanges(r.expired);
       switch (r.outcome) {

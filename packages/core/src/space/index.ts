@@ -45,11 +45,13 @@ export interface TakeInput {
   customerId: string;
   idempotencyKey: string;
   fingerprint: string;
-  /** The order as it will be recorded, without `soldAfter` (the script stamps it). */
+  /**
+   * The order as it will be recorded, without `soldAfter`. The script stamps that, and `createdAt` and the hold's
+   * deadline from the space's clock (what the caller put there is replaced).
+   */
   order: Omit<OrderRecord, "soldAfter">;
-  nowMs: number;
-  /** A priced show's hold deadline (epoch ms); 0 confirms at once. */
-  holdUntilMs: number;
+  /** A priced show's hold, in ms from the take (by the space's clock); 0 confirms at once. */
+  holdMs: number;
 }
 
 export interface ShardState {
@@ -72,6 +74,8 @@ export interface ShardState {
   oldestPendingAt: number | null;
   /** The earliest deadline of a hold still recorded (epoch ms): a reader reclaims only when it has passed. */
   nextHoldDeadline: number | null;
+  /** The space's clock when this was read (epoch ms): what hold deadlines are judged by, not the reader's. */
+  spaceNow: number;
 }
 
 export interface ShardSnapshot {
@@ -165,10 +169,10 @@ export class InventorySpace {
       input.order.quantity,
       JSON.stringify(input.order),
       input.order.id,
-      input.nowMs,
+      "",
       TIMELINE_BUCKET_MS,
-      input.holdUntilMs,
-      new Date(input.nowMs).toISOString(),
+      input.holdMs,
+      "",
       RECLAIM_BATCH,
       expect?.gen ?? "",
       expect?.seq ?? 0,
@@ -283,8 +287,8 @@ export class InventorySpace {
     return credited;
   }
 
-  /** Returns lapsed holds of one shard to sale; the expired orders, to publish. */
-  async reclaimHolds(showId: string, shard: number, nowMs = Date.now()): Promise<OrderRecord[]> {
+  /** Returns lapsed holds of one shard to sale (lapsed by the space's clock); the expired orders, to publish. */
+  async reclaimHolds(showId: string, shard: number): Promise<OrderRecord[]> {
     const k = shardKeys(showId, shard);
     const reply = (await this.redis.reclaimHolds(
       k.inventory,
@@ -292,8 +296,8 @@ export class InventorySpace {
       k.orders,
       k.pending,
       k.holds,
-      nowMs,
-      new Date(nowMs).toISOString(),
+      "",
+      "",
       RECLAIM_BATCH,
     )) as unknown[];
     return parseRecords(reply);
@@ -305,10 +309,9 @@ export class InventorySpace {
     shard: number,
     orderId: string,
     action: OrderAction,
-    extra: { paymentRef?: string; note?: string; nowMs?: number } = {},
+    extra: { paymentRef?: string; note?: string } = {},
   ): Promise<{ outcome: ChangeOutcome; record: OrderRecord | null }> {
     const k = shardKeys(showId, shard);
-    const nowMs = extra.nowMs ?? Date.now();
     const [outcome, json] = (await this.redis.changeOrder(
       k.inventory,
       k.customers,
@@ -317,8 +320,8 @@ export class InventorySpace {
       k.holds,
       orderId,
       action,
-      nowMs,
-      new Date(nowMs).toISOString(),
+      "",
+      "",
       extra.paymentRef ?? "",
       extra.note ?? "",
     )) as [string, string | undefined];
@@ -401,7 +404,7 @@ export class InventorySpace {
             string | null,
             ...(number | string | null)[],
           ];
-        const [held = 0, expired = 0, cancelled = 0, refunded = 0, nextHold = null] = returns;
+        const [held = 0, expired = 0, cancelled = 0, refunded = 0, nextHold = null, spaceNow = Date.now()] = returns;
         return {
           shard,
           exists: status !== null,
@@ -414,6 +417,7 @@ export class InventorySpace {
           cancelled: Number(cancelled),
           refunded: Number(refunded),
           nextHoldDeadline: nextHold === null ? null : Number(nextHold),
+          spaceNow: Number(spaceNow),
           pendingTickets,
           pendingOrders,
           oldestPendingAt: oldest === null ? null : Number(oldest),
