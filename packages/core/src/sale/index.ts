@@ -8,7 +8,14 @@ import { foldOrders, fromOrderItem } from "../projection/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
 import { rehydrateShow } from "../rehydrate/index.ts";
 import { type Availability, CreateShowInput, newShowId, type Show, splitCapacity } from "../show/index.ts";
-import { fingerprintOf, homeShard, type InventorySpace, type ShardState, TIMELINE_BUCKET_MS } from "../space/index.ts";
+import {
+  fingerprintOf,
+  homeShard,
+  type InventorySpace,
+  type ShardState,
+  type SpaceMemory,
+  TIMELINE_BUCKET_MS,
+} from "../space/index.ts";
 
 export interface SaleOptions {
   /** How long a buyer waits for another worker's rehydration before a 503. */
@@ -88,6 +95,8 @@ export interface ShowStats {
   at: string;
   /** Tickets sold per bucket over the last five minutes, oldest first (`at` is the bucket's start, epoch ms). */
   timeline: { bucketMs: number; buckets: { at: number; tickets: number }[] };
+  /** The space's memory (every show's): a full space refuses every purchase, so the operator watches it. */
+  space: SpaceMemory;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -648,10 +657,11 @@ export class Sales {
   async stats(showId: string): Promise<ShowStats> {
     const show = await this.loadShow(showId);
     const now = Date.now();
-    const [states, projections, buckets] = await Promise.all([
+    const [states, projections, buckets, space] = await Promise.all([
       this.deps.space.readShards(show.id, show.shards),
       this.deps.db.entities.shardProjection.query.primary({ showId }).go({ pages: "all" }),
       this.deps.space.salesTimeline(show.id, show.shards, now - 5 * 60_000 + TIMELINE_BUCKET_MS, now),
+      this.deps.space.memory(),
     ]);
     const total = (field: "sold" | "held" | "expired" | "cancelled" | "refunded" | "pendingTickets") =>
       states.reduce((n, s) => n + s[field], 0);
@@ -683,6 +693,7 @@ export class Sales {
       shards: show.shards,
       at: new Date(now).toISOString(),
       timeline: { bucketMs: TIMELINE_BUCKET_MS, buckets },
+      space,
     };
   }
 

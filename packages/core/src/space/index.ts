@@ -1,8 +1,10 @@
 import { LRUCache } from "lru-cache";
+import { HotSeatError } from "../error/index.ts";
 import { newUlid } from "../id/index.ts";
 import { OrderRecord } from "../order/index.ts";
 import type { SpaceClient } from "./client.ts";
 import {
+  archivedKey,
   customerOrdersKey,
   onSaleKey,
   orderIndexKey,
@@ -10,9 +12,12 @@ import {
   shardKeys,
   TIMELINE_BUCKET_MS,
 } from "./keys.ts";
+import { type SpaceMemory, spaceMemory } from "./memory.ts";
 
+export { type ArchiveResult, archiveFinishedShows } from "./archive.ts";
 export { createSpaceClient, type SpaceClient, type SpaceConnection } from "./client.ts";
 export { homeShard, shardKeys, shardTag, TIMELINE_BUCKET_MS } from "./keys.ts";
+export { type SpaceMemory, spaceMemory } from "./memory.ts";
 
 export type TakeResult = (
   | { outcome: "ok"; record: OrderRecord }
@@ -503,11 +508,45 @@ export class InventorySpace {
     return this.redis.smembers(onSaleKey);
   }
 
-  /** Single-flight: the lock expires on its own if its holder dies. */
+  /**
+   * Single-flight: the lock expires on its own if its holder dies. A show archived out of the space is over: no
+   * rebuild brings it back, and whoever asks (a buyer, a payment, the sweeper) is told it is not on sale.
+   */
   async acquireRehydrationLock(showId: string, ttlMs: number): Promise<string | null> {
     const token = newUlid();
-    const ok = await this.redis.set(rehydrationLockKey(showId), token, "PX", ttlMs, "NX");
+    const ok = await this.redis.acquireLock(rehydrationLockKey(showId), archivedKey(showId), token, ttlMs);
+    if (ok === "archived") throw new HotSeatError("not_on_sale", "this show is over");
     return ok === "OK" ? token : null;
+  }
+
+  /** Frees one shard of a finished show if nothing of it lives only in the space (see ARCHIVE_SHARD). */
+  async archiveShard(showId: string, shard: number): Promise<boolean> {
+    const k = shardKeys(showId, shard);
+    const keys = [
+      k.inventory,
+      k.customers,
+      k.idempotency,
+      k.orders,
+      k.pending,
+      k.lent,
+      k.received,
+      k.timeline,
+      k.holds,
+    ];
+    return Number(await this.redis.archiveShard(...keys)) === 1;
+  }
+
+  /** Marks a show archived (before any of its shards is freed, so a buyer who finds one gone is not rebuilt). */
+  async markArchived(showId: string, atIso: string): Promise<void> {
+    await this.redis.set(archivedKey(showId), atIso);
+  }
+
+  async isArchived(showId: string): Promise<boolean> {
+    return (await this.redis.exists(archivedKey(showId))) === 1;
+  }
+
+  async unmarkOnSale(showId: string): Promise<void> {
+    await this.redis.srem(onSaleKey, showId);
   }
 
   async releaseRehydrationLock(showId: string, token: string): Promise<void> {
@@ -522,6 +561,11 @@ export class InventorySpace {
 
   async isRehydrating(showId: string): Promise<boolean> {
     return (await this.redis.exists(rehydrationLockKey(showId))) === 1;
+  }
+
+  /** Used and max memory of the space's primaries (INFO memory): the admin stats and the sweeper's metrics. */
+  memory(): Promise<SpaceMemory> {
+    return spaceMemory(this.redis);
   }
 
   async ping(): Promise<boolean> {

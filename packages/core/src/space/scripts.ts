@@ -339,3 +339,28 @@ return {v[1], tonumber(v[2] or '0'), tonumber(v[3] or '0'), tonumber(v[4] or '0'
   redis.call('ZCARD', KEYS[3]), oldest[2] or false, tonumber(v[5] or '0'), tonumber(v[6] or '0'), tonumber(v[7] or '0'),
   tonumber(v[8] or '0'), nextHold[2] or false, now}
 `;
+
+/**
+ * Frees a finished show's shard once nothing of it lives only here: every order's current version persisted (the
+ * pending set empty), no hold left to lapse, no loan in transit. Checked and deleted in one step, so a change made
+ * meanwhile keeps the shard for the next try. KEYS: inventory, customers, idempotency, orders, pending, lent,
+ * received, timeline, holds. Returns 1 when freed (or already gone), 0 when it must wait.
+ */
+export const ARCHIVE_SHARD = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 1 end
+if redis.call('ZCARD', KEYS[5]) > 0 or redis.call('HLEN', KEYS[6]) > 0 or redis.call('ZCARD', KEYS[9]) > 0 then
+  return 0
+end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9])
+return 1
+`;
+
+/**
+ * The show's rebuild lock, refused for good once the show is archived (a finished show is never put back).
+ * KEYS: lock, archived. ARGV: token, ttlMs. Returns 'OK' | 'held' | 'archived'.
+ */
+export const ACQUIRE_LOCK = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 'archived' end
+if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 'OK' end
+return 'held'
+`;
