@@ -47,6 +47,7 @@ describe("a primary killed -9 during a burst, with SPACE_REPLICA_ACKS=1", () => 
 
     let answered = 0;
     let killed = false;
+    const serverErrors: string[] = [];
     let replaced: Promise<void> = Promise.resolve();
     const answers: Answer[] = [];
     // A buyer retries a server error with the same key, as the storefront does, until a final answer.
@@ -66,6 +67,7 @@ describe("a primary killed -9 during a burst, with SPACE_REPLICA_ACKS=1", () => 
             await cluster.restart(primary);
           });
         }
+        if (res.status >= 500) serverErrors.push(`${res.status} ${res.body?.code}`);
         if (res.status === 200 || res.status === 201) a.orderIds.add(res.body.order.id);
         if (res.status < 500) {
           a.final = res.status;
@@ -82,6 +84,8 @@ describe("a primary killed -9 during a burst, with SPACE_REPLICA_ACKS=1", () => 
     );
     expect(killed).toBe(true);
     await replaced;
+    // The failover is a retryable 503 for the buyers it touched (redirects and closed connections), never a bare 500.
+    expect(serverErrors.filter((e) => !e.startsWith("503 "))).toEqual([]);
     expect(await cluster.primaryOf(shardKeys(show.id, 0).inventory)).not.toBe(primary);
     // Every purchase came to a final answer, and none was answered with two different orders.
     expect(answers.filter((a) => a.final === 0)).toEqual([]);

@@ -3,6 +3,7 @@ import { HotSeatError } from "../error/index.ts";
 import { newUlid } from "../id/index.ts";
 import { OrderRecord } from "../order/index.ts";
 import type { SpaceClient } from "./client.ts";
+import { REDIRECT } from "./errors.ts";
 import {
   archivedKey,
   customerOrdersKey,
@@ -16,6 +17,7 @@ import { type SpaceMemory, spaceMemory } from "./memory.ts";
 
 export { type ArchiveResult, archiveFinishedShows } from "./archive.ts";
 export { createSpaceClient, type SpaceClient, type SpaceConnection } from "./client.ts";
+export { REDIRECT, spaceUnavailable } from "./errors.ts";
 export { homeShard, shardKeys, shardTag, TIMELINE_BUCKET_MS } from "./keys.ts";
 export { type SpaceMemory, spaceMemory } from "./memory.ts";
 
@@ -189,7 +191,7 @@ export class InventorySpace {
       const [take, waited] = await this.takeAndWait(args);
       reply = take as typeof reply;
       replicas = waited;
-    } else reply = (await this.redis.takeTickets(...args)) as typeof reply;
+    } else reply = (await this.retryRedirected(() => this.redis.takeTickets(...args))) as typeof reply;
     const [outcome, a, b, gen, seq, ...rest] = reply;
     // Only what enough replicas have: a take the replicas may lack is no sign of loss once one of them is promoted.
     if (replicas >= this.replicaAcks) this.saw(input.showId, input.shard, gen, seq);
@@ -236,11 +238,30 @@ export class InventorySpace {
       const [take, waited] = (await p.exec()) ?? [];
       if (take && !take[0]) return [take[1], waited && !waited[0] ? Number(waited[1]) : 0];
       const error = take?.[0] ?? new Error("takeTickets: no reply");
-      if (attempt >= 4 || !/^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN)\b/.test(error.message)) throw error;
-      const cluster = this.redis as unknown as { refreshSlotsCache?: (done: () => void) => void };
-      if (cluster.refreshSlotsCache) await new Promise<void>((done) => cluster.refreshSlotsCache?.(() => done()));
-      await new Promise((r) => setTimeout(r, 100 * attempt));
+      if (attempt >= 4 || !REDIRECT.test(error.message)) throw error;
+      await this.refreshSlots(attempt);
     }
+  }
+
+  /**
+   * A command a failover redirected (auto-pipelined commands come back with the redirect rather than follow it): sent
+   * again after the slot map is refreshed. Only for what is safe to repeat; a take is (its key finds it again).
+   */
+  private async retryRedirected<T>(send: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await send();
+      } catch (e) {
+        if (attempt >= 4 || !(e instanceof Error) || !REDIRECT.test(e.message)) throw e;
+        await this.refreshSlots(attempt);
+      }
+    }
+  }
+
+  private async refreshSlots(attempt: number) {
+    const cluster = this.redis as unknown as { refreshSlotsCache?: (done: () => void) => void };
+    if (cluster.refreshSlotsCache) await new Promise<void>((done) => cluster.refreshSlotsCache?.(() => done()));
+    await new Promise((r) => setTimeout(r, 100 * attempt));
   }
 
   /** Moves up to `want` tickets from `from` to `to`; returns how many moved. Safe against a crash in between (see `settleLoans`). */
