@@ -3,6 +3,7 @@ import { log } from "@hotseat/core/log";
 import { readConfig } from "./config.ts";
 import { createMetrics, pendingInSpace, recordSweep } from "./metrics.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
+import { sweepSpace } from "./space-sweep.ts";
 
 let runtime: Runtime | undefined;
 let metrics: Metrics | undefined;
@@ -15,6 +16,7 @@ export const handler = async () => {
   log.info("sweeper.run", result);
   metrics ??= createMetrics("sweeper");
   recordSweep(metrics, result, await pendingInSpace(runtime));
+  await sweepSpace(runtime, metrics); // finished shows archived out of the space, and its memory
   metrics.publishStoredMetrics();
   return result;
 };

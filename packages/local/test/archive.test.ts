@@ -1,4 +1,5 @@
 import { archiveFinishedShows, shardKeys } from "@hotseat/core/space";
+import { sweepSpace } from "@hotseat/functions/space-sweep";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "../src/testing.ts";
@@ -75,5 +76,14 @@ describe("archiving a finished show out of the space", () => {
     expect(stats.body.space.nodes).toHaveLength(1);
     const maxmemory = Number(((await redis().config("GET", "maxmemory")) as string[])[1]);
     expect(stats.body.space.maxBytes).toBe(maxmemory);
+  });
+
+  it("is the sweeper's step, which also reports the space's memory", async () => {
+    const show = await t.createShow({ capacity: 4, startsAt: "2020-01-01T20:00:00Z" });
+    await t.preload(show.id);
+    const r = await sweepSpace(t.stack.runtime);
+    expect(r.archived).toBeGreaterThanOrEqual(1);
+    expect(await t.stack.runtime.space.showsOnSale()).not.toContain(show.id);
+    expect(r.memory.usedBytes).toBeGreaterThan(0);
   });
 });
