@@ -31,11 +31,28 @@ export interface StageSettings {
    */
   apiRateLimit: number;
   apiBurstLimit: number;
-  /** ElastiCache node type for the space. */
+  /** ElastiCache node type for the space (MemoryDB: its `db.` node type, e.g. "t4g.small"). */
   spaceInstance: string;
   /** Shards (node groups) of the space's cluster. */
   spaceShards: number;
+  /**
+   * Replicas per shard. With one or more, a failed primary is replaced by its replica in seconds (Multi-AZ) instead of
+   * the show being rebuilt from DynamoDB, and every take waits for one replica to have it (SPACE_REPLICA_ACKS, Redis
+   * `WAIT`) so a promoted replica holds every acknowledged take. 0 halves the space's cost and loses that.
+   */
+  spaceReplicas: number;
+  /**
+   * `elasticache` (Valkey, asynchronous replicas: durability comes from SPACE_REPLICA_ACKS) or `memorydb` (a
+   * Multi-AZ transaction log: every write is durable before it is acknowledged, so no WAIT; dearer and slower writes).
+   */
+  spaceEngine: SpaceEngine;
 }
+
+export type SpaceEngine = "elasticache" | "memorydb";
+
+/** SPACE_REPLICA_ACKS for a stage: one replica's acknowledgement where there are replicas; MemoryDB needs none. */
+export const replicaAcksFor = (s: Pick<StageSettings, "spaceReplicas" | "spaceEngine">) =>
+  s.spaceEngine === "memorydb" ? 0 : Math.min(1, s.spaceReplicas);
 
 const defaults: StageSettings = {
   apiPrewarm: 0,
@@ -44,6 +61,8 @@ const defaults: StageSettings = {
   pumpShards: 0,
   spaceInstance: "t4g.micro",
   spaceShards: 1,
+  spaceReplicas: 1,
+  spaceEngine: "elasticache",
 };
 
 const perStage: Record<string, Partial<StageSettings>> = {
@@ -59,6 +78,14 @@ const wholeNumberFromEnvironment = (name: string): number | undefined => {
   return value;
 };
 
+const spaceEngineFromEnvironment = (): SpaceEngine | undefined => {
+  const raw = process.env.HOTSEAT_SPACE_ENGINE;
+  if (raw === undefined || raw === "") return undefined;
+  if (raw !== "elasticache" && raw !== "memorydb")
+    throw new Error(`HOTSEAT_SPACE_ENGINE must be elasticache or memorydb, got "${raw}"`);
+  return raw;
+};
+
 export function stageSettings(stage: string): StageSettings {
   const chosen = { ...defaults, ...perStage[stage] };
   // One-offs for the deploy before a sale, without a commit:
@@ -69,5 +96,7 @@ export function stageSettings(stage: string): StageSettings {
     apiRateLimit: wholeNumberFromEnvironment("HOTSEAT_API_RATE_LIMIT") ?? chosen.apiRateLimit,
     apiBurstLimit: wholeNumberFromEnvironment("HOTSEAT_API_BURST_LIMIT") ?? chosen.apiBurstLimit,
     pumpShards: wholeNumberFromEnvironment("HOTSEAT_PUMP_SHARDS") ?? chosen.pumpShards,
+    spaceReplicas: wholeNumberFromEnvironment("HOTSEAT_SPACE_REPLICAS") ?? chosen.spaceReplicas,
+    spaceEngine: spaceEngineFromEnvironment() ?? chosen.spaceEngine,
   };
 }

@@ -236,7 +236,12 @@ describe("a sale through the bundled API and the bundled writer", () => {
 
   it("a redelivered batch changes nothing", async () => {
     const stats = async () => {
-      const { at: _readAt, ...counts } = (await call("GET", `/admin/shows/${showId}/stats`, { headers: admin })).body;
+      // The read time and the space's memory move between two reads; the counts must not.
+      const {
+        at: _readAt,
+        space: _memory,
+        ...counts
+      } = (await call("GET", `/admin/shows/${showId}/stats`, { headers: admin })).body;
       return counts;
     };
     const before = await stats();

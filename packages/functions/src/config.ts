@@ -6,7 +6,17 @@ import { Resource } from "sst/resource";
 
 export interface RuntimeConfig {
   /** The space: see `SpaceConnection` (`nodes` and `caFile` only for a local Redis Cluster with its own CA). */
-  redis: { url: string; cluster: boolean; tls: boolean; nodes?: string[]; caFile?: string };
+  redis: {
+    url: string;
+    cluster: boolean;
+    tls: boolean;
+    nodes?: string[];
+    caFile?: string;
+    /** SPACE_REPLICA_ACKS: acknowledge a take only once this many replicas have it (Redis `WAIT`); 0 = off. */
+    replicaAcks?: number;
+    /** SPACE_REPLICA_ACK_TIMEOUT_MS: how long a take waits for them before a retryable 503. */
+    replicaAckTimeoutMs?: number;
+  };
   pump: { streamName: string; endpoint?: string };
   table: { name: string; endpoint?: string };
   region: string;
@@ -46,6 +56,24 @@ const required = (name: string): string => {
 
 const optional = (name: string) => process.env[name] || undefined;
 
+/** A whole number ≥ 0 from a setting, or undefined when unset. */
+const wholeNumber = (name: string, raw: string | number | undefined): number | undefined => {
+  if (raw === undefined || raw === "") return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${raw}"`);
+  return value;
+};
+
+/** The space's replica acknowledgements, when set (see `RuntimeConfig.redis`). */
+const replicaSettings = (acks: string | number | undefined, timeoutMs: string | number | undefined) => {
+  const replicaAcks = wholeNumber("SPACE_REPLICA_ACKS", acks);
+  const replicaAckTimeoutMs = wholeNumber("SPACE_REPLICA_ACK_TIMEOUT_MS", timeoutMs);
+  return {
+    ...(replicaAcks ? { replicaAcks } : {}),
+    ...(replicaAckTimeoutMs ? { replicaAckTimeoutMs } : {}),
+  };
+};
+
 export function configFromEnv(): RuntimeConfig {
   const nodes = optional("HOTSEAT_REDIS_NODES");
   const caFile = optional("HOTSEAT_REDIS_CA_FILE");
@@ -56,6 +84,7 @@ export function configFromEnv(): RuntimeConfig {
       tls: process.env.HOTSEAT_REDIS_TLS === "true",
       ...(nodes ? { nodes: nodes.split(",") } : {}),
       ...(caFile ? { caFile } : {}),
+      ...replicaSettings(process.env.HOTSEAT_SPACE_REPLICA_ACKS, process.env.HOTSEAT_SPACE_REPLICA_ACK_TIMEOUT_MS),
     },
     pump: { streamName: required("HOTSEAT_STREAM"), endpoint: process.env.HOTSEAT_KINESIS_ENDPOINT },
     table: { name: required("HOTSEAT_TABLE"), endpoint: process.env.HOTSEAT_DYNAMODB_ENDPOINT },
@@ -89,7 +118,16 @@ export function configFromEnv(): RuntimeConfig {
 
 /** What infra/ links to the functions, by link name (infra/space.ts, pump.ts, table.ts, api.ts). */
 export interface LinkedResources {
-  Space: { host: string; port: number; username: string; password: string; tls?: boolean; cluster?: boolean };
+  Space: {
+    host: string;
+    port: number;
+    username: string;
+    password: string;
+    tls?: boolean;
+    cluster?: boolean;
+    /** From the stage's replica count (infra/space.ts). */
+    replicaAcks?: number;
+  };
   Pump: { name: string };
   Table: { name: string };
   AdminToken: { value: string };
@@ -119,7 +157,12 @@ export function configFromResources(linked: LinkedResources): RuntimeConfig {
     get redis() {
       const space = linked.Space;
       // ElastiCache (cluster mode, TLS required) unless the link says otherwise, as it does for `sst dev`'s local Redis.
-      return { url: spaceUrl(space), cluster: space.cluster ?? true, tls: space.tls ?? true };
+      return {
+        url: spaceUrl(space),
+        cluster: space.cluster ?? true,
+        tls: space.tls ?? true,
+        ...replicaSettings(space.replicaAcks, undefined),
+      };
     },
     get pump() {
       return { streamName: linked.Pump.name };

@@ -43,7 +43,10 @@ export interface RuntimeOptions {
  */
 export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {}) {
   const redis = createSpaceClient(config.redis);
-  const space = new InventorySpace(redis);
+  const space = new InventorySpace(redis, {
+    replicaAcks: config.redis.replicaAcks,
+    replicaAckTimeoutMs: config.redis.replicaAckTimeoutMs,
+  });
   // An endpoint means an emulator, which accepts any credentials; on AWS the role's are used.
   const credentials = (endpoint: string | undefined) =>
     endpoint

@@ -3,6 +3,7 @@ import { log } from "@hotseat/core/log";
 import { readConfig } from "./config.ts";
 import { createMetrics, pendingInSpace, recordSweep } from "./metrics.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
+import { sweepSpace } from "./space-sweep.ts";
 
 let runtime: Runtime | undefined;
 let metrics: Metrics | undefined;
@@ -25,6 +26,7 @@ export const handler = async () => {
   metrics.addMetric("SweepBacklogLeft", MetricUnit.Count, result.left);
   // Provider refunds that failed and are still owed to buyers (retried every run until they succeed).
   metrics.addMetric("RefundsOwed", MetricUnit.Count, result.refundsOwed);
+  await sweepSpace(runtime, metrics); // finished shows archived out of the space, and its memory
   metrics.publishStoredMetrics();
   return result;
 };

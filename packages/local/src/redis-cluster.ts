@@ -23,8 +23,15 @@ export interface LocalRedisCluster {
   client(): Cluster;
   /** The primary (`host:port`) that serves a key's slot right now. */
   primaryOf(key: string): Promise<string>;
+  /** The replicas (`host:port`) of a primary right now. */
+  replicasOf(primary: string): Promise<string[]>;
   /** Stops one node abruptly (SIGKILL), as a failed ElastiCache node. */
   kill(node: string): Promise<void>;
+  /**
+   * Starts a killed node again, empty, as ElastiCache replaces a failed node: it rejoins the cluster and, its slots
+   * having moved to its promoted replica, becomes that one's replica.
+   */
+  restart(node: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -113,6 +120,7 @@ export async function startRedisCluster(dir: string, options: RedisClusterOption
   }
   const nodes = ports.map((port) => `127.0.0.1:${port}`);
   const children = new Map<string, ChildProcess>();
+  const argsOf = new Map<string, string[]>();
   const killed = new Set<string>();
   ports.forEach((port, i) => {
     const nodeDir = path.join(dir, String(port));
@@ -141,6 +149,7 @@ export async function startRedisCluster(dir: string, options: RedisClusterOption
       "--daemonize", "no",
       "--logfile", path.join(nodeDir, "redis.log"),
     ];
+    argsOf.set(`127.0.0.1:${port}`, args);
     children.set(`127.0.0.1:${port}`, spawn("redis-server", args, { stdio: "ignore" }));
   });
 
@@ -256,11 +265,35 @@ export async function startRedisCluster(dir: string, options: RedisClusterOption
         c.disconnect();
       }
     },
+    async replicasOf(primary) {
+      const node = nodes.find((n) => !killed.has(n)) as string;
+      const lines = (await ask(node, "CLUSTER", "NODES")).split("\n").filter(Boolean);
+      const id = lines.find((l) => l.split(" ")[1]?.startsWith(`${primary}@`))?.split(" ")[0];
+      return lines
+        .map((l) => l.split(" "))
+        .filter((f) => id && f[3] === id && !f[2]?.includes("fail"))
+        .map((f) => (f[1] ?? "").split("@")[0] as string);
+    },
     async kill(node) {
       const child = children.get(node);
       if (!child) throw new Error(`no node ${node}`);
       killed.add(node);
       await stopProcess(child, "SIGKILL");
+    },
+    async restart(node) {
+      const args = argsOf.get(node);
+      if (!args || !killed.has(node)) throw new Error(`${node} was not killed`);
+      children.set(node, spawn("redis-server", args, { stdio: "ignore" }));
+      await waitFor(`${node} did not come back`, async () => (await ask(node, "PING")) === "PONG");
+      killed.delete(node);
+      await waitFor(
+        `${node} did not rejoin as a replica`,
+        async () => {
+          const replication = await ask(node, "INFO", "replication");
+          return replication.includes("role:slave") && replication.includes("master_link_status:up");
+        },
+        30_000,
+      );
     },
     stop,
   };

@@ -126,6 +126,13 @@ export async function startRedis(dataDir: string, options: { url?: string; port?
   };
 }
 
+const wholeNumber = (name: string, value: string | undefined) => {
+  if (value === undefined || value === "") return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got "${value}"`);
+  return n;
+};
+
 const flag = (env: NodeJS.ProcessEnv, name: string) => {
   const value = env[name];
   if (value === undefined || value === "") return undefined;
@@ -139,10 +146,18 @@ const flag = (env: NodeJS.ProcessEnv, name: string) => {
  * `REDIS_TLS`, `REDIS_USERNAME`, `REDIS_PASSWORD` and `REDIS_CA_FILE` for either. Undefined when neither is set.
  */
 export function spaceConnectionFromEnv(env: NodeJS.ProcessEnv): RuntimeConfig["redis"] | undefined {
+  const replicaAcks = wholeNumber("SPACE_REPLICA_ACKS", env.SPACE_REPLICA_ACKS);
+  const replicaAckTimeoutMs = wholeNumber("SPACE_REPLICA_ACK_TIMEOUT_MS", env.SPACE_REPLICA_ACK_TIMEOUT_MS);
   const nodes = env.REDIS_CLUSTER_NODES?.split(",")
     .map((node) => node.trim())
     .filter(Boolean);
-  if (!nodes?.length && !env.REDIS_URL) return undefined;
+  if (!nodes?.length && !env.REDIS_URL) {
+    if (replicaAcks)
+      throw new Error(
+        "SPACE_REPLICA_ACKS needs REDIS_URL or REDIS_CLUSTER_NODES: the Redis pnpm start spawns has no replica",
+      );
+    return undefined;
+  }
   for (const node of nodes ?? [])
     if (!/^[^:\s]+:\d+$/.test(node)) throw new Error(`REDIS_CLUSTER_NODES: "${node}" is not host:port`);
   const url = new URL(nodes?.length ? `redis://${nodes[0]}` : (env.REDIS_URL as string));
@@ -160,5 +175,7 @@ export function spaceConnectionFromEnv(env: NodeJS.ProcessEnv): RuntimeConfig["r
     tls,
     ...(nodes?.length ? { nodes } : {}),
     ...(env.REDIS_CA_FILE ? { caFile: env.REDIS_CA_FILE } : {}),
+    ...(replicaAcks ? { replicaAcks } : {}),
+    ...(replicaAckTimeoutMs ? { replicaAckTimeoutMs } : {}),
   };
 }

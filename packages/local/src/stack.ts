@@ -160,6 +160,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(space.tls ? { HOTSEAT_REDIS_TLS: "true" } : {}),
     ...(space.nodes ? { HOTSEAT_REDIS_NODES: space.nodes.join(",") } : {}),
     ...(space.caFile ? { HOTSEAT_REDIS_CA_FILE: space.caFile } : {}),
+    ...(space.replicaAcks ? { HOTSEAT_SPACE_REPLICA_ACKS: String(space.replicaAcks) } : {}),
     HOTSEAT_STREAM: streamName,
     HOTSEAT_KINESIS_ENDPOINT: emulators.kinesisEndpoint,
     HOTSEAT_TABLE: tableName,

@@ -158,8 +158,7 @@ describe("the sweeper drains a backlog after a pump outage", () => {
           status: "confirmed",
           version: 1,
         },
-        nowMs: now,
-        holdUntilMs: 0,
+        holdMs: 0,
       });
     };
     const total = shards * perShard;

@@ -52,7 +52,19 @@ describe("spaceConnectionFromEnv (the REDIS_* variables of `pnpm start`)", () =>
     [{ REDIS_URL: "http://127.0.0.1:6379" }, /redis:\/\/ or rediss:\/\//],
     [{ REDIS_URL: "redis://127.0.0.1:6379", REDIS_TLS: "yes" }, /REDIS_TLS must be true or false/],
     [{ REDIS_URL: "redis://127.0.0.1:6379", REDIS_CA_FILE: "/nonexistent/ca.crt" }, /REDIS_CA_FILE/],
+    [{ REDIS_URL: "redis://127.0.0.1:6379", SPACE_REPLICA_ACKS: "one" }, /SPACE_REPLICA_ACKS must be a whole number/],
+    [{ SPACE_REPLICA_ACKS: "1" }, /the Redis pnpm start spawns has no replica/],
   ])("refuses %o with a clear message", (env, message) => {
     expect(() => spaceConnectionFromEnv(env)).toThrow(message);
+  });
+
+  it("reads SPACE_REPLICA_ACKS and SPACE_REPLICA_ACK_TIMEOUT_MS", () => {
+    expect(
+      spaceConnectionFromEnv({
+        REDIS_CLUSTER_NODES: "127.0.0.1:7001",
+        SPACE_REPLICA_ACKS: "1",
+        SPACE_REPLICA_ACK_TIMEOUT_MS: "500",
+      }),
+    ).toMatchObject({ cluster: true, replicaAcks: 1, replicaAckTimeoutMs: 500 });
   });
 });

@@ -8,7 +8,14 @@ import { foldOrders, fromOrderItem } from "../projection/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
 import { inProcessTrigger, type RebuildTrigger, RebuildWorker } from "../rehydrate/worker.ts";
 import { type Availability, CreateShowInput, newShowId, type Show, splitCapacity } from "../show/index.ts";
-import { fingerprintOf, homeShard, type InventorySpace, type ShardState, TIMELINE_BUCKET_MS } from "../space/index.ts";
+import {
+  fingerprintOf,
+  homeShard,
+  type InventorySpace,
+  type ShardState,
+  type SpaceMemory,
+  TIMELINE_BUCKET_MS,
+} from "../space/index.ts";
 import { republishBacklog } from "./sweep.ts";
 
 export interface SaleOptions {
@@ -93,6 +100,8 @@ export interface ShowStats {
   at: string;
   /** Tickets sold per bucket over the last five minutes, oldest first (`at` is the bucket's start, epoch ms). */
   timeline: { bucketMs: number; buckets: { at: number; tickets: number }[] };
+  /** The space's memory (every show's): a full space refuses every purchase, so the operator watches it. */
+  space: SpaceMemory;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -347,8 +356,7 @@ export class Sales {
    */
   private async readShardsReclaimed(show: Pick<Show, "id" | "shards">): Promise<ShardState[]> {
     const states = await this.deps.space.readShards(show.id, show.shards);
-    const now = Date.now();
-    if (!states.some((s) => s.nextHoldDeadline !== null && s.nextHoldDeadline <= now)) return states;
+    if (!states.some((s) => s.nextHoldDeadline !== null && s.nextHoldDeadline <= s.spaceNow)) return states;
     await this.reclaimHolds(show);
     return this.deps.space.readShards(show.id, show.shards);
   }
@@ -384,8 +392,9 @@ export class Sales {
     const show = await this.showSettings(req.showId);
     const home = homeShard(customerId, show.shards);
     const now = Date.now();
-    // A priced show's purchase holds its tickets while the buyer pays; a free one is confirmed at once.
-    const holdUntilMs = show.priceCents > 0 ? now + show.holdSeconds * 1000 : 0;
+    // A priced show's purchase holds its tickets while the buyer pays; a free one is confirmed at once. The take
+    // stamps the deadline (and createdAt) from the space's clock, so a process's own clock moves no hold.
+    const holdMs = show.priceCents > 0 ? show.holdSeconds * 1000 : 0;
     const order: Omit<OrderRecord, "soldAfter"> = {
       id: newOrderId(),
       showId: show.id,
@@ -397,9 +406,9 @@ export class Sales {
       priceCents: show.priceCents,
       correlationId: req.correlationId,
       ...(req.traceId ? { traceId: req.traceId.slice(0, 256) } : {}),
-      status: holdUntilMs > 0 ? "held" : "confirmed",
+      status: holdMs > 0 ? "held" : "confirmed",
       version: 1,
-      ...(holdUntilMs > 0 ? { holdExpiresAt: new Date(holdUntilMs).toISOString() } : {}),
+      ...(holdMs > 0 ? { holdExpiresAt: new Date(now + holdMs).toISOString() } : {}),
     };
     let recovered = false;
     for (let attempt = 0; attempt < 4 + show.shards; attempt++) {
@@ -410,8 +419,7 @@ export class Sales {
         idempotencyKey: req.idempotencyKey,
         fingerprint: fingerprintOf(quantity),
         order,
-        nowMs: Date.now(),
-        holdUntilMs,
+        holdMs,
       });
       this.publishChanges(r.expired);
       switch (r.outcome) {
@@ -438,6 +446,13 @@ export class Sales {
         }
         case "replay":
           return { order: await this.replayed(r.record, r.pending), created: false };
+        case "unreplicated":
+          // Not on enough replicas to survive a failover, so not acknowledged nor published now. It stays pending
+          // in the space: a retry with the same key finds it (and waits again); the sweeper publishes it meanwhile.
+          throw new HotSeatError(
+            "unavailable",
+            "your order is not yet safe on the space's replicas: retry with the same Idempotency-Key",
+          );
         case "reused":
           throw new HotSeatError(
             "idempotency_key_reused",
@@ -453,6 +468,7 @@ export class Sales {
           // More lapsed holds than one batch were returned to sale: look at the stock again.
           attempt--;
           break;
+        case "regressed": // the shard lost acknowledged takes (a failover): it froze itself for the rebuild
         case "missing":
         case "rehydrating":
           if (recovered) throw new HotSeatError("rehydrating", "the show is being restored; retry in a moment");
@@ -651,10 +667,11 @@ export class Sales {
   async stats(showId: string): Promise<ShowStats> {
     const show = await this.loadShow(showId);
     const now = Date.now();
-    const [states, projections, buckets] = await Promise.all([
+    const [states, projections, buckets, space] = await Promise.all([
       this.deps.space.readShards(show.id, show.shards),
       this.deps.db.entities.shardProjection.query.primary({ showId }).go({ pages: "all" }),
       this.deps.space.salesTimeline(show.id, show.shards, now - 5 * 60_000 + TIMELINE_BUCKET_MS, now),
+      this.deps.space.memory(),
     ]);
     const total = (field: "sold" | "held" | "expired" | "cancelled" | "refunded" | "pendingTickets") =>
       states.reduce((n, s) => n + s[field], 0);
@@ -686,6 +703,7 @@ export class Sales {
       shards: show.shards,
       at: new Date(now).toISOString(),
       timeline: { bucketMs: TIMELINE_BUCKET_MS, buckets },
+      space,
     };
   }
 

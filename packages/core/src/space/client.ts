@@ -2,6 +2,8 @@ import fs from "node:fs";
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
 import { log } from "../log/index.ts";
 import {
+  ACQUIRE_LOCK,
+  ARCHIVE_SHARD,
   CHANGE_ORDER,
   CONFIRM_PERSISTED,
   CREDIT_STOCK,
@@ -24,6 +26,8 @@ export type SpaceClient = (Redis | Cluster) & {
   readShard: Call;
   reclaimHolds: Call;
   changeOrder: Call;
+  archiveShard: Call;
+  acquireLock: Call;
 };
 
 export interface SpaceConnection {
@@ -96,10 +100,12 @@ export function createSpaceClient(conn: SpaceConnection): SpaceClient {
     changeOrder: [5, CHANGE_ORDER],
     lendStock: [2, LEND_STOCK],
     creditStock: [2, CREDIT_STOCK],
-    confirmPersisted: [2, CONFIRM_PERSISTED],
+    confirmPersisted: [3, CONFIRM_PERSISTED],
     loadShard: [1, LOAD_SHARD],
     freezeShard: [1, FREEZE_SHARD],
     readShard: [4, READ_SHARD],
+    archiveShard: [9, ARCHIVE_SHARD],
+    acquireLock: [2, ACQUIRE_LOCK],
   } as const;
   for (const [name, [numberOfKeys, lua]] of Object.entries(scripts)) client.defineCommand(name, { numberOfKeys, lua });
   return client as SpaceClient;

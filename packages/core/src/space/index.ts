@@ -1,7 +1,11 @@
+import { LRUCache } from "lru-cache";
+import { HotSeatError } from "../error/index.ts";
 import { newUlid } from "../id/index.ts";
 import { OrderRecord } from "../order/index.ts";
 import type { SpaceClient } from "./client.ts";
+import { REDIRECT } from "./errors.ts";
 import {
+  archivedKey,
   customerOrdersKey,
   onSaleKey,
   orderIndexKey,
@@ -9,14 +13,25 @@ import {
   shardKeys,
   TIMELINE_BUCKET_MS,
 } from "./keys.ts";
+import { type SpaceMemory, spaceMemory } from "./memory.ts";
 
+export { type ArchiveResult, archiveFinishedShows } from "./archive.ts";
 export { createSpaceClient, type SpaceClient, type SpaceConnection } from "./client.ts";
+export { REDIRECT, spaceUnavailable } from "./errors.ts";
 export { homeShard, shardKeys, shardTag, TIMELINE_BUCKET_MS } from "./keys.ts";
+export { type SpaceMemory, spaceMemory } from "./memory.ts";
 
 export type TakeResult = (
   | { outcome: "ok"; record: OrderRecord }
   | { outcome: "replay"; record: OrderRecord; pending: boolean }
   | { outcome: "reused" | "missing" | "rehydrating" | "not_on_sale" | "reclaiming" }
+  /** The shard is behind what this process saw of it: it lost acknowledged writes, and is frozen for a rebuild. */
+  | { outcome: "regressed" }
+  /**
+   * Taken (or found by a replay) but fewer than `replicaAcks` replicas confirmed it in time: not to acknowledge. The
+   * order stays pending in the space; a retry with the same key finds it again (and waits again).
+   */
+  | { outcome: "unreplicated"; record: OrderRecord; replicas: number }
   | { outcome: "limit"; allowed: number }
   | { outcome: "short"; stock: number }
 ) & {
@@ -37,11 +52,13 @@ export interface TakeInput {
   customerId: string;
   idempotencyKey: string;
   fingerprint: string;
-  /** The order as it will be recorded, without `soldAfter` (the script stamps it). */
+  /**
+   * The order as it will be recorded, without `soldAfter`. The script stamps that, and `createdAt` and the hold's
+   * deadline from the space's clock (what the caller put there is replaced).
+   */
   order: Omit<OrderRecord, "soldAfter">;
-  nowMs: number;
-  /** A priced show's hold deadline (epoch ms); 0 confirms at once. */
-  holdUntilMs: number;
+  /** A priced show's hold, in ms from the take (by the space's clock); 0 confirms at once. */
+  holdMs: number;
 }
 
 export interface ShardState {
@@ -64,6 +81,8 @@ export interface ShardState {
   oldestPendingAt: number | null;
   /** The earliest deadline of a hold still recorded (epoch ms): a reader reclaims only when it has passed. */
   nextHoldDeadline: number | null;
+  /** The space's clock when this was read (epoch ms): what hold deadlines are judged by, not the reader's. */
+  spaceNow: number;
 }
 
 export interface ShardSnapshot {
@@ -97,12 +116,53 @@ const parseRecords = (replies: unknown[]) => replies.map((r) => parseRecord(Stri
 /** The pending set's member for an order's version. */
 export const pendingMember = (o: Pick<OrderRecord, "id" | "version">) => `${o.id}#${o.version}`;
 
+/** A shard's generation (set at preload, renewed by every rebuild) and its sequence of takes and loans within it. */
+interface Seen {
+  gen: string;
+  seq: number;
+}
+
+export interface SpaceOptions {
+  /** Acknowledge a take only once this many replicas have it (Redis `WAIT`); 0 = off. */
+  replicaAcks?: number;
+  /** How long a take waits for them before it is refused as unreplicated. */
+  replicaAckTimeoutMs?: number;
+}
+
+/** The default wait for replicas: replication to a replica in the same region takes about a millisecond. */
+export const REPLICA_ACK_TIMEOUT_MS = 250;
+
 export class InventorySpace {
-  constructor(readonly redis: SpaceClient) {}
+  /**
+   * The highest sequence this process saw each shard at, within its generation. A take passes it to the script,
+   * which freezes a shard found behind it: the first take by a process that saw a lost write notices the loss.
+   */
+  private readonly seen = new LRUCache<string, Seen>({ max: 50_000 });
+
+  readonly replicaAcks: number;
+  private readonly replicaAckTimeoutMs: number;
+
+  constructor(
+    readonly redis: SpaceClient,
+    options: SpaceOptions = {},
+  ) {
+    this.replicaAcks = options.replicaAcks ?? 0;
+    this.replicaAckTimeoutMs = options.replicaAckTimeoutMs ?? REPLICA_ACK_TIMEOUT_MS;
+  }
+
+  private saw(showId: string, shard: number, gen: unknown, seq: unknown) {
+    if (typeof gen !== "string" || gen === "") return;
+    const key = `${showId}\n${shard}`;
+    const n = Number(seq);
+    const had = this.seen.get(key);
+    // Another generation is a rebuild: its sequence starts again, so what was seen before no longer applies.
+    if (!had || had.gen !== gen || had.seq < n) this.seen.set(key, { gen, seq: n });
+  }
 
   async takeTickets(input: TakeInput): Promise<TakeResult> {
     const k = shardKeys(input.showId, input.shard);
-    const reply = (await this.redis.takeTickets(
+    const expect = this.seen.get(`${input.showId}\n${input.shard}`);
+    const args = [
       k.inventory,
       k.customers,
       k.idempotency,
@@ -116,24 +176,39 @@ export class InventorySpace {
       input.order.quantity,
       JSON.stringify(input.order),
       input.order.id,
-      input.nowMs,
+      "",
       TIMELINE_BUCKET_MS,
-      input.holdUntilMs,
-      new Date(input.nowMs).toISOString(),
+      input.holdMs,
+      "",
       RECLAIM_BATCH,
-    )) as [string, ...(string | number | null)[]];
-    const [outcome, a, b, ...rest] = reply;
+      expect?.gen ?? "",
+      expect?.seq ?? 0,
+      this.replicaAcks > 0 ? "1" : "0",
+    ] as const;
+    let replicas = 0;
+    let reply: [string, ...(string | number | null)[]];
+    if (this.replicaAcks > 0) {
+      const [take, waited] = await this.takeAndWait(args);
+      reply = take as typeof reply;
+      replicas = waited;
+    } else reply = (await this.retryRedirected(() => this.redis.takeTickets(...args))) as typeof reply;
+    const [outcome, a, b, gen, seq, ...rest] = reply;
+    // Only what enough replicas have: a take the replicas may lack is no sign of loss once one of them is promoted.
+    if (replicas >= this.replicaAcks) this.saw(input.showId, input.shard, gen, seq);
     const expired = parseRecords(rest);
     switch (outcome) {
       case "ok":
-        return { outcome, record: parseRecord(String(a)), expired };
-      case "replay":
-        return { outcome, record: parseRecord(String(a)), pending: Number(b) === 1, expired };
+      case "replay": {
+        const record = parseRecord(String(a));
+        if (replicas < this.replicaAcks) return { outcome: "unreplicated", record, replicas, expired };
+        return outcome === "ok" ? { outcome, record, expired } : { outcome, record, pending: Number(b) === 1, expired };
+      }
       case "limit":
         return { outcome, allowed: Math.max(0, Number(a)), expired };
       case "short":
         return { outcome, stock: Number(a), expired };
       case "reused":
+      case "regressed":
       case "missing":
       case "rehydrating":
       case "not_on_sale":
@@ -142,6 +217,51 @@ export class InventorySpace {
       default:
         throw new Error(`unexpected reply from takeTickets: ${outcome}`);
     }
+  }
+
+  /**
+   * The take and a WAIT in one pipeline. WAIT has no key, so the pipeline goes to the node that holds the shard's
+   * slot, and WAIT counts the replicas that have everything this connection wrote there, the take included. A
+   * cluster answers a pipeline sent to a node that no longer holds the slot (a failover) with a redirect for the take
+   * alone, which ioredis does not follow for a pipeline: the take did not run, so it is sent again once the slot map
+   * is fresh (and a take that ran is found again by its idempotency key).
+   */
+  private async takeAndWait(args: readonly (string | number)[]): Promise<[unknown, number]> {
+    for (let attempt = 1; ; attempt++) {
+      const p = this.redis.pipeline() as unknown as {
+        takeTickets: (...a: (string | number)[]) => void;
+        wait: (n: number, ms: number) => void;
+        exec: () => Promise<[Error | null, unknown][] | null>;
+      };
+      p.takeTickets(...args);
+      p.wait(this.replicaAcks, this.replicaAckTimeoutMs);
+      const [take, waited] = (await p.exec()) ?? [];
+      if (take && !take[0]) return [take[1], waited && !waited[0] ? Number(waited[1]) : 0];
+      const error = take?.[0] ?? new Error("takeTickets: no reply");
+      if (attempt >= 4 || !REDIRECT.test(error.message)) throw error;
+      await this.refreshSlots(attempt);
+    }
+  }
+
+  /**
+   * A command a failover redirected (auto-pipelined commands come back with the redirect rather than follow it): sent
+   * again after the slot map is refreshed. Only for what is safe to repeat; a take is (its key finds it again).
+   */
+  private async retryRedirected<T>(send: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await send();
+      } catch (e) {
+        if (attempt >= 4 || !(e instanceof Error) || !REDIRECT.test(e.message)) throw e;
+        await this.refreshSlots(attempt);
+      }
+    }
+  }
+
+  private async refreshSlots(attempt: number) {
+    const cluster = this.redis as unknown as { refreshSlotsCache?: (done: () => void) => void };
+    if (cluster.refreshSlotsCache) await new Promise<void>((done) => cluster.refreshSlotsCache?.(() => done()));
+    await new Promise((r) => setTimeout(r, 100 * attempt));
   }
 
   /** Moves up to `want` tickets from `from` to `to`; returns how many moved. Safe against a crash in between (see `settleLoans`). */
@@ -157,14 +277,15 @@ export class InventorySpace {
   async lendStock(showId: string, from: number, to: number, want: number) {
     const donor = shardKeys(showId, from);
     const transferId = newUlid();
-    const [lent, generation] = (await this.redis.lendStock(
+    const [lent, generation, seq] = (await this.redis.lendStock(
       donor.inventory,
       donor.lent,
       want,
       transferId,
       to,
       Date.now(),
-    )) as [number, string];
+    )) as [number, string, number?];
+    this.saw(showId, from, generation, seq);
     return { transferId, lent: Number(lent), generation: String(generation ?? "") };
   }
 
@@ -192,8 +313,8 @@ export class InventorySpace {
     return credited;
   }
 
-  /** Returns lapsed holds of one shard to sale; the expired orders, to publish. */
-  async reclaimHolds(showId: string, shard: number, nowMs = Date.now()): Promise<OrderRecord[]> {
+  /** Returns lapsed holds of one shard to sale (lapsed by the space's clock); the expired orders, to publish. */
+  async reclaimHolds(showId: string, shard: number): Promise<OrderRecord[]> {
     const k = shardKeys(showId, shard);
     const reply = (await this.redis.reclaimHolds(
       k.inventory,
@@ -201,8 +322,8 @@ export class InventorySpace {
       k.orders,
       k.pending,
       k.holds,
-      nowMs,
-      new Date(nowMs).toISOString(),
+      "",
+      "",
       RECLAIM_BATCH,
     )) as unknown[];
     return parseRecords(reply);
@@ -214,10 +335,9 @@ export class InventorySpace {
     shard: number,
     orderId: string,
     action: OrderAction,
-    extra: { paymentRef?: string; note?: string; nowMs?: number } = {},
+    extra: { paymentRef?: string; note?: string } = {},
   ): Promise<{ outcome: ChangeOutcome; record: OrderRecord | null }> {
     const k = shardKeys(showId, shard);
-    const nowMs = extra.nowMs ?? Date.now();
     const [outcome, json] = (await this.redis.changeOrder(
       k.inventory,
       k.customers,
@@ -226,8 +346,8 @@ export class InventorySpace {
       k.holds,
       orderId,
       action,
-      nowMs,
-      new Date(nowMs).toISOString(),
+      "",
+      "",
       extra.paymentRef ?? "",
       extra.note ?? "",
     )) as [string, string | undefined];
@@ -243,7 +363,7 @@ export class InventorySpace {
     if (orders.length === 0) return 0;
     const k = shardKeys(showId, shard);
     const args = orders.flatMap((o) => [pendingMember(o), o.quantity]);
-    return Number(await this.redis.confirmPersisted(k.inventory, k.pending, ...args));
+    return Number(await this.redis.confirmPersisted(k.inventory, k.pending, k.orders, ...args));
   }
 
   async loadShard(showId: string, shard: number, stock: number, maxPerCustomer: number): Promise<boolean> {
@@ -310,7 +430,7 @@ export class InventorySpace {
             string | null,
             ...(number | string | null)[],
           ];
-        const [held = 0, expired = 0, cancelled = 0, refunded = 0, nextHold = null] = returns;
+        const [held = 0, expired = 0, cancelled = 0, refunded = 0, nextHold = null, spaceNow = Date.now()] = returns;
         return {
           shard,
           exists: status !== null,
@@ -323,6 +443,7 @@ export class InventorySpace {
           cancelled: Number(cancelled),
           refunded: Number(refunded),
           nextHoldDeadline: nextHold === null ? null : Number(nextHold),
+          spaceNow: Number(spaceNow),
           pendingTickets,
           pendingOrders,
           oldestPendingAt: oldest === null ? null : Number(oldest),
@@ -408,11 +529,45 @@ export class InventorySpace {
     return this.redis.smembers(onSaleKey);
   }
 
-  /** Single-flight: the lock expires on its own if its holder dies. */
+  /**
+   * Single-flight: the lock expires on its own if its holder dies. A show archived out of the space is over: no
+   * rebuild brings it back, and whoever asks (a buyer, a payment, the sweeper) is told it is not on sale.
+   */
   async acquireRehydrationLock(showId: string, ttlMs: number): Promise<string | null> {
     const token = newUlid();
-    const ok = await this.redis.set(rehydrationLockKey(showId), token, "PX", ttlMs, "NX");
+    const ok = await this.redis.acquireLock(rehydrationLockKey(showId), archivedKey(showId), token, ttlMs);
+    if (ok === "archived") throw new HotSeatError("not_on_sale", "this show is over");
     return ok === "OK" ? token : null;
+  }
+
+  /** Frees one shard of a finished show if nothing of it lives only in the space (see ARCHIVE_SHARD). */
+  async archiveShard(showId: string, shard: number): Promise<boolean> {
+    const k = shardKeys(showId, shard);
+    const keys = [
+      k.inventory,
+      k.customers,
+      k.idempotency,
+      k.orders,
+      k.pending,
+      k.lent,
+      k.received,
+      k.timeline,
+      k.holds,
+    ];
+    return Number(await this.redis.archiveShard(...keys)) === 1;
+  }
+
+  /** Marks a show archived (before any of its shards is freed, so a buyer who finds one gone is not rebuilt). */
+  async markArchived(showId: string, atIso: string): Promise<void> {
+    await this.redis.set(archivedKey(showId), atIso);
+  }
+
+  async isArchived(showId: string): Promise<boolean> {
+    return (await this.redis.exists(archivedKey(showId))) === 1;
+  }
+
+  async unmarkOnSale(showId: string): Promise<void> {
+    await this.redis.srem(onSaleKey, showId);
   }
 
   async releaseRehydrationLock(showId: string, token: string): Promise<void> {
@@ -427,6 +582,11 @@ export class InventorySpace {
 
   async isRehydrating(showId: string): Promise<boolean> {
     return (await this.redis.exists(rehydrationLockKey(showId))) === 1;
+  }
+
+  /** Used and max memory of the space's primaries (INFO memory): the admin stats and the sweeper's metrics. */
+  memory(): Promise<SpaceMemory> {
+    return spaceMemory(this.redis);
   }
 
   async ping(): Promise<boolean> {

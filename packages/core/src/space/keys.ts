@@ -33,6 +33,8 @@ export function shardKeys(showId: string, shard: number) {
 export const TIMELINE_BUCKET_MS = 15_000;
 
 export const rehydrationLockKey = (showId: string) => `show:{${showId}}:rehydrating`;
+/** Set when a finished show is archived out of the space (beside its lock, in one slot): it is never rebuilt. */
+export const archivedKey = (showId: string) => `show:{${showId}}:archived`;
 export const orderIndexKey = (orderId: string) => `order:{${orderId}}`;
 /** A buyer's order ids by time taken, across shows. */
 export const customerOrdersKey = (customerId: string) => `customer:{${customerId}}:orders`;

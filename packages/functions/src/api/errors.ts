@@ -1,5 +1,6 @@
 import { type ErrorCode, HotSeatError } from "@hotseat/core/error";
 import { log } from "@hotseat/core/log";
+import { spaceUnavailable } from "@hotseat/core/space";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -40,7 +41,8 @@ const codeOfStatus = (status: number): ErrorCode =>
         : "invalid_request";
 
 /** The one place an error becomes a response: `{code, message, …details}` with its status. */
-export function errorResponse(err: Error, c: Context) {
+export function errorResponse(thrown: Error, c: Context) {
+  const err = spaceUnavailable(thrown) ?? thrown; // a failing-over space is a retryable 503, not a 500
   if (err instanceof HotSeatError) {
     if (err.code === "rehydrating" || err.code === "unavailable") c.header("Retry-After", "1");
     if (err.code === "rate_limited") c.header("Retry-After", String(err.details.retryAfterSeconds ?? 1));

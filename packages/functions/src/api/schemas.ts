@@ -56,6 +56,14 @@ export const ShowStats = z
       bucketMs: z.number().int(),
       buckets: z.array(z.object({ at: z.number(), tickets: z.number().int() })),
     }),
+    space: z
+      .object({
+        usedBytes: z.number().int(),
+        maxBytes: z.number().int(),
+        fullestPercent: z.number().nullable(),
+        nodes: z.array(z.object({ node: z.string(), usedBytes: z.number().int(), maxBytes: z.number().int() })),
+      })
+      .meta({ id: "SpaceMemory", description: "the space's memory, every show's: a full space refuses purchases" }),
   })
   .meta({ id: "ShowStats" });
 
