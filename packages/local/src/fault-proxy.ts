@@ -91,8 +91,9 @@ function flattenBatchWrite(body: any): WriteRequest[] {
 function groupByTable(items: WriteRequest[]) {
   const out: Record<string, unknown[]> = {};
   for (const i of items) {
-    out[i.table] ??= [];
-    out[i.table].push(i.request);
+    const list = out[i.table] ?? [];
+    list.push(i.request);
+    out[i.table] = list;
   }
   return out;
 }
