@@ -28,6 +28,8 @@ export interface KnownOrder {
   key: string;
   quantity: number;
   holdExpiresAt?: string;
+  /** When the buyer was told (ms since the run began). */
+  ackMs: number;
 }
 
 export const GOOD_CARD = "4242424242424242";
@@ -42,12 +44,23 @@ export class Ledger {
   readonly paid = new Set<string>();
   readonly cancelled = new Set<string>();
   readonly refunded = new Set<string>();
+  readonly refundedAt = new Map<string, number>();
   /** Replays of an acknowledged purchase: the order id first acknowledged and the one the replay got. */
   readonly replays: { key: string; original: string; got: string | null; status: number }[] = [];
   /** Requests that must have been refused with a 4xx `{code, message}` and were not. */
   readonly badInputAccepted: string[] = [];
   readonly badInputAnswers = new Map<number, number>();
   readonly counts = new Map<string, number>();
+  /** Answers worth a look that no check is about (a 500, a declined card that paid): the first few of each. */
+  readonly oddities: string[] = [];
+  readonly startedAt = Date.now();
+
+  odd(what: string) {
+    if (this.oddities.length < 50) this.oddities.push(`${((Date.now() - this.startedAt) / 1000).toFixed(1)}s ${what}`);
+  }
+  sinceStart() {
+    return Date.now() - this.startedAt;
+  }
 
   count(what: string) {
     this.counts.set(what, (this.counts.get(what) ?? 0) + 1);
@@ -108,6 +121,10 @@ export class Client {
         signal: AbortSignal.timeout(15_000),
       });
       const text = await res.text();
+      if (res.status === 500) {
+        this.ctx.ledger.count("answers.500");
+        this.ctx.ledger.odd(`${method} ${path}: 500 ${text.slice(0, 200)}`);
+      }
       let body: unknown = null;
       try {
         body = text ? JSON.parse(text) : null;
@@ -169,6 +186,7 @@ export class Buyer {
         key,
         quantity,
         holdExpiresAt: order.holdExpiresAt,
+        ackMs: ledger.sinceStart(),
       };
       ledger.noteOrder(known);
       if (order.status === "held") this.held.push(known);
@@ -272,6 +290,8 @@ export class Buyer {
         `pay.${card === GOOD_CARD ? "good" : "declined"}.${a.status}${a.body?.code ? `.${a.body.code}` : ""}`,
       );
       if (a.status === 200 && a.body?.order?.status === "confirmed") ledger.paid.add(order.id);
+      if (card === DECLINED_CARD && a.status === 200)
+        ledger.odd(`pay ${order.id} with ${card}: ${a.status} ${JSON.stringify(a.body)}`);
       return a;
     };
     if (roll < 0.45) {
@@ -301,6 +321,9 @@ export class Buyer {
     for (let i = 0; i < 4 && retryable(a); i++)
       a = await this.client.call("POST", `/admin/orders/${id}/refund`, { admin: true });
     ledger.count(`refund.${a.status}${a.body?.code ? `.${a.body.code}` : ""}`);
-    if (a.status === 200 && a.body?.order?.status === "refunded") ledger.refunded.add(id);
+    if (a.status === 200 && a.body?.order?.status === "refunded") {
+      ledger.refunded.add(id);
+      ledger.refundedAt.set(id, ledger.sinceStart());
+    }
   }
 }

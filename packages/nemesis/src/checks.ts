@@ -106,7 +106,7 @@ export function runChecks(
   // 2. Every acknowledged order persisted, exactly once (one item; no second order for its key).
   const problems2: string[] = [];
   for (const o of ledger.orders.values()) {
-    if (!dbById.has(o.id)) problems2.push(`${o.id} acknowledged, not in DynamoDB`);
+    if (!dbById.has(o.id)) problems2.push(`${o.id} acknowledged at ${(o.ackMs / 1000).toFixed(1)}s, not in DynamoDB`);
     else if ((db.copies.get(o.id) ?? 0) !== 1) problems2.push(`${o.id} stored ${db.copies.get(o.id)} times`);
   }
   const byKey = new Map<string, string[]>();
@@ -164,7 +164,10 @@ export function runChecks(
   for (const id of ledger.paid) {
     const s = dbById.get(id)?.status;
     const want = ledger.refunded.has(id) ? "refunded" : "confirmed";
-    if (s !== want) problems7.push(`${id} paid, ${s ?? "missing"} in DynamoDB (want ${want})`);
+    if (s !== want)
+      problems7.push(
+        `${id} paid, ${s ?? "missing"} in DynamoDB (want ${want}${ledger.refundedAt.has(id) ? `, refunded at ${((ledger.refundedAt.get(id) ?? 0) / 1000).toFixed(1)}s` : ""})`,
+      );
   }
   for (const id of ledger.cancelled)
     if (dbById.get(id)?.status !== "cancelled")

@@ -47,13 +47,13 @@ export class Scheduler {
   private stopped = false;
   private readonly background: Promise<unknown>[] = [];
   private loop: Promise<void> | null = null;
-  private readonly startedAt = Date.now();
 
   constructor(
     private readonly t: FaultTargets,
     private readonly rng: Rng,
     private readonly gapMs: [number, number],
     private readonly log: (line: string) => void,
+    private readonly startedAt = Date.now(),
   ) {}
 
   start() {

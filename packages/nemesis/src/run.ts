@@ -36,6 +36,8 @@ export interface NemesisReport {
   checks: Check[];
   ok: boolean;
   buyers: Record<string, number>;
+  /** Answers no check is about but worth a look (5xx, a declined card that paid). */
+  oddities: string[];
   proxies: Record<string, number>;
   shows: ShowUnderTest[];
   dataDir: string;
@@ -262,6 +264,7 @@ export async function runNemesis(o: NemesisOptions): Promise<NemesisReport> {
         checks,
         ok: checks.every((c) => c.held),
         buyers: Object.fromEntries([...ledger.counts].sort()),
+        oddities: ledger.oddities,
         proxies: { ...dynamoProxy.counts(), ...kinesisProxy.counts() },
         shows,
         dataDir: dir,
