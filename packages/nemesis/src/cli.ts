@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { type FaultKind, faultKinds } from "./faults.ts";
 import { formatReport } from "./report.ts";
 import { runNemesis } from "./run.ts";
 
@@ -25,8 +26,10 @@ const seedArg = value("--seed");
 const seed = seedArg === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(seedArg);
 if (!Number.isInteger(seed)) fail(`--seed takes an integer, got "${seedArg}"`);
 const jsonPath = value("--json");
+const faults = value("--faults")?.split(",") as FaultKind[] | undefined;
+for (const f of faults ?? []) if (!faultKinds.includes(f)) fail(`--faults: no fault "${f}" (${faultKinds.join(", ")})`);
 
-const report = await runNemesis({ seconds, seed, log: (line) => console.log(line) });
+const report = await runNemesis({ seconds, seed, faults, log: (line) => console.log(line) });
 console.log(formatReport(report));
 if (jsonPath) {
   const file = path.resolve(process.env.INIT_CWD ?? process.cwd(), jsonPath);

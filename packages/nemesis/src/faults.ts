@@ -24,6 +24,8 @@ export type FaultKind = (typeof faultKinds)[number];
 export interface FaultEvent {
   kind: FaultKind;
   atMs: number;
+  /** Wall clock, to find the moment in the processes' logs. */
+  at: string;
   detail: string;
   skipped?: boolean;
 }
@@ -41,7 +43,7 @@ export interface FaultTargets {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Injects faults at random moments until `stop()`; every restart it starts is awaited by `settle()`. */
+/** Injects faults at random moments until `stop()`; every restart it starts is awaited by `stop()`. */
 export class Scheduler {
   readonly events: FaultEvent[] = [];
   private stopped = false;
@@ -54,6 +56,8 @@ export class Scheduler {
     private readonly gapMs: [number, number],
     private readonly log: (line: string) => void,
     private readonly startedAt = Date.now(),
+    /** Only these kinds (a narrower run, to show one fault's effect); every kind when omitted. */
+    private readonly kinds: readonly FaultKind[] = faultKinds,
   ) {}
 
   start() {
@@ -61,22 +65,23 @@ export class Scheduler {
   }
 
   private async run() {
-    let order = this.rng.shuffle(faultKinds);
+    let order = this.rng.shuffle(this.kinds);
     while (!this.stopped) {
       await sleep(this.rng.int(this.gapMs[0], this.gapMs[1]));
       if (this.stopped) break;
-      if (order.length === 0) order = this.rng.shuffle(faultKinds);
+      if (order.length === 0) order = this.rng.shuffle(this.kinds);
       const kind = order.shift() as FaultKind;
       const atMs = Date.now() - this.startedAt;
+      const at = new Date().toISOString();
       try {
         const detail = await this.inject(kind);
         const skipped = detail.startsWith("skipped");
         // A skipped fault goes back in the queue, so each kind is tried until it was injected.
         if (skipped) order.push(kind);
-        this.events.push({ kind, atMs, detail, ...(skipped ? { skipped } : {}) });
-        this.log(`${(atMs / 1000).toFixed(1)}s ${kind}: ${detail}`);
+        this.events.push({ kind, atMs, at, detail, ...(skipped ? { skipped } : {}) });
+        this.log(`${(atMs / 1000).toFixed(1)}s (${at.slice(11, 23)}) ${kind}: ${detail}`);
       } catch (e) {
-        this.events.push({ kind, atMs, detail: `skipped: ${(e as Error).message}`, skipped: true });
+        this.events.push({ kind, atMs, at, detail: `skipped: ${(e as Error).message}`, skipped: true });
         order.push(kind);
       }
     }
@@ -118,7 +123,7 @@ export class Scheduler {
         if (!proc) return "skipped: nothing running";
         const skew = rng.pick([-1, 1]) * rng.int(200, 1500);
         await proc.kill();
-        await proc.start(skew);
+        this.later(0, () => proc.start(skew));
         return `${proc.name} restarted with its clock ${skew > 0 ? "+" : ""}${skew} ms`;
       }
       case "kill-space-primary": {
@@ -167,19 +172,20 @@ export class Scheduler {
             ? t.admin.call("POST", `/admin/shows/${show.id}/preload`, { admin: true })
             : t.admin.call("GET", `/shows/${show.id}/availability`),
         );
-        const answers = await Promise.all(calls);
-        return `the space lost ${show.id}, then preload and rebuild at once (${answers.map((a) => a.status).join(",")})`;
+        // Not awaited: a rebuild may wait for the pump, and the schedule must go on meanwhile.
+        this.later(0, async () => {
+          const answers = await Promise.all(calls);
+          this.log(`preload and rebuild of ${show.id} answered ${answers.map((a) => a.status).join(",")}`);
+        });
+        return `the space lost ${show.id}, then preload and rebuild at once`;
       }
     }
   }
 
+  private spaceClient: ReturnType<LocalRedisCluster["client"]> | null = null;
   private async loseShow(show: ShowUnderTest) {
-    const client = this.t.cluster.client();
-    try {
-      for (let s = 0; s < show.shards; s++) await client.del(...Object.values(shardKeys(show.id, s)));
-    } finally {
-      client.disconnect();
-    }
+    this.spaceClient ??= this.t.cluster.client();
+    for (let s = 0; s < show.shards; s++) await this.spaceClient.del(...Object.values(shardKeys(show.id, s)));
   }
 
   /** Stops injecting, ends every window and waits for every restart it started. */
@@ -190,5 +196,6 @@ export class Scheduler {
     dynamo.unprocessed = dynamo.throttling = dynamo.indexLag = null;
     kinesis.outage = kinesis.partial = null;
     await Promise.all(this.background);
+    this.spaceClient?.disconnect();
   }
 }

@@ -12,7 +12,7 @@ import { ensureStream, ensureTable } from "@hotseat/local/resources";
 import { DynamoFaults, KinesisFaults } from "./aws-faults.ts";
 import { Buyer, type BuyerContext, Client, Ledger, type ShowUnderTest } from "./buyers.ts";
 import { type Check, type QuietShow, readTable, runChecks } from "./checks.ts";
-import { type FaultEvent, faultKinds, Scheduler } from "./faults.ts";
+import { type FaultEvent, type FaultKind, faultKinds, Scheduler } from "./faults.ts";
 import { ClusterNodes, ProductProcess } from "./processes.ts";
 import { Rng } from "./rng.ts";
 
@@ -25,6 +25,8 @@ export interface NemesisOptions {
   roundSeconds?: number;
   /** Pause between faults. */
   faultGapMs?: [number, number];
+  /** Only these fault kinds (default: all). */
+  faults?: readonly FaultKind[];
   log?: (line: string) => void;
 }
 
