@@ -198,6 +198,8 @@ export async function runNemesis(o: NemesisOptions): Promise<NemesisReport> {
         rng.fork(4),
         o.faultGapMs ?? [1500, 4000],
         log,
+        ledger.startedAt,
+        o.faults,
       );
       scheduler.start();
       let stopBuyers = false;

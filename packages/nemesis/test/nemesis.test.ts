@@ -8,8 +8,9 @@ import { runNemesis } from "../src/run.ts";
 // run cannot pass by injecting nothing), and every check held.
 it("survives a short run of every fault with every check held", { timeout: 300_000 }, async () => {
   const report = await runNemesis({ seconds: 45, seed: 20261202, faultGapMs: [1000, 2500] });
-  fs.rmSync(report.dataDir, { recursive: true, force: true });
-  const table = formatReport(report);
+  // The processes' logs stay when something failed: the table names the folder.
+  if (report.ok) fs.rmSync(report.dataDir, { recursive: true, force: true });
+  const table = `${formatReport(report)}\nlogs in ${report.dataDir}`;
   for (const kind of faultKinds) expect(report.faults[kind]?.injected, `${kind} injected\n${table}`).toBeGreaterThan(0);
   expect(report.checks.length).toBeGreaterThanOrEqual(8);
   // Buyers did buy, pay, cancel and get refunds while the faults ran.
