@@ -29,7 +29,13 @@ const jsonPath = value("--json");
 const faults = value("--faults")?.split(",") as FaultKind[] | undefined;
 for (const f of faults ?? []) if (!faultKinds.includes(f)) fail(`--faults: no fault "${f}" (${faultKinds.join(", ")})`);
 
-const report = await runNemesis({ seconds, seed, faults, log: (line) => console.log(line) });
+const report = await runNemesis({
+  seconds,
+  seed,
+  faults,
+  capacity: number("--capacity"),
+  log: (line) => console.log(line),
+});
 console.log(formatReport(report));
 if (jsonPath) {
   const file = path.resolve(process.env.INIT_CWD ?? process.cwd(), jsonPath);

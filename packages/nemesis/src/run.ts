@@ -25,6 +25,8 @@ export interface NemesisOptions {
   roundSeconds?: number;
   /** Pause between faults. */
   faultGapMs?: [number, number];
+  /** The hot show's capacity (default 120); the priced show's is a third of it. */
+  capacity?: number;
   /** Only these fault kinds (default: all). */
   faults?: readonly FaultKind[];
   log?: (line: string) => void;
@@ -53,6 +55,7 @@ const HOLD_SECONDS = 5;
 export async function runNemesis(o: NemesisOptions): Promise<NemesisReport> {
   const log = o.log ?? (() => {});
   const rng = new Rng(o.seed);
+  const hotCapacity = o.capacity ?? 120;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hotseat-nemesis-"));
   log(`nemesis: seed ${o.seed}, ${o.seconds} s, logs and data in ${dir}`);
 
@@ -153,8 +156,14 @@ export async function runNemesis(o: NemesisOptions): Promise<NemesisReport> {
       const made: ShowUnderTest[] = [];
       for (const priced of [false, true]) {
         const input = priced
-          ? { capacity: 40, maxPerCustomer: 2, shards: 2, priceCents: 2500, holdSeconds: HOLD_SECONDS }
-          : { capacity: 120, maxPerCustomer: 4, shards: 4, priceCents: 0 };
+          ? {
+              capacity: Math.max(4, Math.round(hotCapacity / 3)),
+              maxPerCustomer: 2,
+              shards: 2,
+              priceCents: 2500,
+              holdSeconds: HOLD_SECONDS,
+            }
+          : { capacity: hotCapacity, maxPerCustomer: 4, shards: 4, priceCents: 0 };
         let id = "";
         await until(
           "a show was created",
