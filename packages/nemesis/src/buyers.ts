@@ -167,11 +167,16 @@ export class Buyer {
   }
 
   /** A purchase, retried with the same key (on any API) while the answer is no answer or a 5xx. */
-  private async purchase(show: ShowUnderTest, customerId: string, key: string, quantity: number) {
+  private async purchase(show: ShowUnderTest, customerId: string, key: string, quantity: number, api?: string) {
     const { ledger } = this.ctx;
     let answer: Answer = { status: 0, body: null };
     for (let attempt = 0; attempt < 6; attempt++) {
-      answer = await this.client.call("POST", `/shows/${show.id}/orders`, { as: customerId, key, body: { quantity } });
+      answer = await this.client.call("POST", `/shows/${show.id}/orders`, {
+        as: customerId,
+        key,
+        body: { quantity },
+        api: attempt === 0 ? api : undefined,
+      });
       if (attempt > 0) ledger.count("purchase.retried");
       if (!retryable(answer)) break;
       await sleep(100 + this.rng.int(0, 400) * (attempt + 1));
@@ -193,6 +198,11 @@ export class Buyer {
       this.mine.push({ key, showId: show.id, customerId, quantity });
     }
     return answer;
+  }
+
+  /** One purchase of one ticket sent first to `api` (the fault scheduler's buyer, who finds a lost show). */
+  buyOn(show: ShowUnderTest, api: string) {
+    return this.purchase(show, this.customer(), `fault-${this.index}-${this.rng.int(0, 2 ** 30).toString(36)}`, 1, api);
   }
 
   async step() {

@@ -1,7 +1,7 @@
 import { shardKeys } from "@hotseat/core/space";
 import type { LocalRedisCluster } from "@hotseat/local/redis-cluster";
 import type { DynamoFaults, KinesisFaults } from "./aws-faults.ts";
-import type { Client, ShowUnderTest } from "./buyers.ts";
+import type { Buyer, Client, ShowUnderTest } from "./buyers.ts";
 import type { ClusterNodes, ProductProcess } from "./processes.ts";
 import type { Rng } from "./rng.ts";
 
@@ -39,6 +39,9 @@ export interface FaultTargets {
   kinesis: KinesisFaults;
   shows: () => ShowUnderTest[];
   admin: Client;
+  /** A buyer of the scheduler's own, whose purchases are in the ledger like everyone's. */
+  buyer: Buyer;
+  apiUrls: string[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -166,12 +169,15 @@ export class Scheduler {
         const show = rng.pick(shows);
         if (!show) return "skipped: no show";
         await this.loseShow(show);
-        // An admin's preload on one API while buyers on the others find the show gone and rebuild it.
-        const calls = t.apis.map((_, i) =>
-          i % 2 === 0
-            ? t.admin.call("POST", `/admin/shows/${show.id}/preload`, { admin: true })
-            : t.admin.call("GET", `/shows/${show.id}/availability`),
-        );
+        // A buyer on one API finds the show gone and starts its recovery; an admin's preload on the
+        // other arrives a moment later, while that recovery is under way (issue 10's fourth oversell).
+        const [first, second] = rng.shuffle(t.apiUrls);
+        const calls = [
+          t.buyer.buyOn(show, first as string),
+          sleep(rng.int(0, 150)).then(() =>
+            t.admin.call("POST", `/admin/shows/${show.id}/preload`, { admin: true, api: second }),
+          ),
+        ];
         // Not awaited: a rebuild may wait for the pump, and the schedule must go on meanwhile.
         this.later(0, async () => {
           const answers = await Promise.all(calls);

@@ -203,7 +203,18 @@ export async function runNemesis(o: NemesisOptions): Promise<NemesisReport> {
       const endAt = Date.now() + o.seconds * 1000;
       await newRound(0);
       const scheduler = new Scheduler(
-        { apis, writer, cluster, nodes, dynamo: dynamoFaults, kinesis: kinesisFaults, shows: () => shows, admin },
+        {
+          apis,
+          writer,
+          cluster,
+          nodes,
+          dynamo: dynamoFaults,
+          kinesis: kinesisFaults,
+          shows: () => shows,
+          admin,
+          buyer: new Buyer(ctx, rng.fork(5), 999),
+          apiUrls,
+        },
         rng.fork(4),
         o.faultGapMs ?? [1500, 4000],
         log,
