@@ -193,8 +193,9 @@ export class Buyer {
         holdExpiresAt: order.holdExpiresAt,
         ackMs: ledger.sinceStart(),
       };
+      // A replay names an order already known: its hold is settled once, by whoever first got it.
+      if (order.status === "held" && !ledger.orders.has(order.id)) this.held.push(known);
       ledger.noteOrder(known);
-      if (order.status === "held") this.held.push(known);
       this.mine.push({ key, showId: show.id, customerId, quantity });
     }
     return answer;

@@ -10,6 +10,8 @@ export function formatReport(r: NemesisReport): string {
   const total = Object.values(r.faults).reduce((n, f) => n + f.injected, 0);
   lines.push(`  ${pad("total", 26)}${String(total).padStart(8)}`, "", "checks");
   for (const c of r.checks) lines.push(`  ${c.held ? "held  " : "FAILED"}  ${c.name}: ${c.detail}`);
+  if (r.oddities.length > 0)
+    lines.push("", "worth a look (no check is about these):", ...r.oddities.slice(0, 12).map((o) => `  ${o}`));
   lines.push(
     "",
     `buyers' answers: ${Object.entries(r.buyers)

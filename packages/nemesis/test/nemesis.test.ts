@@ -7,7 +7,7 @@ import { runNemesis } from "../src/run.ts";
 // The short form of `pnpm nemesis`: a fixed seed, every fault kind injected at least once (so the
 // run cannot pass by injecting nothing), and every check held.
 it("survives a short run of every fault with every check held", { timeout: 300_000 }, async () => {
-  const report = await runNemesis({ seconds: 45, seed: 20261202, faultGapMs: [1000, 2500] });
+  const report = await runNemesis({ seconds: 40, seed: 20261202, faultGapMs: [1000, 2500] });
   // The processes' logs stay when something failed: the table names the folder.
   if (report.ok) fs.rmSync(report.dataDir, { recursive: true, force: true });
   const table = `${formatReport(report)}\nlogs in ${report.dataDir}`;
