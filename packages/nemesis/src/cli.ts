@@ -34,6 +34,7 @@ const report = await runNemesis({
   seed,
   faults,
   capacity: number("--capacity"),
+  roundSeconds: number("--round-seconds"),
   log: (line) => console.log(line),
 });
 console.log(formatReport(report));

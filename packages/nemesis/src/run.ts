@@ -182,11 +182,6 @@ export async function runNemesis(o: NemesisOptions): Promise<NemesisReport> {
           },
           30_000,
         );
-        await until(
-          "a show was preloaded",
-          async () => (await admin.call("POST", `/admin/shows/${id}/preload`, { admin: true })).status === 200,
-          30_000,
-        );
         made.push({
           id,
           priced,
@@ -196,7 +191,15 @@ export async function runNemesis(o: NemesisOptions): Promise<NemesisReport> {
           shards: input.shards,
         });
       }
+      // The buyers see the shows while they are still drafts, so their purchases race the first
+      // preload (a buyer that finds the show on sale before its shards are loaded starts a recovery).
       shows.push(...made);
+      for (const show of made)
+        await until(
+          "a show was preloaded",
+          async () => (await admin.call("POST", `/admin/shows/${show.id}/preload`, { admin: true })).status === 200,
+          30_000,
+        );
     };
 
     const report = async (): Promise<NemesisReport> => {
