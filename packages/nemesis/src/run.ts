@@ -1,0 +1,303 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { newBuyerTokenKey } from "@hotseat/core/buyer";
+import { createDocumentClient } from "@hotseat/core/db";
+import { createKinesisClient } from "@hotseat/core/pump";
+import { startEmulators } from "@hotseat/local/emulators";
+import { startFaultProxy } from "@hotseat/local/fault-proxy";
+import { freePort } from "@hotseat/local/redis";
+import { startRedisCluster } from "@hotseat/local/redis-cluster";
+import { ensureStream, ensureTable } from "@hotseat/local/resources";
+import { DynamoFaults, KinesisFaults } from "./aws-faults.ts";
+import { Buyer, type BuyerContext, Client, Ledger, type ShowUnderTest } from "./buyers.ts";
+import { type Check, type QuietShow, readTable, runChecks } from "./checks.ts";
+import { type FaultEvent, type FaultKind, faultKinds, Scheduler } from "./faults.ts";
+import { ClusterNodes, ProductProcess } from "./processes.ts";
+import { Rng } from "./rng.ts";
+
+export interface NemesisOptions {
+  seconds: number;
+  seed: number;
+  /** Concurrent buyers. */
+  buyers?: number;
+  /** A new hot show and a new priced show every this many seconds. */
+  roundSeconds?: number;
+  /** Pause between faults. */
+  faultGapMs?: [number, number];
+  /** The hot show's capacity (default 120); the priced show's is a third of it. */
+  capacity?: number;
+  /** Only these fault kinds (default: all). */
+  faults?: readonly FaultKind[];
+  log?: (line: string) => void;
+}
+
+export interface NemesisReport {
+  seed: number;
+  seconds: number;
+  faults: Record<string, { injected: number; skipped: number }>;
+  faultLog: FaultEvent[];
+  checks: Check[];
+  ok: boolean;
+  buyers: Record<string, number>;
+  /** Answers no check is about but worth a look (5xx, a declined card that paid). */
+  oddities: string[];
+  proxies: Record<string, number>;
+  shows: ShowUnderTest[];
+  dataDir: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ADMIN_TOKEN = "nemesis-admin-token";
+const HOLD_SECONDS = 5;
+
+/** One nemesis run: a local stage of real processes, buyers, faults, then the checks once quiet. */
+export async function runNemesis(o: NemesisOptions): Promise<NemesisReport> {
+  const log = o.log ?? (() => {});
+  const rng = new Rng(o.seed);
+  const hotCapacity = o.capacity ?? 120;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hotseat-nemesis-"));
+  log(`nemesis: seed ${o.seed}, ${o.seconds} s, logs and data in ${dir}`);
+
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const cleanup = async () => {
+    for (const f of cleanups.reverse()) await f().catch(() => {});
+  };
+  try {
+    return await stage();
+  } finally {
+    await cleanup();
+  }
+
+  async function stage(): Promise<NemesisReport> {
+    const cluster = await startRedisCluster(path.join(dir, "redis"), { primaries: 3, replicasPerPrimary: 1 });
+    cleanups.push(() => cluster.stop());
+    const nodes = new ClusterNodes(cluster);
+    cleanups.push(() => nodes.stop());
+    fs.mkdirSync(path.join(dir, "emulators"), { recursive: true });
+    const emulators = await startEmulators(path.join(dir, "emulators"));
+    cleanups.push(() => emulators.stop());
+    const dynamoFaults = new DynamoFaults(rng.fork(1));
+    const kinesisFaults = new KinesisFaults(rng.fork(2));
+    const dynamoProxy = await startFaultProxy({
+      target: emulators.dynamoEndpoint,
+      service: "dynamodb",
+      policy: dynamoFaults.policy(),
+    });
+    const kinesisProxy = await startFaultProxy({
+      target: emulators.kinesisEndpoint,
+      service: "kinesis",
+      policy: kinesisFaults.policy(),
+    });
+    const credentials = { accessKeyId: "local", secretAccessKey: "local" };
+    const setupDynamo = createDocumentClient({ region: "us-east-1", endpoint: emulators.dynamoEndpoint, credentials });
+    const setupKinesis = createKinesisClient({ region: "us-east-1", endpoint: emulators.kinesisEndpoint, credentials });
+    await Promise.all([ensureTable(setupDynamo, "hotseat"), ensureStream(setupKinesis, "hotseat-pump", 4)]);
+    setupDynamo.destroy();
+    setupKinesis.destroy();
+
+    const tokenKey = await newBuyerTokenKey();
+    const space = cluster.connection;
+    const env: Record<string, string> = {
+      HOTSEAT_REDIS_URL: space.url,
+      HOTSEAT_REDIS_CLUSTER: "true",
+      HOTSEAT_REDIS_TLS: "true",
+      HOTSEAT_REDIS_NODES: (space.nodes ?? []).join(","),
+      HOTSEAT_REDIS_CA_FILE: space.caFile ?? "",
+      HOTSEAT_STREAM: "hotseat-pump",
+      HOTSEAT_KINESIS_ENDPOINT: kinesisProxy.url,
+      HOTSEAT_TABLE: "hotseat",
+      HOTSEAT_DYNAMODB_ENDPOINT: dynamoProxy.url,
+      HOTSEAT_ADMIN_TOKEN: ADMIN_TOKEN,
+      HOTSEAT_BUYER_TOKEN_KEY: tokenKey,
+      HOTSEAT_OUTBOX_DIR: path.join(dir, "outbox"),
+      HOTSEAT_PAYMENTS: "test",
+      HOTSEAT_CURRENCY: "usd",
+      HOTSEAT_LOG_LEVEL: process.env.NEMESIS_LOG_LEVEL ?? "warn",
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "local",
+      AWS_SECRET_ACCESS_KEY: "local",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      NEMESIS_STALE_AFTER_MS: "3000",
+      NEMESIS_DATA_DIR: path.join(dir, "writer"),
+    };
+    const apis: ProductProcess[] = [];
+    for (let i = 0; i < 2; i++) {
+      const port = await freePort();
+      apis.push(
+        new ProductProcess(`api-${i}`, "api.ts", { ...env, PORT: String(port) }, path.join(dir, `api-${i}.log`)),
+      );
+    }
+    const apiUrls = apis.map((a) => `http://127.0.0.1:${a.env.PORT}`);
+    const writer = new ProductProcess("writer", "writer.ts", env, path.join(dir, "writer.log"));
+    cleanups.push(() => Promise.allSettled([...apis, writer].map((p) => p.stop())));
+    await Promise.all([...apis.map((a) => a.start()), writer.start()]);
+
+    const shows: ShowUnderTest[] = [];
+    const ledger = new Ledger();
+    const ctx: BuyerContext = {
+      apis: () => apiUrls,
+      shows: () => shows,
+      adminToken: ADMIN_TOKEN,
+      tokenKey,
+      customers: 60,
+      ledger,
+    };
+    const admin = new Client(ctx, rng.fork(3));
+
+    const until = async (what: string, f: () => Promise<boolean>, timeoutMs: number) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!(await f().catch(() => false))) {
+        if (Date.now() > deadline) throw new Error(`nemesis: ${what} within ${timeoutMs} ms`);
+        await sleep(250);
+      }
+    };
+    const newRound = async (round: number) => {
+      const made: ShowUnderTest[] = [];
+      for (const priced of [false, true]) {
+        const input = priced
+          ? {
+              capacity: Math.max(4, Math.round(hotCapacity / 3)),
+              maxPerCustomer: 2,
+              shards: 2,
+              priceCents: 2500,
+              holdSeconds: HOLD_SECONDS,
+            }
+          : { capacity: hotCapacity, maxPerCustomer: 4, shards: 4, priceCents: 0 };
+        let id = "";
+        await until(
+          "a show was created",
+          async () => {
+            const a = await admin.call("POST", "/admin/shows", {
+              admin: true,
+              body: {
+                name: `Nemesis ${round}${priced ? " (priced)" : ""}`,
+                venue: "Arena",
+                startsAt: "2027-06-01T20:00:00Z",
+                ...input,
+              },
+            });
+            id = a.body?.show?.id ?? "";
+            return a.status === 201;
+          },
+          30_000,
+        );
+        made.push({
+          id,
+          priced,
+          holdSeconds: priced ? HOLD_SECONDS : 0,
+          capacity: input.capacity,
+          maxPerCustomer: input.maxPerCustomer,
+          shards: input.shards,
+        });
+      }
+      // The buyers see the shows while they are still drafts, so their purchases race the first
+      // preload (a buyer that finds the show on sale before its shards are loaded starts a recovery).
+      shows.push(...made);
+      for (const show of made)
+        await until(
+          "a show was preloaded",
+          async () => (await admin.call("POST", `/admin/shows/${show.id}/preload`, { admin: true })).status === 200,
+          30_000,
+        );
+    };
+
+    const report = async (): Promise<NemesisReport> => {
+      const endAt = Date.now() + o.seconds * 1000;
+      await newRound(0);
+      const scheduler = new Scheduler(
+        {
+          apis,
+          writer,
+          cluster,
+          nodes,
+          dynamo: dynamoFaults,
+          kinesis: kinesisFaults,
+          shows: () => shows,
+          admin,
+          buyer: new Buyer(ctx, rng.fork(5), 999),
+          apiUrls,
+        },
+        rng.fork(4),
+        o.faultGapMs ?? [1500, 4000],
+        log,
+        ledger.startedAt,
+        o.faults,
+      );
+      scheduler.start();
+      let stopBuyers = false;
+      const buyers = Array.from({ length: o.buyers ?? 12 }, (_, i) => new Buyer(ctx, rng.fork(100 + i), i));
+      const loops = buyers.map(async (b) => {
+        while (!stopBuyers) await b.step();
+      });
+      let round = 1;
+      const roundMs = (o.roundSeconds ?? 40) * 1000;
+      while (Date.now() < endAt) {
+        await sleep(Math.min(1000, endAt - Date.now()));
+        if (Date.now() - (endAt - o.seconds * 1000) > round * roundMs && endAt - Date.now() > 10_000) {
+          await newRound(round).catch((e) => log(`round ${round}: ${(e as Error).message}`));
+          round++;
+        }
+      }
+
+      // Quiet: no more faults, every process and node back, buyers done, holds lapsed, pump drained.
+      log("nemesis: quiet; waiting for the stage to settle");
+      await scheduler.stop();
+      stopBuyers = true;
+      await Promise.all(loops);
+      for (const p of [...apis, writer]) if (!p.running) await p.start();
+      await until("the cluster recovered", () => nodes.healthy(), 60_000);
+      await sleep((HOLD_SECONDS + 3) * 1000);
+      const quiet: QuietShow[] = [];
+      const settleDeadline = Date.now() + 120_000;
+      for (const show of shows) {
+        let last = "";
+        await until(
+          `${show.id} settled (${last})`,
+          async () => {
+            const a = await admin.call("GET", `/shows/${show.id}/availability`);
+            const s = await admin.call("GET", `/admin/shows/${show.id}/stats`, { admin: true });
+            last = `${a.status} ${s.status} pending ${s.body?.pending}`;
+            return a.status === 200 && s.status === 200 && s.body.pending === 0;
+          },
+          Math.max(5000, settleDeadline - Date.now()),
+        ).catch((e) => log((e as Error).message));
+      }
+      // Once more, after the writer persisted the expiries the reclaims made.
+      await sleep(1500);
+      for (const show of shows) {
+        const a = await admin.call("GET", `/shows/${show.id}/availability`);
+        quiet.push({
+          show,
+          remaining: Number(a.body?.remaining ?? Number.NaN),
+          held: Number(a.body?.held ?? Number.NaN),
+        });
+      }
+      const db = await readTable(emulators.dynamoEndpoint, "hotseat");
+      const checks = runChecks(ledger, db, quiet, Date.now());
+
+      const faults: NemesisReport["faults"] = {};
+      for (const k of faultKinds) faults[k] = { injected: 0, skipped: 0 };
+      for (const e of scheduler.events) {
+        const f = faults[e.kind] as { injected: number; skipped: number };
+        if (e.skipped) f.skipped++;
+        else f.injected++;
+      }
+      return {
+        seed: o.seed,
+        seconds: o.seconds,
+        faults,
+        faultLog: scheduler.events,
+        checks,
+        ok: checks.every((c) => c.held),
+        buyers: Object.fromEntries([...ledger.counts].sort()),
+        oddities: ledger.oddities,
+        proxies: { ...dynamoProxy.counts(), ...kinesisProxy.counts() },
+        shows,
+        dataDir: dir,
+      };
+    };
+
+    return await report();
+  }
+}
