@@ -2,9 +2,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { configFor } from "../src/bench/config.ts";
-import { writeResults } from "../src/bench/report.ts";
-import { runBench } from "../src/bench/run.ts";
+import { configFor } from "../src/config.ts";
+import { writeResults } from "../src/report.ts";
+import { runBench } from "../src/run.ts";
 
 // The bench is a tool, not a test: this checks that every part of it runs and that nothing is
 // oversold. It asserts no timing: on a shared CI machine those numbers mean nothing.

@@ -18,12 +18,12 @@ import { type BuyerEnv, requireBuyer } from "@hotseat/functions/api/auth";
 import { limitBody } from "@hotseat/functions/api/body-limit";
 import { errorResponse } from "@hotseat/functions/api/errors";
 import { validate } from "@hotseat/functions/api/validate";
+import { startEmulators } from "@hotseat/local/emulators";
+import { ensureTable } from "@hotseat/local/resources";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { z } from "zod";
-import { startEmulators } from "../../emulators.ts";
-import { ensureTable } from "../../resources.ts";
 import { serveParent } from "../child.ts";
 import type { EmulatorStats, NaiveCounters, NaiveInfo } from "../types.ts";
 

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { repoRoot } from "../stack.ts";
+import { repoRoot } from "@hotseat/local/stack";
 import type { HotSeatChildOptions } from "./types.ts";
 
 export type BenchMode = "smoke" | "quick" | "full";

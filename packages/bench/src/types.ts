@@ -1,5 +1,5 @@
 import type { PublisherOptions } from "@hotseat/core/pump";
-import type { PollerOptions } from "../poller.ts";
+import type { PollerOptions } from "@hotseat/local/poller";
 
 export interface HotSeatChildOptions {
   /** Where the writer runs: in the API process as `pnpm start` does (default), in its own process as on AWS, or nowhere. */
