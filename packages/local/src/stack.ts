@@ -18,6 +18,7 @@ import { KinesisPoller, type PollerOptions } from "./poller.ts";
 import { type LocalRedis, startRedis } from "./redis.ts";
 import { ensureStream, ensureTable } from "./resources.ts";
 import { serveWeb } from "./web-server.ts";
+import { startWriterProcess, type WriterProcess } from "./writer-process.ts";
 
 // The local stack runs on Node 20; Lambda runs nodejs22.x. The SDK's notice about that is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -45,6 +46,11 @@ export interface StackOptions {
   poller?: Partial<PollerOptions>;
   /** Start the writer's poller (default true). */
   poll?: boolean;
+  /**
+   * Where the writer runs: in this process (default; tests reach its poller) or in a child
+   * process, as on AWS and as `pnpm start` runs it, so a backlog never holds the API's event loop.
+   */
+  writer?: "in-process" | "process";
   /** Sweeper period; 0 disables the timer (tests call `sweep()`). */
   sweepIntervalMs?: number;
   sale?: SaleOptions;
@@ -82,6 +88,8 @@ export interface Stack {
   runtime: Runtime;
   app: ReturnType<typeof createApp>;
   poller: KinesisPoller | null;
+  /** The writer's process, with `writer: "process"`. */
+  writer: WriterProcess | null;
   redis: LocalRedis;
   emulators: Emulators;
   /** Runs the reconciler once. */
@@ -214,8 +222,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
   });
 
+  const writerAway = options.poll !== false && options.writer === "process";
+  const writer = writerAway ? await startWriterProcess({ config, dataDir, poller: options.poller }) : null;
   const poller =
-    options.poll === false
+    options.poll === false || writerAway
       ? null
       : new KinesisPoller(runtime.kinesis, streamName, (event) => writeBatch(runtime, event), dataDir, options.poller);
   await poller?.start();
@@ -269,6 +279,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     runtime,
     app,
     poller,
+    writer,
     redis,
     emulators,
     sweep,
@@ -289,6 +300,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const server = api as ReturnType<typeof serve> | null;
       if (server) await new Promise<void>((done) => server.close(() => done()));
       await poller?.stop();
+      await writer?.stop();
       await runtime.stop();
       await Promise.all([emulators.stop(), redis.stop()]);
     },
