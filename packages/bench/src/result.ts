@@ -104,6 +104,9 @@ export interface TargetCheck {
   note?: string;
 }
 
+import type { ApiCost, AwsLimitsReport } from "./costs.ts";
+import type { SpaceCostResult } from "./space-cost.ts";
+
 export interface BenchResult {
   version: 1;
   startedAt: string;
@@ -118,6 +121,11 @@ export interface BenchResult {
     loadAverageStart: number[];
     loadAverageEnd: number[];
   };
+  /** The take script alone at one hot show, beside a bare DECRBY. */
+  space: SpaceCostResult;
+  api: ApiCost;
+  /** With --aws-limits: what the simulated limits passed and refused. */
+  awsLimits: AwsLimitsReport | null;
   ceiling: {
     runs: LoadPhase[];
     /** Mean of the GET hello-world runs (before and after the rest): the ceiling the ratios use. */

@@ -5,10 +5,12 @@ import { BuyerTokens, newBuyerTokenKey } from "@hotseat/core/buyer";
 import { BuyerPool, measureTokenVerify } from "./buyers.ts";
 import { type BenchChild, spawnChild } from "./child.ts";
 import type { BenchConfig } from "./config.ts";
+import { type AwsLimitsReport, apiCost, costTargets } from "./costs.ts";
 import { type Recording, runClosedLoop, runEach, runPaced } from "./load.ts";
 import { round, sampleProcess, watchProcesses } from "./proc.ts";
 import { summarizeProfile } from "./profile.ts";
 import type { BenchResult, LatencyPhase, LoadPhase, PaymentPhase, SaleResult, TargetCheck } from "./result.ts";
+import { runSpaceCost } from "./space-cost.ts";
 import {
   countOf,
   diff,
@@ -319,7 +321,7 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
     shards: config.shards,
     pids: hsPids,
     counters: () => hs.call<HotSeatCounters>("counters"),
-    drain: (ms) => hs.call("waitDrained", ms),
+    drain: (ms) => hs.call("waitDrained", config.awsLimits ? 600_000 : ms),
     audit: async () => {
       const stats = await adminCall<{ sold: number }>(url, adminToken, "GET", `/admin/shows/${showId}/stats`);
       const persisted = await hs.call<{ orders: number; tickets: number }>("persistedOrders", showId);
@@ -383,7 +385,7 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
   });
   const payProcesses = payWatch.stop();
   const paid = countOf(payRec, (s) => s === 200);
-  await hs.call("waitDrained", 60_000);
+  await hs.call("waitDrained", config.awsLimits ? 600_000 : 60_000);
   const afterPayment = await adminCall<{ confirmed: number; held: number }>(
     url,
     adminToken,
@@ -463,11 +465,15 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
   const hotseatPeakRss = Object.fromEntries(
     Object.entries(hsPids).map(([n, pid]) => [n, sampleProcess(pid)?.peakRssBytes ?? 0]),
   );
+  const hotseatLimitCounts: AwsLimitsReport["hotseat"] = config.awsLimits ? await hs.call("awsLimitCounts") : null;
   await hs.stop();
 
   // 3. The naive design, on its own dynalite.
   log("naive: UpdateItem on the show item + PutItem per purchase (dynalite)");
-  const nv = await spawnChild<NaiveInfo>("naive", [buyerTokenKey], { nodeFlags, env: emulatorEnv });
+  const nv = await spawnChild<NaiveInfo>("naive", [buyerTokenKey, config.awsLimits ? "aws-limits" : ""], {
+    nodeFlags,
+    env: emulatorEnv,
+  });
   const naiveTarget = (showId: string, capacity: number): SaleTarget => ({
     url: nv.info.url,
     showId,
@@ -509,7 +515,17 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
   const naivePeakRss = Object.fromEntries(
     Object.entries(nv.info.pids).map(([n, pid]) => [n, sampleProcess(pid)?.peakRssBytes ?? 0]),
   );
+  const awsLimits: AwsLimitsReport | null = config.awsLimits
+    ? { hotseat: hotseatLimitCounts, naive: await nv.call("awsLimitCounts") }
+    : null;
   await nv.stop();
+
+  // 3b. The space alone: what one order costs the Redis thread that holds a hot show.
+  log("space: the take script alone, pipelined, beside a bare DECRBY");
+  const space = await runSpaceCost({ orders: config.spaceOrders, log });
+  log(
+    `  ${space.total.redisCpuMicrosPerOrder} µs Redis CPU, ${space.total.commandsPerOrder} commands per order; DECRBY ${space.ceiling.redisCpuMicrosPerOp} µs`,
+  );
 
   // 4. The ceiling again, after: the machine is noisy, so the ratios use both.
   ceilingRuns.push(...(await measureCeiling(ceiling, config, "after", log)));
@@ -535,6 +551,7 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
     check("pump drain after the sell-out (ms)", "≤ 2000", sale.pumpDrainMs, (v) => v <= 2000),
     check("p99 purchase latency at half the peak rate (ms)", "≤ 20", halfPhase.latency.p99, (v) => v <= 20),
     check("oversold", "= 0", Math.max(...sells.map((s) => s.oversold)), (v) => v === 0),
+    ...costTargets(space, apiCost(sale, ceilingRuns)),
     check(
       "sold = capacity",
       "every sale",
@@ -586,6 +603,9 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
     hotseat: { warmup: warm.sale, sale, payment, halfRate: halfPhase, availability, peakRssBytes: hotseatPeakRss },
     naive: { warmup: naiveWarm.sale, sale: naiveSale, peakRssBytes: naivePeakRss },
     buyerTokens: tokenVerify,
+    space,
+    api: apiCost(sale, ceilingRuns),
+    awsLimits,
     ratios,
     targets,
     profiles,

@@ -9,6 +9,8 @@ export interface HotSeatChildOptions {
   publisher?: PublisherOptions;
   /** The key the API verifies buyer tokens with: the bench signs its buyers in with it. */
   buyerTokenKey?: string;
+  /** Simulated DynamoDB partition and Kinesis shard limits between the stack and its emulators. */
+  awsLimits?: boolean;
 }
 
 export interface HotSeatInfo {

@@ -73,6 +73,8 @@ export interface StackOptions {
   /** Proxies of ours in front that append the caller to X-Forwarded-For (0: trust none). */
   trustedProxyHops?: number;
   log?: (line: string) => void;
+  /** Puts something between the stack and its emulators (the bench's simulated AWS limits). */
+  awsEndpoints?: (e: { kinesis: string; dynamo: string }) => Promise<{ kinesis: string; dynamo: string }>;
 }
 
 export interface Stack {
@@ -146,12 +148,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const space = given ?? { url: redis.url, cluster: false, tls: false };
   const shownSpace = `${space.cluster ? "cluster " : ""}${redactPassword(space.url)}${space.cluster ? ` (+${(space.nodes?.length ?? 1) - 1} nodes)` : ""}`;
   log(`space: ${shownSpace}; kinesis: ${emulators.kinesisEndpoint}; dynamodb: ${emulators.dynamoEndpoint}`);
+  const direct = { kinesis: emulators.kinesisEndpoint, dynamo: emulators.dynamoEndpoint };
+  const aws = options.awsEndpoints ? await options.awsEndpoints(direct) : direct;
   const tokenKey = options.buyerTokenKey ?? (await localTokenKey(dataDir));
   const outboxDir = path.join(dataDir, "outbox");
   const config: RuntimeConfig = {
     redis: space,
-    pump: { streamName, endpoint: emulators.kinesisEndpoint },
-    table: { name: tableName, endpoint: emulators.dynamoEndpoint },
+    pump: { streamName, endpoint: aws.kinesis },
+    table: { name: tableName, endpoint: aws.dynamo },
     region: "us-east-1",
     adminToken,
     buyers: { tokenKey },
@@ -165,9 +169,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(space.nodes ? { HOTSEAT_REDIS_NODES: space.nodes.join(",") } : {}),
     ...(space.caFile ? { HOTSEAT_REDIS_CA_FILE: space.caFile } : {}),
     HOTSEAT_STREAM: streamName,
-    HOTSEAT_KINESIS_ENDPOINT: emulators.kinesisEndpoint,
+    HOTSEAT_KINESIS_ENDPOINT: aws.kinesis,
     HOTSEAT_TABLE: tableName,
-    HOTSEAT_DYNAMODB_ENDPOINT: emulators.dynamoEndpoint,
+    HOTSEAT_DYNAMODB_ENDPOINT: aws.dynamo,
     HOTSEAT_ADMIN_TOKEN: adminToken,
     HOTSEAT_BUYER_TOKEN_KEY: tokenKey,
     HOTSEAT_OUTBOX_DIR: outboxDir,

@@ -13,6 +13,7 @@ import type { Redis } from "ioredis";
 import { type BenchChild, cpuProfiler, serveParent, spawnChild } from "../child.ts";
 import { latencyOf } from "../stats.ts";
 import type { EmulatorStats, HotSeatChildOptions, HotSeatCounters, HotSeatInfo, StackSample } from "../types.ts";
+import { type LimitedAws, limitAws } from "./aws-limits.ts";
 import { countConfirmations } from "./confirmations.ts";
 import type { WriterChildOptions, WriterCounters } from "./writer.ts";
 
@@ -31,6 +32,12 @@ const stackOptions: StackOptions = {
   publisher: options.publisher,
   buyerTokenKey: options.buyerTokenKey,
 };
+let limited: LimitedAws | null = null;
+if (options.awsLimits)
+  stackOptions.awsEndpoints = async (e) => {
+    limited = await limitAws(e, options.streamShards ?? 4);
+    return limited;
+  };
 const stack = await startStack(stackOptions);
 const runtime = stack.runtime;
 const writerOptions: WriterChildOptions = { config: stack.config, dataDir, poller: options.poller };
@@ -147,6 +154,7 @@ let samples: StackSample[] = [];
 let sampler: NodeJS.Timeout | null = null;
 
 const methods = {
+  awsLimitCounts: () => (limited as LimitedAws | null)?.counts() ?? null,
   async counters(): Promise<HotSeatCounters> {
     const [info, emu, w] = await Promise.all([
       probe.info("commandstats"),
@@ -288,5 +296,6 @@ serveParent(info, methods, async () => {
   probe.disconnect();
   await writer?.stop();
   await stack.stop();
+  await (limited as LimitedAws | null)?.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
