@@ -105,6 +105,7 @@ export interface TargetCheck {
 }
 
 import type { ApiCost, AwsLimitsReport } from "./costs.ts";
+import type { ScaleStep } from "./scale.ts";
 import type { SpaceCostResult } from "./space-cost.ts";
 
 export interface BenchResult {
@@ -124,6 +125,8 @@ export interface BenchResult {
   /** The take script alone at one hot show, beside a bare DECRBY. */
   space: SpaceCostResult;
   api: ApiCost;
+  /** With --scale: the sale with 1, 2, 4 and 8 API processes. */
+  scale: ScaleStep[] | null;
   /** With --aws-limits: what the simulated limits passed and refused. */
   awsLimits: AwsLimitsReport | null;
   ceiling: {

@@ -10,6 +10,7 @@ import { type Recording, runClosedLoop, runEach, runPaced } from "./load.ts";
 import { round, sampleProcess, watchProcesses } from "./proc.ts";
 import { summarizeProfile } from "./profile.ts";
 import type { BenchResult, LatencyPhase, LoadPhase, PaymentPhase, SaleResult, TargetCheck } from "./result.ts";
+import { runScale, type ScaleStep } from "./scale.ts";
 import { runSpaceCost } from "./space-cost.ts";
 import {
   countOf,
@@ -466,6 +467,21 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
     Object.entries(hsPids).map(([n, pid]) => [n, sampleProcess(pid)?.peakRssBytes ?? 0]),
   );
   const hotseatLimitCounts: AwsLimitsReport["hotseat"] = config.awsLimits ? await hs.call("awsLimitCounts") : null;
+  // 2b. --scale: the same sale (free tickets) with 1, 2, 4 and 8 API processes against the stack's Redis.
+  let scale: ScaleStep[] | null = null;
+  if (config.scale) {
+    log("scale: the same sale with 1, 2, 4 and 8 API processes against one Redis");
+    scale = await runScale({
+      runtimeConfig: await hs.call("runtimeConfig"),
+      adminToken,
+      tokens,
+      capacity: config.mode === "smoke" ? 200 : 20_000,
+      connections: config.connections,
+      redisPid: hsPids.redis ?? 0,
+      maxMs: config.saleMaxMs,
+      log,
+    });
+  }
   await hs.stop();
 
   // 3. The naive design, on its own dynalite.
@@ -606,6 +622,7 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
     space,
     api: apiCost(sale, ceilingRuns),
     awsLimits,
+    scale,
     ratios,
     targets,
     profiles,

@@ -154,6 +154,8 @@ let samples: StackSample[] = [];
 let sampler: NodeJS.Timeout | null = null;
 
 const methods = {
+  /** The stack's runtime configuration, for more API processes (--scale). */
+  runtimeConfig: () => stack.config,
   awsLimitCounts: () => (limited as LimitedAws | null)?.counts() ?? null,
   async counters(): Promise<HotSeatCounters> {
     const [info, emu, w] = await Promise.all([
