@@ -144,7 +144,7 @@ const usage = `pnpm bench [--smoke | --full] [options]
                        per partition key, Kinesis 1,000 records/s and 1 MiB/s per shard), for both designs
   --scale              also the sale with 2, 4 and 8 API processes against one Redis
   --profile            CPU profiles of the API, writer and emulators during the sale (bench/results/profiles-*)
-  --writer WHERE       separate (default: its own process, as on AWS) or in-process (as \`pnpm start\` runs it)
+  --writer WHERE       separate (default: its own process, as on AWS) or in-process (inside the API process; \`pnpm start\` used to run it so)
   --joined-emulators   kinesalite and dynalite in one process, as \`pnpm start\` runs them (default: apart)
   --nice-persistence N run the writer (and dynalite, when split) at nice N: the request path first
   --on-disk            emulators keep their data in LevelDB on disk, as \`pnpm start\` does (default: in memory)

@@ -597,7 +597,7 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
   };
   notes.push(
     "dynalite does not throttle: real DynamoDB caps one partition at 1,000 write units per second, so on AWS the naive design's one hot show item could never pass ~1,000 orders/s (and conditional writes on one item contend long before that), while the space scales with Redis and the API's instances; the real gap is larger than measured here.",
-    `Everything runs on the same ${os.cpus().length} cores: the load generator, the API, ${config.stack.writer === "in-process" ? "the poller and writer inside the API process (as `pnpm start` runs them)" : "the writer in its own process (as on AWS, where it is a separate Lambda)"}, kinesalite + dynalite (${config.emulatorsInMemory ? "in memory" : "LevelDB on disk"}) and redis-server. CPU during the HotSeat sale: ${cpuShare(sale.cpuSeconds)}. On AWS the emulators' share (Kinesis and DynamoDB) and the writer's run elsewhere.`,
+    `Everything runs on the same ${os.cpus().length} cores: the load generator, the API, ${config.stack.writer === "in-process" ? "the poller and writer inside the API process" : "the writer in its own process (as on AWS, where it is a separate Lambda)"}, kinesalite + dynalite (${config.emulatorsInMemory ? "in memory" : "LevelDB on disk"}) and redis-server. CPU during the HotSeat sale: ${cpuShare(sale.cpuSeconds)}. On AWS the emulators' share (Kinesis and DynamoDB) and the writer's run elsewhere.`,
     "The machine is shared and noisy: the hello-world ceiling is measured before and after the rest and the ratios use the mean; CPU per request (µs, from /proc) is the steadier figure to compare across runs.",
   );
 
