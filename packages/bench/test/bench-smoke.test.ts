@@ -43,6 +43,14 @@ describe("pnpm bench --smoke", () => {
     expect(result.hotseat.sale.redisRoundTripsPerPurchase).toEqual(expect.any(Number));
     expect(result.hotseat.sale.pumpDrainMs).toEqual(expect.any(Number));
     expect(result.hotseat.peakRssBytes.api).toBeGreaterThan(0);
+    // The space alone: every take succeeded (it throws otherwise), and Redis counted its work.
+    expect(result.space.total.redisCpuMicrosPerOrder).toBeGreaterThan(0);
+    // One script call per order (EVAL on a connection's first, EVALSHA after).
+    const take = result.space.parts.find((p) => p.name === "take")?.commands ?? {};
+    expect((take.evalsha?.perOrder ?? 0) + (take.eval?.perOrder ?? 0)).toBeCloseTo(1, 2);
+    expect(result.space.ceiling.redisCpuMicrosPerOp).toBeGreaterThan(0);
+    expect(result.api.echoCpuMicros).toBeGreaterThan(0);
+    expect(Number.isFinite(result.api.ratio)).toBe(true);
 
     const json = JSON.parse(fs.readFileSync(files.json, "utf8"));
     expect(json.hotseat.sale.capacity).toBe(result.config.capacity);
