@@ -19,8 +19,11 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hotseat-stall-"));
 const token = "stall-admin-token";
 const backlog = 15_000;
 let child: ChildProcess | null = null;
+let first: Awaited<ReturnType<typeof startStack>> | null = null;
 
 afterAll(async () => {
+  // A failure while the burst was taken leaves its stack (and its redis-server) running.
+  await first?.stop();
   if (child && child.exitCode === null) {
     const exited = new Promise((r) => child?.once("exit", r));
     child.kill("SIGTERM");
@@ -43,14 +46,15 @@ const probe = (url: string) =>
 
 it("answers /health within a second while pnpm start's writer drains a burst's backlog", async () => {
   // The burst, taken with no writer running: the orders wait in the pump, as behind a busy writer.
-  const first = await startStack({
+  const burst = await startStack({
     dataDir,
     adminToken: token,
     poll: false,
     purchaseRateLimit: { points: 0, windowSeconds: 1 },
   });
+  first = burst;
   const admin = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-  const created = await first.app.request("/admin/shows", {
+  const created = await burst.app.request("/admin/shows", {
     method: "POST",
     headers: admin,
     body: JSON.stringify({
@@ -62,11 +66,11 @@ it("answers /health within a second while pnpm start's writer drains a burst's b
     }),
   });
   const showId = ((await created.json()) as { show: { id: string } }).show.id;
-  await first.app.request(`/admin/shows/${showId}/preload`, { method: "POST", headers: admin });
+  await burst.app.request(`/admin/shows/${showId}/preload`, { method: "POST", headers: admin });
   let next = 0;
   const buyer = async () => {
     for (let i = next++; i < backlog; i = next++) {
-      await first.runtime.sales.purchase({
+      await burst.runtime.sales.purchase({
         showId,
         customerId: `c${i}`,
         idempotencyKey: `stall-key-${i}`,
@@ -76,8 +80,9 @@ it("answers /health within a second while pnpm start's writer drains a burst's b
     }
   };
   await Promise.all(Array.from({ length: 200 }, buyer));
-  await first.runtime.publisher.drain();
-  await first.stop();
+  await burst.runtime.publisher.drain();
+  first = null;
+  await burst.stop();
 
   const port = await freePort();
   child = spawn(process.execPath, ["--import", "tsx", "src/start.ts"], {
