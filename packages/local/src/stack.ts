@@ -20,6 +20,7 @@ import { KinesisPoller, type PollerOptions } from "./poller.ts";
 import { type LocalRedis, startRedis } from "./redis.ts";
 import { ensureStream, ensureTable } from "./resources.ts";
 import { serveWeb } from "./web-server.ts";
+import { startWriterProcess, type WriterProcess } from "./writer-process.ts";
 
 // The local stack runs on Node 20; Lambda runs nodejs22.x. The SDK's notice about that is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -47,6 +48,11 @@ export interface StackOptions {
   poller?: Partial<PollerOptions>;
   /** Start the writer's poller (default true). */
   poll?: boolean;
+  /**
+   * Where the writer runs: in this process (default; tests reach its poller) or in a child
+   * process, as on AWS and as `pnpm start` runs it, so a backlog never holds the API's event loop.
+   */
+  writer?: "in-process" | "process";
   /** Sweeper period; 0 disables the timer (tests call `sweep()`). */
   sweepIntervalMs?: number;
   sale?: SaleOptions;
@@ -69,6 +75,8 @@ export interface StackOptions {
   /** Proxies of ours in front that append the caller to X-Forwarded-For (0: trust none). */
   trustedProxyHops?: number;
   log?: (line: string) => void;
+  /** Puts something between the stack and its emulators (the bench's simulated AWS limits). */
+  awsEndpoints?: (e: { kinesis: string; dynamo: string }) => Promise<{ kinesis: string; dynamo: string }>;
 }
 
 type SweepResult = Awaited<ReturnType<Runtime["sales"]["sweep"]>> & Awaited<ReturnType<typeof retryRefunds>>;
@@ -86,6 +94,8 @@ export interface Stack {
   runtime: Runtime;
   app: ReturnType<typeof createApp>;
   poller: KinesisPoller | null;
+  /** The writer's process, with `writer: "process"`. */
+  writer: WriterProcess | null;
   redis: LocalRedis;
   emulators: Emulators;
   /** Runs the reconciler once (the sweeper Lambda's work: the sale's sweep and owed refunds). */
@@ -142,12 +152,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const space = given ?? { url: redis.url, cluster: false, tls: false };
   const shownSpace = `${space.cluster ? "cluster " : ""}${redactPassword(space.url)}${space.cluster ? ` (+${(space.nodes?.length ?? 1) - 1} nodes)` : ""}`;
   log(`space: ${shownSpace}; kinesis: ${emulators.kinesisEndpoint}; dynamodb: ${emulators.dynamoEndpoint}`);
+  const direct = { kinesis: emulators.kinesisEndpoint, dynamo: emulators.dynamoEndpoint };
+  const aws = options.awsEndpoints ? await options.awsEndpoints(direct) : direct;
   const tokenKey = options.buyerTokenKey ?? (await localTokenKey(dataDir));
   const outboxDir = path.join(dataDir, "outbox");
   const config: RuntimeConfig = {
     redis: space,
-    pump: { streamName, endpoint: emulators.kinesisEndpoint },
-    table: { name: tableName, endpoint: emulators.dynamoEndpoint },
+    pump: { streamName, endpoint: aws.kinesis },
+    table: { name: tableName, endpoint: aws.dynamo },
     region: "us-east-1",
     adminToken,
     buyers: { tokenKey },
@@ -162,9 +174,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(space.caFile ? { HOTSEAT_REDIS_CA_FILE: space.caFile } : {}),
     ...(space.replicaAcks ? { HOTSEAT_SPACE_REPLICA_ACKS: String(space.replicaAcks) } : {}),
     HOTSEAT_STREAM: streamName,
-    HOTSEAT_KINESIS_ENDPOINT: emulators.kinesisEndpoint,
+    HOTSEAT_KINESIS_ENDPOINT: aws.kinesis,
     HOTSEAT_TABLE: tableName,
-    HOTSEAT_DYNAMODB_ENDPOINT: emulators.dynamoEndpoint,
+    HOTSEAT_DYNAMODB_ENDPOINT: aws.dynamo,
     HOTSEAT_ADMIN_TOKEN: adminToken,
     HOTSEAT_BUYER_TOKEN_KEY: tokenKey,
     HOTSEAT_OUTBOX_DIR: outboxDir,
@@ -219,8 +231,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
   });
 
+  const writerAway = options.poll !== false && options.writer === "process";
+  const writer = writerAway ? await startWriterProcess({ config, dataDir, poller: options.poller }) : null;
   const poller =
-    options.poll === false
+    options.poll === false || writerAway
       ? null
       : new KinesisPoller(runtime.kinesis, streamName, (event) => writeBatch(runtime, event), dataDir, options.poller);
   await poller?.start();
@@ -284,6 +298,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     runtime,
     app,
     poller,
+    writer,
     redis,
     emulators,
     sweep,
@@ -304,6 +319,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const server = api as ReturnType<typeof serve> | null;
       if (server) await new Promise<void>((done) => server.close(() => done()));
       await poller?.stop();
+      await writer?.stop();
       await runtime.stop();
       await Promise.all([emulators.stop(), redis.stop()]);
     },

@@ -38,6 +38,8 @@ const stack = await startStack({
   webPort,
   adminToken: env.ADMIN_TOKEN ?? "local-admin-token",
   sweepIntervalMs: Number(env.SWEEP_INTERVAL_MS ?? 5000),
+  // Its own process, as on AWS: draining a backlog in the API's process stalled the API (issue 15).
+  writer: "process",
   sale: { staleAfterMs: Number(env.STALE_AFTER_MS ?? 10_000) },
   purchaseRateLimit: { points: Number(env.RATE_LIMIT_PER_MINUTE ?? 120), windowSeconds: 60 },
   trustedProxyHops: Number(env.TRUSTED_PROXY_HOPS ?? 0),

@@ -104,6 +104,10 @@ export interface TargetCheck {
   note?: string;
 }
 
+import type { ApiCost, AwsLimitsReport } from "./costs.ts";
+import type { ScaleStep } from "./scale.ts";
+import type { SpaceCostResult } from "./space-cost.ts";
+
 export interface BenchResult {
   version: 1;
   startedAt: string;
@@ -118,6 +122,13 @@ export interface BenchResult {
     loadAverageStart: number[];
     loadAverageEnd: number[];
   };
+  /** The take script alone at one hot show, beside a bare DECRBY. */
+  space: SpaceCostResult;
+  api: ApiCost;
+  /** With --scale: the sale with 1, 2, 4 and 8 API processes. */
+  scale: ScaleStep[] | null;
+  /** With --aws-limits: what the simulated limits passed and refused. */
+  awsLimits: AwsLimitsReport | null;
   ceiling: {
     runs: LoadPhase[];
     /** Mean of the GET hello-world runs (before and after the rest): the ceiling the ratios use. */

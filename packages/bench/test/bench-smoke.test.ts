@@ -2,9 +2,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { configFor } from "../src/bench/config.ts";
-import { writeResults } from "../src/bench/report.ts";
-import { runBench } from "../src/bench/run.ts";
+import { configFor } from "../src/config.ts";
+import { writeResults } from "../src/report.ts";
+import { runBench } from "../src/run.ts";
 
 // The bench is a tool, not a test: this checks that every part of it runs and that nothing is
 // oversold. It asserts no timing: on a shared CI machine those numbers mean nothing.
@@ -43,6 +43,14 @@ describe("pnpm bench --smoke", () => {
     expect(result.hotseat.sale.redisRoundTripsPerPurchase).toEqual(expect.any(Number));
     expect(result.hotseat.sale.pumpDrainMs).toEqual(expect.any(Number));
     expect(result.hotseat.peakRssBytes.api).toBeGreaterThan(0);
+    // The space alone: every take succeeded (it throws otherwise), and Redis counted its work.
+    expect(result.space.total.redisCpuMicrosPerOrder).toBeGreaterThan(0);
+    // One script call per order (EVAL on a connection's first, EVALSHA after).
+    const take = result.space.parts.find((p) => p.name === "take")?.commands ?? {};
+    expect((take.evalsha?.perOrder ?? 0) + (take.eval?.perOrder ?? 0)).toBeCloseTo(1, 2);
+    expect(result.space.ceiling.redisCpuMicrosPerOp).toBeGreaterThan(0);
+    expect(result.api.echoCpuMicros).toBeGreaterThan(0);
+    expect(Number.isFinite(result.api.ratio)).toBe(true);
 
     const json = JSON.parse(fs.readFileSync(files.json, "utf8"));
     expect(json.hotseat.sale.capacity).toBe(result.config.capacity);

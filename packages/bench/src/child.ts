@@ -4,7 +4,7 @@ import { Session } from "node:inspector/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const packageDir = fileURLToPath(new URL("../..", import.meta.url));
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
 
 /** A message the parent sends a bench child: a named call with arguments. */
 export interface CallMessage {
@@ -44,7 +44,7 @@ export interface SpawnOptions {
  * `ready` message. The load generator never shares a process, or an event loop, with a server.
  */
 export function spawnChild<R>(name: string, args: string[], options: SpawnOptions = {}): Promise<BenchChild<R>> {
-  const file = path.join(packageDir, "src/bench/children", `${name}.ts`);
+  const file = path.join(packageDir, "src/children", `${name}.ts`);
   const child = fork(file, args, {
     cwd: packageDir,
     execArgv: [...(options.nodeFlags ?? []), "--import", "tsx"],

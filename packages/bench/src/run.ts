@@ -5,10 +5,13 @@ import { BuyerTokens, newBuyerTokenKey } from "@hotseat/core/buyer";
 import { BuyerPool, measureTokenVerify } from "./buyers.ts";
 import { type BenchChild, spawnChild } from "./child.ts";
 import type { BenchConfig } from "./config.ts";
+import { type AwsLimitsReport, apiCost, costTargets } from "./costs.ts";
 import { type Recording, runClosedLoop, runEach, runPaced } from "./load.ts";
 import { round, sampleProcess, watchProcesses } from "./proc.ts";
 import { summarizeProfile } from "./profile.ts";
 import type { BenchResult, LatencyPhase, LoadPhase, PaymentPhase, SaleResult, TargetCheck } from "./result.ts";
+import { runScale, type ScaleStep } from "./scale.ts";
+import { runSpaceCost } from "./space-cost.ts";
 import {
   countOf,
   diff,
@@ -319,7 +322,7 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
     shards: config.shards,
     pids: hsPids,
     counters: () => hs.call<HotSeatCounters>("counters"),
-    drain: (ms) => hs.call("waitDrained", ms),
+    drain: (ms) => hs.call("waitDrained", config.awsLimits ? 600_000 : ms),
     audit: async () => {
       const stats = await adminCall<{ sold: number }>(url, adminToken, "GET", `/admin/shows/${showId}/stats`);
       const persisted = await hs.call<{ orders: number; tickets: number }>("persistedOrders", showId);
@@ -383,7 +386,7 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
   });
   const payProcesses = payWatch.stop();
   const paid = countOf(payRec, (s) => s === 200);
-  await hs.call("waitDrained", 60_000);
+  await hs.call("waitDrained", config.awsLimits ? 600_000 : 60_000);
   const afterPayment = await adminCall<{ confirmed: number; held: number }>(
     url,
     adminToken,
@@ -463,11 +466,30 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
   const hotseatPeakRss = Object.fromEntries(
     Object.entries(hsPids).map(([n, pid]) => [n, sampleProcess(pid)?.peakRssBytes ?? 0]),
   );
+  const hotseatLimitCounts: AwsLimitsReport["hotseat"] = config.awsLimits ? await hs.call("awsLimitCounts") : null;
+  // 2b. --scale: the same sale (free tickets) with 1, 2, 4 and 8 API processes against the stack's Redis.
+  let scale: ScaleStep[] | null = null;
+  if (config.scale) {
+    log("scale: the same sale with 1, 2, 4 and 8 API processes against one Redis");
+    scale = await runScale({
+      runtimeConfig: await hs.call("runtimeConfig"),
+      adminToken,
+      tokens,
+      capacity: config.mode === "smoke" ? 200 : 20_000,
+      connections: config.connections,
+      redisPid: hsPids.redis ?? 0,
+      maxMs: config.saleMaxMs,
+      log,
+    });
+  }
   await hs.stop();
 
   // 3. The naive design, on its own dynalite.
   log("naive: UpdateItem on the show item + PutItem per purchase (dynalite)");
-  const nv = await spawnChild<NaiveInfo>("naive", [buyerTokenKey], { nodeFlags, env: emulatorEnv });
+  const nv = await spawnChild<NaiveInfo>("naive", [buyerTokenKey, config.awsLimits ? "aws-limits" : ""], {
+    nodeFlags,
+    env: emulatorEnv,
+  });
   const naiveTarget = (showId: string, capacity: number): SaleTarget => ({
     url: nv.info.url,
     showId,
@@ -509,7 +531,17 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
   const naivePeakRss = Object.fromEntries(
     Object.entries(nv.info.pids).map(([n, pid]) => [n, sampleProcess(pid)?.peakRssBytes ?? 0]),
   );
+  const awsLimits: AwsLimitsReport | null = config.awsLimits
+    ? { hotseat: hotseatLimitCounts, naive: await nv.call("awsLimitCounts") }
+    : null;
   await nv.stop();
+
+  // 3b. The space alone: what one order costs the Redis thread that holds a hot show.
+  log("space: the take script alone, pipelined, beside a bare DECRBY");
+  const space = await runSpaceCost({ orders: config.spaceOrders, log });
+  log(
+    `  ${space.total.redisCpuMicrosPerOrder} µs Redis CPU, ${space.total.commandsPerOrder} commands per order; DECRBY ${space.ceiling.redisCpuMicrosPerOp} µs`,
+  );
 
   // 4. The ceiling again, after: the machine is noisy, so the ratios use both.
   ceilingRuns.push(...(await measureCeiling(ceiling, config, "after", log)));
@@ -535,6 +567,7 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
     check("pump drain after the sell-out (ms)", "≤ 2000", sale.pumpDrainMs, (v) => v <= 2000),
     check("p99 purchase latency at half the peak rate (ms)", "≤ 20", halfPhase.latency.p99, (v) => v <= 20),
     check("oversold", "= 0", Math.max(...sells.map((s) => s.oversold)), (v) => v === 0),
+    ...costTargets(space, apiCost(sale, ceilingRuns)),
     check(
       "sold = capacity",
       "every sale",
@@ -564,7 +597,7 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
   };
   notes.push(
     "dynalite does not throttle: real DynamoDB caps one partition at 1,000 write units per second, so on AWS the naive design's one hot show item could never pass ~1,000 orders/s (and conditional writes on one item contend long before that), while the space scales with Redis and the API's instances; the real gap is larger than measured here.",
-    `Everything runs on the same ${os.cpus().length} cores: the load generator, the API, ${config.stack.writer === "in-process" ? "the poller and writer inside the API process (as `pnpm start` runs them)" : "the writer in its own process (as on AWS, where it is a separate Lambda)"}, kinesalite + dynalite (${config.emulatorsInMemory ? "in memory" : "LevelDB on disk"}) and redis-server. CPU during the HotSeat sale: ${cpuShare(sale.cpuSeconds)}. On AWS the emulators' share (Kinesis and DynamoDB) and the writer's run elsewhere.`,
+    `Everything runs on the same ${os.cpus().length} cores: the load generator, the API, ${config.stack.writer === "in-process" ? "the poller and writer inside the API process" : "the writer in its own process (as on AWS, where it is a separate Lambda)"}, kinesalite + dynalite (${config.emulatorsInMemory ? "in memory" : "LevelDB on disk"}) and redis-server. CPU during the HotSeat sale: ${cpuShare(sale.cpuSeconds)}. On AWS the emulators' share (Kinesis and DynamoDB) and the writer's run elsewhere.`,
     "The machine is shared and noisy: the hello-world ceiling is measured before and after the rest and the ratios use the mean; CPU per request (µs, from /proc) is the steadier figure to compare across runs.",
   );
 
@@ -586,6 +619,10 @@ export async function runBench(config: BenchConfig, log: Log = console.log): Pro
     hotseat: { warmup: warm.sale, sale, payment, halfRate: halfPhase, availability, peakRssBytes: hotseatPeakRss },
     naive: { warmup: naiveWarm.sale, sale: naiveSale, peakRssBytes: naivePeakRss },
     buyerTokens: tokenVerify,
+    space,
+    api: apiCost(sale, ceilingRuns),
+    awsLimits,
+    scale,
     ratios,
     targets,
     profiles,

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { repoRoot } from "../stack.ts";
+import { repoRoot } from "@hotseat/local/stack";
 import type { HotSeatChildOptions } from "./types.ts";
 
 export type BenchMode = "smoke" | "quick" | "full";
@@ -39,6 +39,12 @@ export interface BenchConfig {
   /** Nice value for the persistence side (writer, and dynalite when split): 0 leaves it as it is. */
   persistenceNice: number;
   outDir: string;
+  /** Simulated DynamoDB partition and Kinesis shard limits in front of every emulator (see aws-limits.ts). */
+  awsLimits: boolean;
+  /** Orders in the space-alone phase. */
+  spaceOrders: number;
+  /** Also run the sale with 2, 4 and 8 API processes against one Redis. */
+  scale: boolean;
   stack: HotSeatChildOptions;
 }
 
@@ -49,6 +55,8 @@ const base = {
   splitEmulators: true,
   persistenceNice: 0,
   outDir: path.join(repoRoot, "bench/results"),
+  awsLimits: false,
+  scale: false,
   stack: {},
 };
 
@@ -56,7 +64,15 @@ export const modes: Record<
   BenchMode,
   Omit<
     BenchConfig,
-    "profile" | "outDir" | "stack" | "shards" | "emulatorsInMemory" | "splitEmulators" | "persistenceNice"
+    | "profile"
+    | "outDir"
+    | "stack"
+    | "shards"
+    | "emulatorsInMemory"
+    | "splitEmulators"
+    | "persistenceNice"
+    | "awsLimits"
+    | "scale"
   >
 > = {
   // Seconds, for CI: does every part run, is nothing oversold. No timing means anything here.
@@ -73,6 +89,7 @@ export const modes: Record<
     availabilityMs: 1000,
     naiveCapacity: 100,
     naiveMaxMs: 3000,
+    spaceOrders: 2000,
   },
   // About two minutes on a 2-core machine.
   quick: {
@@ -88,6 +105,7 @@ export const modes: Record<
     availabilityMs: 5000,
     naiveCapacity: 6000,
     naiveMaxMs: 15_000,
+    spaceOrders: 20_000,
   },
   full: {
     mode: "full",
@@ -102,6 +120,7 @@ export const modes: Record<
     availabilityMs: 10_000,
     naiveCapacity: 50_000,
     naiveMaxMs: 120_000,
+    spaceOrders: 50_000,
   },
 };
 
@@ -121,8 +140,11 @@ const usage = `pnpm bench [--smoke | --full] [options]
   --connections N      buyers in flight (default 100 quick, 200 full)
   --shards N           space shards of the show (default 1)
   --naive-capacity N   tickets in the naive sale
+  --aws-limits         SIMULATED AWS limits in front of the emulators (DynamoDB 1,000 WCU/s and 3,000 RCU/s
+                       per partition key, Kinesis 1,000 records/s and 1 MiB/s per shard), for both designs
+  --scale              also the sale with 2, 4 and 8 API processes against one Redis
   --profile            CPU profiles of the API, writer and emulators during the sale (bench/results/profiles-*)
-  --writer WHERE       separate (default: its own process, as on AWS) or in-process (as \`pnpm start\` runs it)
+  --writer WHERE       separate (default: its own process, as on AWS) or in-process (inside the API process; \`pnpm start\` used to run it so)
   --joined-emulators   kinesalite and dynalite in one process, as \`pnpm start\` runs them (default: apart)
   --nice-persistence N run the writer (and dynalite, when split) at nice N: the request path first
   --on-disk            emulators keep their data in LevelDB on disk, as \`pnpm start\` does (default: in memory)
@@ -168,6 +190,13 @@ export function parseArgs(argv: string[]): BenchConfig | "help" {
         break;
       case "--profile":
         o.profile = true;
+        break;
+      case "--aws-limits":
+        o.awsLimits = true;
+        stack.awsLimits = true;
+        break;
+      case "--scale":
+        o.scale = true;
         break;
       case "--on-disk":
         o.emulatorsInMemory = false;

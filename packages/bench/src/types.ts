@@ -1,14 +1,16 @@
 import type { PublisherOptions } from "@hotseat/core/pump";
-import type { PollerOptions } from "../poller.ts";
+import type { PollerOptions } from "@hotseat/local/poller";
 
 export interface HotSeatChildOptions {
-  /** Where the writer runs: in the API process as `pnpm start` does (default), in its own process as on AWS, or nowhere. */
+  /** Where the writer runs: in the API process, in its own process as on AWS and `pnpm start` (the bench default), or nowhere. */
   writer?: "in-process" | "separate" | "none";
   streamShards?: number;
   poller?: Partial<PollerOptions>;
   publisher?: PublisherOptions;
   /** The key the API verifies buyer tokens with: the bench signs its buyers in with it. */
   buyerTokenKey?: string;
+  /** Simulated DynamoDB partition and Kinesis shard limits between the stack and its emulators. */
+  awsLimits?: boolean;
 }
 
 export interface HotSeatInfo {

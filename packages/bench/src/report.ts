@@ -19,6 +19,8 @@ export function writeResults(r: BenchResult, outDir: string) {
 const n = (v: number | null | undefined, d = 0) =>
   v === null || v === undefined ? "–" : v.toLocaleString("en-US", { maximumFractionDigits: d });
 
+import { costSummary } from "./costs.ts";
+
 export function summary(r: BenchResult): string {
   const s = r.hotseat.sale;
   const nv = r.naive.sale;
@@ -56,6 +58,11 @@ export function summary(r: BenchResult): string {
       : []),
     `  HotSeat availability        ${n(r.hotseat.availability.requestsPerSec)} req/s, p99 ${r.hotseat.availability.latency.p99} ms`,
     `  naive (DynamoDB per buy)    ${n(nv.ordersPerSec)} orders/s, p99 ${nv.orderLatency.p99} ms, sold ${n(nv.soldPersisted)}/${n(nv.capacity)}, oversold ${nv.oversold}, ${n(nv.dynamoCallsPerOrder, 2)} DynamoDB calls/order`,
+    ...costSummary(r.space, r.api, r.awsLimits),
+    ...(r.scale ?? []).map(
+      (k) =>
+        `  scale: ${k.processes} API process${k.processes > 1 ? "es" : "  "}     ${n(k.ordersPerSec)} orders/s, API CPU ${n(k.apiCpuMicrosPerOrder)} µs/order (${n(k.apiCoresPerProcess, 2)} cores each), Redis ${n(k.redisCpuMicrosPerOrder)} µs/order, p99 ${n(k.p99Ms)} ms, sold ${n(k.sold)}/${n(k.capacity)}`,
+    ),
     "",
     "  ratios: purchases/ceiling " +
       `${n(r.ratios.purchasesVsCeiling, 3)}, HotSeat/naive ${n(r.ratios.hotseatVsNaive, 2)}, availability/ceiling ${n(r.ratios.availabilityVsCeiling, 3)}`,

@@ -3,7 +3,7 @@
 import type { RuntimeConfig } from "@hotseat/functions/config";
 import { createRuntime } from "@hotseat/functions/runtime";
 import { writeBatch } from "@hotseat/functions/writer";
-import { KinesisPoller, type PollerOptions } from "../../poller.ts";
+import { KinesisPoller, type PollerOptions } from "@hotseat/local/poller";
 import { cpuProfiler, serveParent } from "../child.ts";
 import { countConfirmations } from "./confirmations.ts";
 

@@ -9,11 +9,12 @@ import path from "node:path";
 import { persistedOrders } from "@hotseat/core/rehydrate";
 import type { Sales } from "@hotseat/core/sale";
 import { createSpaceClient, InventorySpace, shardKeys } from "@hotseat/core/space";
+import { type StackOptions, startStack } from "@hotseat/local/stack";
 import type { Redis } from "ioredis";
-import { type StackOptions, startStack } from "../../stack.ts";
 import { type BenchChild, cpuProfiler, serveParent, spawnChild } from "../child.ts";
 import { latencyOf } from "../stats.ts";
 import type { EmulatorStats, HotSeatChildOptions, HotSeatCounters, HotSeatInfo, StackSample } from "../types.ts";
+import { type LimitedAws, limitAws } from "./aws-limits.ts";
 import { countConfirmations } from "./confirmations.ts";
 import type { WriterChildOptions, WriterCounters } from "./writer.ts";
 
@@ -32,6 +33,12 @@ const stackOptions: StackOptions = {
   publisher: options.publisher,
   buyerTokenKey: options.buyerTokenKey,
 };
+let limited: LimitedAws | null = null;
+if (options.awsLimits)
+  stackOptions.awsEndpoints = async (e) => {
+    limited = await limitAws(e, options.streamShards ?? 4);
+    return limited;
+  };
 const stack = await startStack(stackOptions);
 const runtime = stack.runtime;
 const writerOptions: WriterChildOptions = { config: stack.config, dataDir, poller: options.poller };
@@ -148,6 +155,9 @@ let samples: StackSample[] = [];
 let sampler: NodeJS.Timeout | null = null;
 
 const methods = {
+  /** The stack's runtime configuration, for more API processes (--scale). */
+  runtimeConfig: () => stack.config,
+  awsLimitCounts: () => (limited as LimitedAws | null)?.counts() ?? null,
   async counters(): Promise<HotSeatCounters> {
     const [info, emu, w] = await Promise.all([
       probe.info("commandstats"),
@@ -279,5 +289,6 @@ serveParent(info, methods, async () => {
   probe.disconnect();
   await writer?.stop();
   await stack.stop();
+  await (limited as LimitedAws | null)?.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });

@@ -18,21 +18,24 @@ import { type BuyerEnv, requireBuyer } from "@hotseat/functions/api/auth";
 import { limitBody } from "@hotseat/functions/api/body-limit";
 import { errorResponse } from "@hotseat/functions/api/errors";
 import { validate } from "@hotseat/functions/api/validate";
+import { startEmulators } from "@hotseat/local/emulators";
+import { ensureTable } from "@hotseat/local/resources";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { z } from "zod";
-import { startEmulators } from "../../emulators.ts";
-import { ensureTable } from "../../resources.ts";
 import { serveParent } from "../child.ts";
 import type { EmulatorStats, NaiveCounters, NaiveInfo } from "../types.ts";
+import { limitAws } from "./aws-limits.ts";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hotseat-naive-"));
 const emulators = await startEmulators(dataDir);
+// With --aws-limits, the simulated per-partition limits stand between the design and dynalite.
+const limited = process.argv[3] === "aws-limits" ? await limitAws({ dynamo: emulators.dynamoEndpoint }, 1) : null;
 const TableName = "hotseat-naive";
 const doc = createDocumentClient({
   region: "us-east-1",
-  endpoint: emulators.dynamoEndpoint,
+  endpoint: limited?.dynamo ?? emulators.dynamoEndpoint,
   credentials: { accessKeyId: "local", secretAccessKey: "local" },
 });
 await ensureTable(doc as never, TableName);
@@ -114,6 +117,7 @@ const emulatorStats = (): Promise<EmulatorStats> =>
   });
 
 const methods = {
+  awsLimitCounts: () => limited?.counts() ?? null,
   async createShow(capacity: number) {
     const showId = newShowId();
     await doc.send(
@@ -158,6 +162,7 @@ const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (addr
   serveParent(info, methods, async () => {
     await new Promise<void>((done) => server.close(() => done()));
     doc.destroy();
+    await limited?.stop();
     await emulators.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
