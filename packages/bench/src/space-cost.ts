@@ -167,8 +167,7 @@ export async function runSpaceCost(o: {
           idempotencyKey: order.idempotencyKey,
           fingerprint: "q1",
           order,
-          nowMs,
-          holdUntilMs: 0,
+          holdMs: 0,
         });
         if (r.outcome !== "ok") throw new Error(`space bench: take ${i} answered ${r.outcome}`);
         records[i] = r.record;
