@@ -3,7 +3,7 @@ import { buyerTokenKey, mail } from "./buyers";
 import { lambdaDefaults } from "./lambda";
 import { payments, stripeSecrets } from "./payments";
 import { pump } from "./pump";
-import { rebuilder } from "./rebuild";
+import { rebuildLinks } from "./rebuild";
 import { space } from "./space";
 import { stageSettings } from "./stage";
 import { table } from "./table";
@@ -34,7 +34,7 @@ export const apiRoute = api.route("$default", {
   handler: "packages/functions/src/api/lambda.handler",
   timeout: "10 seconds",
   memory: "1024 MB",
-  link: [space, pump, table, rebuilder, adminToken, buyerTokenKey, mail, payments, ...stripeSecrets],
+  link: [space, pump, table, ...rebuildLinks, adminToken, buyerTokenKey, mail, payments, ...stripeSecrets],
   // The reference page's files (`GET /docs/…`), beside the bundle as the package the API resolves them from: read
   // from disk by the one request that needs them, rather than parsed by every cold start inside the bundle.
   copyFiles: ["package.json", ...Object.keys(DOCS_ASSETS)].map((file) => ({

@@ -17,3 +17,11 @@ export const rebuilder = new sst.aws.Function("Rebuilder", {
   retries: 0,
   link: [space, pump, table],
 });
+
+/**
+ * What the API and the sweeper link to ask for a rebuild. Under `sst dev` they run on the developer's machine as
+ * long-lived processes, so the worker runs in their background, as in `pnpm start` (no `Rebuilder` link selects the
+ * in-process trigger). Linking it there also kept the API and the sweeper from being built in the dev mock run
+ * (cause not found; a deploy would show whether `sst dev` itself minds).
+ */
+export const rebuildLinks = $dev ? [] : [rebuilder];

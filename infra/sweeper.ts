@@ -1,7 +1,7 @@
 import { lambdaDefaults } from "./lambda";
 import { payments, stripeSecrets } from "./payments";
 import { pump } from "./pump";
-import { rebuilder } from "./rebuild";
+import { rebuildLinks } from "./rebuild";
 import { space } from "./space";
 import { table } from "./table";
 
@@ -19,6 +19,6 @@ export const sweeper = new sst.aws.CronV2("Sweeper", {
     handler: "packages/functions/src/sweeper.handler",
     timeout: "50 seconds",
     // The payment provider's links: it retries provider refunds that failed until they succeed.
-    link: [space, pump, table, rebuilder, payments, ...stripeSecrets],
+    link: [space, pump, table, ...rebuildLinks, payments, ...stripeSecrets],
   },
 });

@@ -113,6 +113,11 @@ describe("sst dev", () => {
     });
   });
 
+  it("rebuilds in the background of the live API and sweeper (no Rebuilder link), as pnpm start does", () => {
+    expect(functionFor(dev, API).links.Rebuilder).toBeUndefined();
+    expect(functionFor(production, API).links.Rebuilder).toBeDefined();
+  });
+
   it("has no CloudFront router: the storefront is Vite's dev server, calling the stage's API directly", () => {
     expect(ofType(dev, "aws:cloudfront/distribution:Distribution")).toEqual([]);
     expect(dev.outputs.web).toBe("http://localhost:5173");
