@@ -524,6 +524,8 @@ export class Sales {
     if (seen && Date.now() - seen < 1000) throw new HotSeatError("not_on_sale", "this show is not on sale");
     const show = await this.loadShow(cached.id);
     if (show.status !== "on_sale") throw new HotSeatError("not_on_sale", "this show is not on sale");
+    // Archived out of the space because it is over: never rebuilt, so nothing to wait for.
+    if (await this.deps.space.isArchived(show.id)) throw new HotSeatError("not_on_sale", "this show is over");
     const deadline = Date.now() + this.opts.rehydrationWaitMs;
     for (;;) {
       await this.requestRebuild(show.id);
