@@ -271,6 +271,6 @@ export class Buyer {
     if (a.status === 200 && a.body?.order?.status === "refunded") {
       ledger.refunded.add(id);
       ledger.refundedAt.set(id, ledger.sinceStart());
-    }
+    } else if (a.status === 0 || a.status >= 500) ledger.refundUncertain.add(id);
   }
 }

@@ -39,6 +39,11 @@ export class Ledger {
   readonly cancelled = new Set<string>();
   readonly refunded = new Set<string>();
   readonly refundedAt = new Map<string, number>();
+  /**
+   * Refunds whose last answer was not an answer (a killed connection, a 5xx): the change may have been made before
+   * the failure (a 503 after the space took it, published later by the sweeper), so either status is right.
+   */
+  readonly refundUncertain = new Set<string>();
   /** Replays of an acknowledged purchase: the order id first acknowledged and the one the replay got. */
   readonly replays: { key: string; original: string; got: string | null; status: number }[] = [];
   /** Requests that must have been refused with a 4xx `{code, message}` and were not. */

@@ -1,3 +1,4 @@
+import { storeUnavailable } from "@hotseat/core/db";
 import { type ErrorCode, HotSeatError } from "@hotseat/core/error";
 import { log } from "@hotseat/core/log";
 import { spaceUnavailable } from "@hotseat/core/space";
@@ -42,7 +43,8 @@ const codeOfStatus = (status: number): ErrorCode =>
 
 /** The one place an error becomes a response: `{code, message, …details}` with its status. */
 export function errorResponse(thrown: Error, c: Context) {
-  const err = spaceUnavailable(thrown) ?? thrown; // a failing-over space is a retryable 503, not a 500
+  // A failing-over space or a throttling table is a retryable 503, not a 500.
+  const err = spaceUnavailable(thrown) ?? storeUnavailable(thrown) ?? thrown;
   if (err instanceof HotSeatError) {
     if (err.code === "rehydrating" || err.code === "unavailable") c.header("Retry-After", "1");
     if (err.code === "rate_limited") c.header("Retry-After", String(err.details.retryAfterSeconds ?? 1));
