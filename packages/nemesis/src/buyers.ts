@@ -6,6 +6,7 @@ import type { Rng } from "./rng.ts";
  * ledger, which the checks at the end hold against DynamoDB.
  */
 
+import { sleep } from "@hotseat/core/util";
 import { type Answer, DECLINED_CARD, GOOD_CARD, type KnownOrder, type Ledger, type ShowUnderTest } from "./ledger.ts";
 
 export { type Answer, DECLINED_CARD, GOOD_CARD, type KnownOrder, Ledger, type ShowUnderTest } from "./ledger.ts";
@@ -75,7 +76,6 @@ export class Client {
 }
 
 const retryable = (a: Answer) => a.status === 0 || a.status === 503 || a.status >= 500;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One buyer loop: picks an action at random, again and again, until `stop()` says so. */
 export class Buyer {

@@ -1,4 +1,5 @@
 import { shardKeys } from "@hotseat/core/space";
+import { sleep } from "@hotseat/core/util";
 import type { LocalRedisCluster } from "@hotseat/local/redis-cluster";
 import type { DynamoFaults, KinesisFaults } from "./aws-faults.ts";
 import type { Buyer, Client, ShowUnderTest } from "./buyers.ts";
@@ -43,8 +44,6 @@ export interface FaultTargets {
   buyer: Buyer;
   apiUrls: string[];
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Injects faults at random moments until `stop()`; every restart it starts is awaited by `stop()`. */
 export class Scheduler {

@@ -4,6 +4,7 @@ import path from "node:path";
 import { newBuyerTokenKey } from "@hotseat/core/buyer";
 import { createDocumentClient } from "@hotseat/core/db";
 import { createKinesisClient } from "@hotseat/core/pump";
+import { sleep } from "@hotseat/core/util";
 import { startEmulators } from "@hotseat/local/emulators";
 import { startFaultProxy } from "@hotseat/local/fault-proxy";
 import { freePort } from "@hotseat/local/redis";
@@ -47,7 +48,6 @@ export interface NemesisReport {
   dataDir: string;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ADMIN_TOKEN = "nemesis-admin-token";
 const HOLD_SECONDS = 5;
 

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { type Db, ledgerBucket, orderItemWriter } from "../db/index.ts";
 import { OrderRecord, PumpEvent } from "../order/index.ts";
 import { type InventorySpace, pendingMember } from "../space/index.ts";
+import { sleep as defaultSleep } from "../util/index.ts";
 
 export interface PumpMessage {
   /** The record's sequence number: what a partial batch failure names. */
@@ -32,8 +33,6 @@ export interface ProjectionResult {
   /** Their trace headers (X-Ray on AWS): the request's trace, followed into the writer. */
   traceIds: string[];
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** What never changes about an order: the same item whichever of its versions writes it. */
 export const orderItem = (o: OrderRecord) => ({

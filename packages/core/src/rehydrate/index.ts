@@ -5,6 +5,7 @@ import { isLive, OrderRecord } from "../order/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
 import { type Show, splitCapacity } from "../show/index.ts";
 import type { InventorySpace } from "../space/index.ts";
+import { sleep as defaultSleep } from "../util/index.ts";
 
 export {
   inProcessTrigger,
@@ -30,8 +31,6 @@ export interface RehydrationDeps {
    */
   fence?: () => Promise<void>;
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * Every order of a show persisted in DynamoDB, at its latest persisted version: the show's ledger,

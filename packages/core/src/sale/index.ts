@@ -16,6 +16,7 @@ import {
   type SpaceMemory,
   TIMELINE_BUCKET_MS,
 } from "../space/index.ts";
+import { sleep } from "../util/index.ts";
 import { republishBacklog } from "./sweep.ts";
 
 export interface SaleOptions {
@@ -103,8 +104,6 @@ export interface ShowStats {
   /** The space's memory (every show's): a full space refuses every purchase, so the operator watches it. */
   space: SpaceMemory;
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const toShow = (item: {
   showId: string;
