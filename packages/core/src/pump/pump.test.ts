@@ -216,9 +216,10 @@ describe("the publisher's budget, which the rebuild's grace period is", () => {
         expect(published).toBe(false);
         expect(settled).toBeLessThanOrEqual(p.settledWithinMs);
         expect(k.arrivals.length).toBeGreaterThan(0);
-        // Wait past the grace period: no request may arrive after the budget (it could land after a barrier).
+        // Wait past the grace period: no request may arrive after it (it could land after a barrier). One sent just
+        // before the 700 ms budget may still be on the wire at 700 ms: the grace's margin past the budget covers it.
         await new Promise((r) => setTimeout(r, p.settledWithinMs));
-        for (const at of k.arrivals) expect(at - started).toBeLessThan(700);
+        for (const at of k.arrivals) expect(at - started).toBeLessThan(p.settledWithinMs);
         await p.drain();
       } finally {
         k.stop();
