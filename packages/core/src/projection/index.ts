@@ -8,6 +8,8 @@ export interface PumpMessage {
   /** The record's sequence number: what a partial batch failure names. */
   id: string;
   data: string;
+  /** The pump shard the record came from (every record of one batch shares it): what the show fences are kept by. */
+  pumpShardId?: string;
 }
 
 export interface ProjectionFailure {
@@ -27,6 +29,8 @@ export interface ProjectionResult {
   failures: ProjectionFailure[];
   persisted: number;
   barriers: number;
+  /** Versions voided: made in a generation a rebuild had replaced, and met after that rebuild's barrier. */
+  voided: OrderRecord[];
   dynamoCalls: number;
   /** The requests behind the orders persisted, so logs can follow a purchase end to end. */
   correlationIds: string[];
@@ -167,6 +171,31 @@ async function putStatuses(db: Db, records: OrderRecord[]): Promise<{ unprocesse
   return { unprocessed: unprocessed.map((u) => u.orderId), calls: Math.ceil(records.length / 25) };
 }
 
+/** The shows a batch's records carry a generation for, or that its barriers name: the ones whose fence matters. */
+function fencedShows(decoded: { events: PumpEvent[] }[]): string[] {
+  const shows = new Set<string>();
+  for (const { events } of decoded)
+    for (const e of events)
+      if (e.type === "order.accepted") {
+        if (e.order.generation !== undefined) shows.add(e.order.showId);
+      } else if (e.type === "orders.accepted") {
+        for (const o of e.orders) if (o.generation !== undefined) shows.add(o.showId);
+      } else if (e.showId) shows.add(e.showId);
+  return [...shows];
+}
+
+/** Each show's last barrier met on the pump shard (read strongly: the previous batch's writer may have just put it). */
+async function loadFences(db: Db, pumpShardId: string, shows: string[]): Promise<Map<string, string>> {
+  const fences = new Map<string, string>();
+  if (shows.length === 0) return fences;
+  const { data, unprocessed } = await db.entities.showFence
+    .get(shows.map((showId) => ({ showId, pumpShardId })))
+    .go({ consistent: true });
+  if (unprocessed.length > 0) throw new Error("the show fences could not be read; the batch will be retried");
+  for (const f of data) fences.set(f.showId, f.barrierId);
+  return fences;
+}
+
 /**
  * Projects one pump batch into DynamoDB. Every effect is idempotent: orders are put under
  * their own id, each shard's projection is a max-register, the space's pending set is
@@ -188,19 +217,34 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
     if (seen) seen.messageIds.push(messageId);
     else orders.set(key, { record, messageIds: [messageId] });
   };
-  for (const m of messages) {
-    const { events, error } = decode(m);
+  const decoded = messages.map((m) => ({ m, ...decode(m) }));
+  const pumpShardId = messages[0]?.pumpShardId;
+  // Each show's fence on this pump shard as this batch starts, then moved by the barriers it meets, in order.
+  const fences = pumpShardId ? await loadFences(deps.db, pumpShardId, fencedShows(decoded)) : new Map<string, string>();
+  if (fences.size > 0) dynamoCalls++;
+  const moved = new Map<string, string>();
+  const voided: OrderRecord[] = [];
+  const take = (record: OrderRecord, messageId: string) => {
+    const fence = fences.get(record.showId);
+    if (fence !== undefined && record.generation !== undefined && record.generation !== fence) voided.push(record);
+    else accept(record, messageId);
+  };
+  for (const { m, events, error } of decoded) {
     if (error) failures.push({ id: m.id, reason: error });
     for (const event of events) {
       switch (event.type) {
         case "order.accepted":
-          accept(event.order, m.id);
+          take(event.order, m.id);
           break;
         case "orders.accepted":
-          for (const order of event.orders) accept(order, m.id);
+          for (const order of event.orders) take(order, m.id);
           break;
         case "space.barrier":
           barriers.push({ barrierId: event.barrierId, pumpShardId: event.pumpShardId, messageId: m.id });
+          if (event.showId && pumpShardId) {
+            fences.set(event.showId, event.barrierId);
+            moved.set(event.showId, event.barrierId);
+          }
           break;
         default: {
           const never: never = event;
@@ -269,6 +313,14 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
   if (barriersHeld) {
     for (const b of barriers) failures.push({ id: b.messageId, reason: "a record before this barrier failed" });
   } else if (barriers.length > 0) {
+    // The fences first: one persisted means every record before its barrier here is written and confirmed,
+    // so a redelivery of this batch that starts from it voids only what it must, or what is stored already.
+    if (pumpShardId && moved.size > 0) {
+      dynamoCalls++;
+      await deps.db.entities.showFence
+        .put([...moved].map(([showId, barrierId]) => ({ showId, pumpShardId, barrierId })))
+        .go();
+    }
     dynamoCalls++;
     const expiresAt = Math.floor(Date.now() / 1000) + 24 * 3600;
     await deps.db.entities.barrier
@@ -281,5 +333,13 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
   ];
   const persisted = new Set([...orders.values()].map((o) => o.record.id)).size;
   const traceIds = [...new Set([...orders.values()].flatMap((o) => (o.record.traceId ? [o.record.traceId] : [])))];
-  return { failures, persisted, barriers: barriersHeld ? 0 : barriers.length, dynamoCalls, correlationIds, traceIds };
+  return {
+    failures,
+    persisted,
+    barriers: barriersHeld ? 0 : barriers.length,
+    voided,
+    dynamoCalls,
+    correlationIds,
+    traceIds,
+  };
 }

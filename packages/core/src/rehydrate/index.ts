@@ -80,7 +80,7 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
 
   const barrierId = `bar_${newUlid()}`;
   // The pump down (a 503, a dropped connection) is the rebuild's retryable failure, never a bare error.
-  const pumpShards = await deps.publisher.sendBarrier(barrierId).catch((e: unknown) => {
+  const pumpShards = await deps.publisher.sendBarrier(barrierId, show.id).catch((e: unknown) => {
     throw new HotSeatError("unavailable", `the pump is unavailable; rehydration will retry (${String(e)})`);
   });
   const deadline = Date.now() + (deps.barrierTimeoutMs ?? 30_000);
