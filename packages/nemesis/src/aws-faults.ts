@@ -86,6 +86,12 @@ export class DynamoFaults {
 export class KinesisFaults {
   outage: Window | null = null;
   partial: Window | null = null;
+  /**
+   * PutRecords calls received in the window are held for `holdMs` and then delivered, whether or not
+   * their sender still waits: a network that stalls a request past the publisher's budget and still
+   * delivers it (the publisher answered 503 and moved on; Kinesis takes the records anyway).
+   */
+  late: (Window & { holdMs: number }) | null = null;
   constructor(private readonly rng: Rng) {}
 
   policy(): FaultPolicy {
@@ -100,6 +106,8 @@ export class KinesisFaults {
           if (call.operation === "GetRecords")
             return { kind: "error", status: 503, type: "ServiceUnavailable", message: "the pump is down" };
         }
+        const late = this.late;
+        if (call.operation === "PutRecords" && late && open(late, now)) return { kind: "delay", ms: late.holdMs };
         if (call.operation === "PutRecords" && open(this.partial, now)) {
           const n = (call.body?.Records ?? []).length as number;
           return { kind: "partial", keep: Array.from({ length: n }, (_, i) => i).filter(() => this.rng.chance(0.5)) };

@@ -1,3 +1,4 @@
+import { PUBLISH_BUDGET_MS } from "@hotseat/core/pump";
 import { shardKeys } from "@hotseat/core/space";
 import { sleep } from "@hotseat/core/util";
 import type { LocalRedisCluster } from "@hotseat/local/redis-cluster";
@@ -19,6 +20,8 @@ export const faultKinds = [
   "space-loses-show",
   "preload-during-rebuild",
   "clock-skew",
+  "pause-process",
+  "pump-late-delivery",
 ] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
@@ -128,6 +131,25 @@ export class Scheduler {
         this.later(0, () => proc.start(skew));
         return `${proc.name} restarted with its clock ${skew > 0 ? "+" : ""}${skew} ms`;
       }
+      case "pause-process": {
+        const proc = rng.pick([...t.apis, t.writer].filter((p) => p.running));
+        if (!proc) return "skipped: nothing running";
+        const ms = rng.int(1000, 8000);
+        // Not awaited: the schedule goes on while the process is stopped.
+        this.later(0, () => proc.pause(ms));
+        return `${proc.name} SIGSTOP for ${ms} ms, then SIGCONT`;
+      }
+      case "pump-late-delivery": {
+        const show = rng.pick(shows);
+        if (!show) return "skipped: no show";
+        // Puts held past the publisher's budget and its rebuild grace, then delivered, while the space loses a show
+        // and rebuilds it: the held records reach the pump after the rebuild's barrier.
+        const holdMs = PUBLISH_BUDGET_MS + 500 + rng.int(1000, 4000);
+        t.kinesis.late = { ...this.window(1500, 3000), holdMs };
+        await sleep(rng.int(200, 800));
+        await this.loseShow(show);
+        return `PutRecords held ${holdMs} ms for ${t.kinesis.late.until - Date.now()} ms more; the space lost ${show.id}`;
+      }
       case "kill-space-primary": {
         const show = shows[0];
         if (!show) return "skipped: no show";
@@ -199,7 +221,7 @@ export class Scheduler {
     await this.loop;
     const { dynamo, kinesis } = this.t;
     dynamo.unprocessed = dynamo.throttling = dynamo.indexLag = null;
-    kinesis.outage = kinesis.partial = null;
+    kinesis.outage = kinesis.partial = kinesis.late = null;
     await Promise.all(this.background);
     this.spaceClient?.disconnect();
   }

@@ -61,6 +61,19 @@ export class ProductProcess {
     });
   }
 
+  /**
+   * SIGSTOP for `ms`, then SIGCONT: the process stops mid-whatever (a long GC pause, a starved VM) and
+   * goes on as if nothing happened, its timers all late at once.
+   */
+  async pause(ms: number) {
+    const child = this.child;
+    if (!child || exited(child)) return false;
+    child.kill("SIGSTOP");
+    await new Promise((r) => setTimeout(r, ms));
+    if (!exited(child)) child.kill("SIGCONT");
+    return true;
+  }
+
   /** kill -9: no drain, no goodbye, as a Lambda instance or host dying. */
   async kill() {
     const child = this.child;
