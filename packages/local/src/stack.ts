@@ -166,7 +166,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   if (given) await waitForSpace(runtime.space, 10_000);
   await Promise.all([
-    // A Kinesis shard takes 1,000 records/s; a hot sale here runs past 2,000 orders/s.
+    // A Kinesis shard takes 1,000 records/s, fewer than a hot sale's orders (docs/bench.md).
     ensureStream(runtime.kinesis, streamName, options.streamShards ?? 4),
     ensureTable(runtime.dynamo, tableName),
   ]);
