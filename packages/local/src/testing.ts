@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { readOutbox } from "@hotseat/core/mail";
 import { createKinesisClient } from "@hotseat/core/pump";
@@ -184,12 +184,37 @@ export async function startTestEmulators(name: string) {
     clients.push(client);
     return client;
   };
+  /** A table keyed `pk`/`sk` with these global indexes (each its own hash and range key), made on dynalite directly. */
+  const createTable = (name: string, indexes: { name: string; hash: string; range: string }[]) =>
+    dynamo().send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: ["pk", "sk", ...indexes.flatMap((i) => [i.hash, i.range])].map((f) => ({
+          AttributeName: f,
+          AttributeType: "S",
+        })),
+        KeySchema: [
+          { AttributeName: "pk", KeyType: "HASH" },
+          { AttributeName: "sk", KeyType: "RANGE" },
+        ],
+        GlobalSecondaryIndexes: indexes.map((i) => ({
+          IndexName: i.name,
+          KeySchema: [
+            { AttributeName: i.hash, KeyType: "HASH" },
+            { AttributeName: i.range, KeyType: "RANGE" },
+          ],
+          Projection: { ProjectionType: "ALL" },
+        })),
+      }),
+    );
   return {
     dataDir,
     emulators,
     dynamoProxy,
     kinesisProxy,
     dynamo,
+    createTable,
     /** The document client (plain JavaScript values) over `dynamo(via)`. */
     documents: (via: "direct" | "proxy" = "direct") => DynamoDBDocumentClient.from(dynamo(via)),
     kinesis,

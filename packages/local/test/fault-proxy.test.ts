@@ -1,4 +1,3 @@
-import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { type KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import {
   BatchWriteCommand,
@@ -28,27 +27,7 @@ beforeAll(async () => {
   doc = t.documents("proxy");
   direct = t.documents();
   kinesis = t.kinesis("proxy");
-  await direct.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: ["pk", "sk", "gpk", "gsk"].map((f) => ({ AttributeName: f, AttributeType: "S" })),
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: "byShow",
-          KeySchema: [
-            { AttributeName: "gpk", KeyType: "HASH" },
-            { AttributeName: "gsk", KeyType: "RANGE" },
-          ],
-          Projection: { ProjectionType: "ALL" },
-        },
-      ],
-    }),
-  );
+  await t.createTable(table, [{ name: "byShow", hash: "gpk", range: "gsk" }]);
   await ensureStream(t.kinesis(), stream, 1);
 });
 afterAll(() => t?.stop());
