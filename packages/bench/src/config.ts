@@ -125,8 +125,8 @@ export const modes: Record<
 };
 
 export function configFor(mode: BenchMode, overrides: Partial<BenchConfig> = {}): BenchConfig {
-  // Four pump shards: a real Kinesis shard takes 1,000 records/s and the sale runs past 2,000 orders/s
-  // (kinesalite enforces no limit); with two, the writer also falls seconds behind on two cores.
+  // Four pump shards, as the stack's default: a real Kinesis shard takes fewer records a second than
+  // the sale's orders, and with fewer the writer falls behind (docs/bench.md, settings chosen from measurements).
   const stack: HotSeatChildOptions = { writer: "separate", streamShards: 4, ...overrides.stack };
   return { ...base, ...modes[mode], ...overrides, stack };
 }

@@ -41,7 +41,8 @@ describe("pnpm bench --smoke", () => {
     for (const ratio of Object.values(result.ratios)) expect(Number.isFinite(ratio)).toBe(true);
     expect(result.hotseat.sale.dynamoCallsPerOrder).toEqual(expect.any(Number));
     expect(result.hotseat.sale.redisRoundTripsPerPurchase).toEqual(expect.any(Number));
-    expect(result.hotseat.sale.pumpDrainMs).toEqual(expect.any(Number));
+    // The writer (its own process) reported what it persisted and when: the drain ends after the last acknowledgement.
+    expect(result.hotseat.sale.pumpDrainMs).toBeGreaterThan(0);
     expect(result.hotseat.peakRssBytes.api).toBeGreaterThan(0);
     // The space alone: every take succeeded (it throws otherwise), and Redis counted its work.
     expect(result.space.total.redisCpuMicrosPerOrder).toBeGreaterThan(0);

@@ -29,14 +29,13 @@ export interface PollerOptions {
 export const defaultPollerOptions: PollerOptions = {
   batchSize: 100, // as infra/pump.ts: records, each packing up to 100 orders
   // AWS's mapping waits up to 1 s (infra/pump.ts). A fifth of that keeps local feedback quick while
-  // batches stay big enough for ~0.04 DynamoDB calls per order under load (25 orders per BatchWriteItem,
-  // one projection update per batch); at 50 ms a busy sale paid ~0.05.
+  // batches stay big enough to fill BatchWriteItem calls and share one projection update (docs/bench.md).
   batchingWindowMs: 200,
   maxRetries: 3,
   bisectOnError: true,
   maxRecordAgeMs: 24 * 3600 * 1000,
-  // Kinesis allows five reads per shard per second. At 25 ms an idle stack spent ~20% of a core
-  // (poller and kinesalite) reading four empty shards; busy shards are read again as the window closes.
+  // Kinesis allows five reads per shard per second, and reading empty shards faster only burns an idle
+  // stack's CPU (docs/bench.md); busy shards are read again as the window closes.
   pollIntervalMs: 200,
 };
 

@@ -3,22 +3,23 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
-import { type BuyerAuthOptions, newBuyerTokenKey } from "@hotseat/core/buyer";
+import type { BuyerAuthOptions } from "@hotseat/core/buyer";
 import type { PublisherOptions } from "@hotseat/core/pump";
 import type { SaleOptions } from "@hotseat/core/sale";
 import { sleep } from "@hotseat/core/util";
-import { createApp } from "@hotseat/functions/api/app";
+import { type App, appFor } from "@hotseat/functions/api/app";
 import type { SignInLimits } from "@hotseat/functions/api/auth";
 import type { RateLimit } from "@hotseat/functions/api/rate-limit";
 import type { PaymentsConfig, RuntimeConfig } from "@hotseat/functions/config";
 import { metricNames, ProcessMetrics, pendingInSpace } from "@hotseat/functions/metrics";
 import { createRuntime, type Runtime } from "@hotseat/functions/runtime";
 import { retryRefunds } from "@hotseat/functions/sweeper";
-import { writeBatch } from "@hotseat/functions/writer";
 import { type Emulators, startEmulators } from "./emulators.ts";
-import { KinesisPoller, type PollerOptions } from "./poller.ts";
+import { startLocalWriter, type WriterStats } from "./local-writer.ts";
+import type { KinesisPoller, PollerOptions } from "./poller.ts";
 import { type LocalRedis, startRedis } from "./redis.ts";
 import { ensureStream, ensureTable } from "./resources.ts";
+import { configEnv, localTokenKey } from "./stack-config.ts";
 import { serveWeb } from "./web-server.ts";
 import { startWriterProcess, type WriterProcess } from "./writer-process.ts";
 
@@ -92,10 +93,13 @@ export interface Stack {
   /** The HOTSEAT_* variables that `readConfig()` turns into this stack's configuration. */
   env: Record<string, string>;
   runtime: Runtime;
-  app: ReturnType<typeof createApp>;
+  app: App;
+  /** The writer's poller, when the writer runs in this process. */
   poller: KinesisPoller | null;
   /** The writer's process, with `writer: "process"`. */
   writer: WriterProcess | null;
+  /** What the writer has done so far, wherever it runs; null when it does not run. */
+  writerStats(): Promise<WriterStats | null>;
   redis: LocalRedis;
   emulators: Emulators;
   /** Runs the reconciler once (the sweeper Lambda's work: the sale's sweep and owed refunds). */
@@ -122,18 +126,6 @@ async function waitForSpace(space: Runtime["space"], timeoutMs: number) {
     if (Date.now() > deadline) throw new Error(`the space did not answer within ${timeoutMs} ms: ${error.message}`);
     await sleep(100);
   }
-}
-
-/**
- * The local stage's signing key, made on first start and kept with the data, so tokens survive a
- * restart as shows and orders do. Only the local stack does this; on AWS it is the `BuyerTokenKey` secret.
- */
-async function localTokenKey(dataDir: string): Promise<string> {
-  const file = path.join(dataDir, "buyer-token-key.json");
-  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8");
-  const key = await newBuyerTokenKey();
-  fs.writeFileSync(file, key, { mode: 0o600 });
-  return key;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -166,33 +158,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     mail: { outboxDir },
     payments: options.payments ?? { provider: "test", currency: "usd" },
   };
-  const env = {
-    HOTSEAT_REDIS_URL: space.url,
-    ...(space.cluster ? { HOTSEAT_REDIS_CLUSTER: "true" } : {}),
-    ...(space.tls ? { HOTSEAT_REDIS_TLS: "true" } : {}),
-    ...(space.nodes ? { HOTSEAT_REDIS_NODES: space.nodes.join(",") } : {}),
-    ...(space.caFile ? { HOTSEAT_REDIS_CA_FILE: space.caFile } : {}),
-    ...(space.replicaAcks ? { HOTSEAT_SPACE_REPLICA_ACKS: String(space.replicaAcks) } : {}),
-    HOTSEAT_STREAM: streamName,
-    HOTSEAT_KINESIS_ENDPOINT: aws.kinesis,
-    HOTSEAT_TABLE: tableName,
-    HOTSEAT_DYNAMODB_ENDPOINT: aws.dynamo,
-    HOTSEAT_ADMIN_TOKEN: adminToken,
-    HOTSEAT_BUYER_TOKEN_KEY: tokenKey,
-    HOTSEAT_OUTBOX_DIR: outboxDir,
-    HOTSEAT_PAYMENTS: config.payments.provider,
-    HOTSEAT_CURRENCY: config.payments.currency,
-    ...(config.payments.stripe
-      ? {
-          HOTSEAT_STRIPE_SECRET_KEY: config.payments.stripe.secretKey,
-          HOTSEAT_STRIPE_WEBHOOK_SECRET: config.payments.stripe.webhookSecret,
-          ...(config.payments.stripe.apiUrl ? { HOTSEAT_STRIPE_API_URL: config.payments.stripe.apiUrl } : {}),
-        }
-      : {}),
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "local",
-    AWS_SECRET_ACCESS_KEY: "local",
-  };
+  const env = configEnv(config);
   const runtime = createRuntime(config, {
     publisher: options.publisher,
     sale: options.sale,
@@ -200,7 +166,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   if (given) await waitForSpace(runtime.space, 10_000);
   await Promise.all([
-    // A Kinesis shard takes 1,000 records/s; a hot sale here runs past 2,000 orders/s.
+    // A Kinesis shard takes 1,000 records/s, fewer than a hot sale's orders (docs/bench.md).
     ensureStream(runtime.kinesis, streamName, options.streamShards ?? 4),
     ensureTable(runtime.dynamo, tableName),
   ]);
@@ -214,12 +180,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     };
   });
   let ready = false;
-  const app = createApp({
-    sales: runtime.sales,
-    buyers: runtime.buyers,
-    checkout: runtime.checkout,
-    rateLimitStore: runtime.redis,
-    adminToken,
+  const app = appFor(runtime, {
     purchaseRateLimit: options.purchaseRateLimit,
     addressRateLimit: options.addressRateLimit,
     signInLimits: options.signInLimits,
@@ -233,11 +194,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const writerAway = options.poll !== false && options.writer === "process";
   const writer = writerAway ? await startWriterProcess({ config, dataDir, poller: options.poller }) : null;
-  const poller =
-    options.poll === false || writerAway
-      ? null
-      : new KinesisPoller(runtime.kinesis, streamName, (event) => writeBatch(runtime, event), dataDir, options.poller);
-  await poller?.start();
+  const localWriter =
+    options.poll === false || writerAway ? null : await startLocalWriter(runtime, dataDir, options.poller);
 
   let api: ReturnType<typeof serve> | null = null;
   let apiUrl: string | null = null;
@@ -297,8 +255,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     env,
     runtime,
     app,
-    poller,
+    poller: localWriter?.poller ?? null,
     writer,
+    writerStats: async () => (writer ? writer.stats() : (localWriter?.stats() ?? null)),
     redis,
     emulators,
     sweep,
@@ -318,7 +277,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await web?.close();
       const server = api as ReturnType<typeof serve> | null;
       if (server) await new Promise<void>((done) => server.close(() => done()));
-      await poller?.stop();
+      await localWriter?.stop();
       await writer?.stop();
       await runtime.stop();
       await Promise.all([emulators.stop(), redis.stop()]);

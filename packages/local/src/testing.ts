@@ -1,8 +1,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { readOutbox } from "@hotseat/core/mail";
+import { createKinesisClient } from "@hotseat/core/pump";
+import { startEmulators } from "./emulators.ts";
+import { startFaultProxy } from "./fault-proxy.ts";
 import { type StackOptions, startStack } from "./stack.ts";
 
 export interface RequestOptions {
@@ -148,3 +152,79 @@ export async function startTestStack(options: StackOptions = {}) {
   };
 }
 export type TestStack = Awaited<ReturnType<typeof startTestStack>>;
+
+/**
+ * kinesalite and dynalite alone (no stack) in a fresh temporary folder, a fault proxy in front of
+ * each, and SDK clients to them: for the tests of the emulators' resources and of what sits between
+ * the stack and its emulators. A client through a proxy makes one attempt, so what the proxy made
+ * up reaches the test as the SDK reports it rather than being retried away.
+ */
+export async function startTestEmulators(name: string) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `hotseat-${name}-`));
+  const emulators = await startEmulators(dataDir);
+  const dynamoProxy = await startFaultProxy({ target: emulators.dynamoEndpoint, service: "dynamodb" });
+  const kinesisProxy = await startFaultProxy({ target: emulators.kinesisEndpoint, service: "kinesis" });
+  const sdk = (proxied: boolean) => ({
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    ...(proxied ? { maxAttempts: 1 } : {}),
+  });
+  const clients: { destroy(): void }[] = [];
+  /** DynamoDB straight to dynalite, or through its proxy. */
+  const dynamo = (via: "direct" | "proxy" = "direct") => {
+    const endpoint = via === "proxy" ? dynamoProxy.url : emulators.dynamoEndpoint;
+    const client = new DynamoDBClient({ endpoint, ...sdk(via === "proxy") });
+    clients.push(client);
+    return client;
+  };
+  /** Kinesis straight to kinesalite, or through its proxy. */
+  const kinesis = (via: "direct" | "proxy" = "direct") => {
+    const endpoint = via === "proxy" ? kinesisProxy.url : emulators.kinesisEndpoint;
+    const client = createKinesisClient({ endpoint, ...sdk(via === "proxy") });
+    clients.push(client);
+    return client;
+  };
+  /** A table keyed `pk`/`sk` with these global indexes (each its own hash and range key), made on dynalite directly. */
+  const createTable = (name: string, indexes: { name: string; hash: string; range: string }[]) =>
+    dynamo().send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: ["pk", "sk", ...indexes.flatMap((i) => [i.hash, i.range])].map((f) => ({
+          AttributeName: f,
+          AttributeType: "S",
+        })),
+        KeySchema: [
+          { AttributeName: "pk", KeyType: "HASH" },
+          { AttributeName: "sk", KeyType: "RANGE" },
+        ],
+        GlobalSecondaryIndexes: indexes.map((i) => ({
+          IndexName: i.name,
+          KeySchema: [
+            { AttributeName: i.hash, KeyType: "HASH" },
+            { AttributeName: i.range, KeyType: "RANGE" },
+          ],
+          Projection: { ProjectionType: "ALL" },
+        })),
+      }),
+    );
+  return {
+    dataDir,
+    emulators,
+    dynamoProxy,
+    kinesisProxy,
+    dynamo,
+    createTable,
+    /** The document client (plain JavaScript values) over `dynamo(via)`. */
+    documents: (via: "direct" | "proxy" = "direct") => DynamoDBDocumentClient.from(dynamo(via)),
+    kinesis,
+    async stop() {
+      for (const client of clients) client.destroy();
+      await dynamoProxy.stop();
+      await kinesisProxy.stop();
+      await emulators.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+export type TestEmulators = Awaited<ReturnType<typeof startTestEmulators>>;

@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { RuntimeConfig } from "@hotseat/functions/config";
+import type { WriterStats } from "./local-writer.ts";
 import type { PollerOptions } from "./poller.ts";
 
 /**
@@ -13,8 +14,12 @@ import type { PollerOptions } from "./poller.ts";
 export interface WriterProcess {
   pid: number;
   process: ChildProcess;
-  /** Counters the poller keeps, read over IPC. */
-  stats(): Promise<{ invocations: number; recordsHandled: number; millisBehind: number }>;
+  /** What the writer has done so far, read over IPC. */
+  stats(): Promise<WriterStats>;
+  /** A CPU profile of the writer's process over a window (the bench's `--profile`). */
+  profileStart(intervalUs: number): Promise<boolean>;
+  /** Writes the profile to `file`; null when none was started. */
+  profileStop(file: string): Promise<string | null>;
   stop(): Promise<void>;
 }
 
@@ -24,6 +29,14 @@ export interface WriterChildArgs {
   poller?: Partial<PollerOptions>;
 }
 
+/** What the parent asks the writer's process; each is answered with `{type: "reply", id, result}`. */
+export type WriterRequest = { id: number } & (
+  | { type: "stats" }
+  | { type: "profileStart"; intervalUs: number }
+  | { type: "profileStop"; file: string }
+);
+type Distribute<T> = T extends unknown ? Omit<T, "id"> : never;
+
 const childPath = fileURLToPath(new URL("./writer-child.ts", import.meta.url));
 
 export function startWriterProcess(args: WriterChildArgs, timeoutMs = 30_000): Promise<WriterProcess> {
@@ -32,13 +45,26 @@ export function startWriterProcess(args: WriterChildArgs, timeoutMs = 30_000): P
     execArgv: ["--import", "tsx"],
   });
   let next = 0;
-  const waiting = new Map<number, (v: unknown) => void>();
+  const waiting = new Map<number, { done: (v: unknown) => void; fail: (e: Error) => void }>();
   child.on("message", (m: { type: string; id?: number; result?: unknown }) => {
     if (m.type !== "reply" || m.id === undefined) return;
-    waiting.get(m.id)?.(m.result);
+    waiting.get(m.id)?.done(m.result);
     waiting.delete(m.id);
   });
-  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  const ask = <T>(request: Distribute<WriterRequest>) =>
+    new Promise<T>((done, fail) => {
+      if (child.exitCode !== null || child.signalCode !== null) return fail(new Error("the writer process is gone"));
+      const id = next++;
+      waiting.set(id, { done: done as (v: unknown) => void, fail });
+      child.send({ ...request, id });
+    });
+  const exited = new Promise<void>((done) =>
+    child.once("exit", () => {
+      for (const w of waiting.values()) w.fail(new Error("the writer process exited before answering"));
+      waiting.clear();
+      done();
+    }),
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
@@ -51,12 +77,9 @@ export function startWriterProcess(args: WriterChildArgs, timeoutMs = 30_000): P
       resolve({
         pid: child.pid ?? 0,
         process: child,
-        stats: () =>
-          new Promise((done) => {
-            const id = next++;
-            waiting.set(id, done as (v: unknown) => void);
-            child.send({ type: "stats", id });
-          }),
+        stats: () => ask<WriterStats>({ type: "stats" }),
+        profileStart: (intervalUs) => ask<boolean>({ type: "profileStart", intervalUs }),
+        profileStop: (file) => ask<string | null>({ type: "profileStop", file }),
         async stop() {
           if (child.exitCode !== null || child.signalCode !== null) return;
           child.send({ type: "stop" });

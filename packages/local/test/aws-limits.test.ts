@@ -1,21 +1,14 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { createKinesisClient } from "@hotseat/core/pump";
+import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dynamoDbLimits, kinesisLimits, shardOf } from "../src/aws-limits.ts";
-import { type Emulators, startEmulators } from "../src/emulators.ts";
-import { type FaultProxy, startFaultProxy } from "../src/fault-proxy.ts";
+import type { FaultProxy } from "../src/fault-proxy.ts";
 import { ensureStream, ensureTable } from "../src/resources.ts";
+import { startTestEmulators, type TestEmulators } from "../src/testing.ts";
 
 // The simulated AWS limits in front of the real emulators, seen through the SDK with one attempt
 // (no retries), on a clock the test moves: exactly what a second of a partition or shard takes.
-const credentials = { accessKeyId: "local", secretAccessKey: "local" };
-let dir: string;
-let emulators: Emulators;
+let t: TestEmulators;
 let dynamoProxy: FaultProxy;
 let kinesisProxy: FaultProxy;
 let doc: DynamoDBDocumentClient;
@@ -27,30 +20,14 @@ const stream = "limits-test";
 const shards = 4;
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "hotseat-aws-limits-"));
-  emulators = await startEmulators(dir);
-  dynamoProxy = await startFaultProxy({ target: emulators.dynamoEndpoint, service: "dynamodb" });
-  kinesisProxy = await startFaultProxy({ target: emulators.kinesisEndpoint, service: "kinesis" });
-  doc = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: dynamoProxy.url, region: "us-east-1", credentials, maxAttempts: 1 }),
-  );
-  kinesis = createKinesisClient({ endpoint: kinesisProxy.url, region: "us-east-1", credentials, maxAttempts: 1 });
-  await ensureTable(
-    new DynamoDBClient({ endpoint: emulators.dynamoEndpoint, region: "us-east-1", credentials }),
-    table,
-  );
-  await ensureStream(
-    createKinesisClient({ endpoint: emulators.kinesisEndpoint, region: "us-east-1", credentials }),
-    stream,
-    shards,
-  );
+  t = await startTestEmulators("aws-limits");
+  ({ dynamoProxy, kinesisProxy } = t);
+  doc = t.documents("proxy");
+  kinesis = t.kinesis("proxy");
+  await ensureTable(t.dynamo(), table);
+  await ensureStream(t.kinesis(), stream, shards);
 });
-afterAll(async () => {
-  await dynamoProxy?.stop();
-  await kinesisProxy?.stop();
-  await emulators?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => t?.stop());
 
 const put = (pk: string, i: number, extra: Record<string, string> = {}) =>
   doc.send(new PutCommand({ TableName: table, Item: { pk, sk: `s${i}`, ...extra } })).then(

@@ -1,26 +1,18 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import {
   BatchWriteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   PutCommand,
   QueryCommand,
   ScanCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { createKinesisClient } from "@hotseat/core/pump";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type Emulators, startEmulators } from "../src/emulators.ts";
-import { type FaultProxy, startFaultProxy } from "../src/fault-proxy.ts";
+import type { FaultProxy } from "../src/fault-proxy.ts";
 import { ensureStream } from "../src/resources.ts";
+import { startTestEmulators, type TestEmulators } from "../src/testing.ts";
 
-// Real dynalite and kinesalite behind the proxy; SDK clients with one attempt, so what the proxy
-// made up reaches the test as the SDK reports it rather than being retried away.
-const credentials = { accessKeyId: "local", secretAccessKey: "local" };
-let dir: string;
-let emulators: Emulators;
+// Real dynalite and kinesalite behind the proxy; the SDK through it makes one attempt.
+let t: TestEmulators;
 let dynamoProxy: FaultProxy;
 let kinesisProxy: FaultProxy;
 let doc: DynamoDBDocumentClient;
@@ -30,48 +22,15 @@ const table = "proxy-test";
 const stream = "proxy-test";
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "hotseat-fault-proxy-"));
-  emulators = await startEmulators(dir);
-  dynamoProxy = await startFaultProxy({ target: emulators.dynamoEndpoint, service: "dynamodb" });
-  kinesisProxy = await startFaultProxy({ target: emulators.kinesisEndpoint, service: "kinesis" });
-  const client = (endpoint: string) =>
-    DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 }));
-  doc = client(dynamoProxy.url);
-  direct = client(emulators.dynamoEndpoint);
-  kinesis = createKinesisClient({ endpoint: kinesisProxy.url, region: "us-east-1", credentials, maxAttempts: 1 });
-  await direct.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: ["pk", "sk", "gpk", "gsk"].map((f) => ({ AttributeName: f, AttributeType: "S" })),
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: "byShow",
-          KeySchema: [
-            { AttributeName: "gpk", KeyType: "HASH" },
-            { AttributeName: "gsk", KeyType: "RANGE" },
-          ],
-          Projection: { ProjectionType: "ALL" },
-        },
-      ],
-    }),
-  );
-  await ensureStream(
-    createKinesisClient({ endpoint: emulators.kinesisEndpoint, region: "us-east-1", credentials }),
-    stream,
-    1,
-  );
+  t = await startTestEmulators("fault-proxy");
+  ({ dynamoProxy, kinesisProxy } = t);
+  doc = t.documents("proxy");
+  direct = t.documents();
+  kinesis = t.kinesis("proxy");
+  await t.createTable(table, [{ name: "byShow", hash: "gpk", range: "gsk" }]);
+  await ensureStream(t.kinesis(), stream, 1);
 });
-afterAll(async () => {
-  await dynamoProxy?.stop();
-  await kinesisProxy?.stop();
-  await emulators?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => t?.stop());
 
 const scanAll = async () => (await direct.send(new ScanCommand({ TableName: table }))).Items ?? [];
 

@@ -1,52 +1,18 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DescribeTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type Emulators, startEmulators } from "../src/emulators.ts";
 import { ensureTable } from "../src/resources.ts";
+import { startTestEmulators, type TestEmulators } from "../src/testing.ts";
 
-let dir: string;
-let emulators: Emulators;
+let t: TestEmulators;
 let dynamo: DynamoDBClient;
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "hotseat-resources-"));
-  emulators = await startEmulators(dir);
-  dynamo = new DynamoDBClient({
-    endpoint: emulators.dynamoEndpoint,
-    region: "us-east-1",
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
+  t = await startTestEmulators("resources");
+  dynamo = t.dynamo();
 });
-afterAll(async () => {
-  dynamo?.destroy();
-  await emulators?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => t?.stop());
 
 it("refuses a table kept from an earlier version that lacks an index the model added since, saying what to do", async () => {
-  const keys = ["pk", "sk", "gsi1pk", "gsi1sk"];
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: "hotseat-old",
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: keys.map((f) => ({ AttributeName: f, AttributeType: "S" })),
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: "gsi1",
-          KeySchema: [
-            { AttributeName: "gsi1pk", KeyType: "HASH" },
-            { AttributeName: "gsi1sk", KeyType: "RANGE" },
-          ],
-          Projection: { ProjectionType: "ALL" },
-        },
-      ],
-    }),
-  );
+  await t.createTable("hotseat-old", [{ name: "gsi1", hash: "gsi1pk", range: "gsi1sk" }]);
   await expect(ensureTable(dynamo, "hotseat-old")).rejects.toThrow(/predates the index\(es\) gsi2.*DATA_DIR/);
   // A table the model made itself is taken as it is.
   await ensureTable(dynamo, "hotseat-new");

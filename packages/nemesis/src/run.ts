@@ -1,21 +1,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { newBuyerTokenKey } from "@hotseat/core/buyer";
-import { createDocumentClient } from "@hotseat/core/db";
-import { createKinesisClient } from "@hotseat/core/pump";
 import { sleep } from "@hotseat/core/util";
-import { startEmulators } from "@hotseat/local/emulators";
-import { startFaultProxy } from "@hotseat/local/fault-proxy";
-import { freePort } from "@hotseat/local/redis";
-import { startRedisCluster } from "@hotseat/local/redis-cluster";
-import { ensureStream, ensureTable } from "@hotseat/local/resources";
-import { DynamoFaults, KinesisFaults } from "./aws-faults.ts";
 import { Buyer, type BuyerContext, Client, Ledger, type ShowUnderTest } from "./buyers.ts";
 import { type Check, type QuietShow, readTable, runChecks } from "./checks.ts";
 import { type FaultEvent, type FaultKind, faultKinds, Scheduler } from "./faults.ts";
-import { ClusterNodes, ProductProcess } from "./processes.ts";
 import { Rng } from "./rng.ts";
+import { ADMIN_TOKEN, startStage } from "./stage.ts";
 
 export interface NemesisOptions {
   seconds: number;
@@ -48,7 +39,6 @@ export interface NemesisReport {
   dataDir: string;
 }
 
-const ADMIN_TOKEN = "nemesis-admin-token";
 const HOLD_SECONDS = 5;
 
 /** One nemesis run: a local stage of real processes, buyers, faults, then the checks once quiet. */
@@ -70,68 +60,19 @@ export async function runNemesis(o: NemesisOptions): Promise<NemesisReport> {
   }
 
   async function stage(): Promise<NemesisReport> {
-    const cluster = await startRedisCluster(path.join(dir, "redis"), { primaries: 3, replicasPerPrimary: 1 });
-    cleanups.push(() => cluster.stop());
-    const nodes = new ClusterNodes(cluster);
-    cleanups.push(() => nodes.stop());
-    fs.mkdirSync(path.join(dir, "emulators"), { recursive: true });
-    const emulators = await startEmulators(path.join(dir, "emulators"));
-    cleanups.push(() => emulators.stop());
-    const dynamoFaults = new DynamoFaults(rng.fork(1));
-    const kinesisFaults = new KinesisFaults(rng.fork(2));
-    const dynamoProxy = await startFaultProxy({
-      target: emulators.dynamoEndpoint,
-      service: "dynamodb",
-      policy: dynamoFaults.policy(),
-    });
-    const kinesisProxy = await startFaultProxy({
-      target: emulators.kinesisEndpoint,
-      service: "kinesis",
-      policy: kinesisFaults.policy(),
-    });
-    const credentials = { accessKeyId: "local", secretAccessKey: "local" };
-    const setupDynamo = createDocumentClient({ region: "us-east-1", endpoint: emulators.dynamoEndpoint, credentials });
-    const setupKinesis = createKinesisClient({ region: "us-east-1", endpoint: emulators.kinesisEndpoint, credentials });
-    await Promise.all([ensureTable(setupDynamo, "hotseat"), ensureStream(setupKinesis, "hotseat-pump", 4)]);
-    setupDynamo.destroy();
-    setupKinesis.destroy();
-
-    const tokenKey = await newBuyerTokenKey();
-    const space = cluster.connection;
-    const env: Record<string, string> = {
-      HOTSEAT_REDIS_URL: space.url,
-      HOTSEAT_REDIS_CLUSTER: "true",
-      HOTSEAT_REDIS_TLS: "true",
-      HOTSEAT_REDIS_NODES: (space.nodes ?? []).join(","),
-      HOTSEAT_REDIS_CA_FILE: space.caFile ?? "",
-      HOTSEAT_STREAM: "hotseat-pump",
-      HOTSEAT_KINESIS_ENDPOINT: kinesisProxy.url,
-      HOTSEAT_TABLE: "hotseat",
-      HOTSEAT_DYNAMODB_ENDPOINT: dynamoProxy.url,
-      HOTSEAT_ADMIN_TOKEN: ADMIN_TOKEN,
-      HOTSEAT_BUYER_TOKEN_KEY: tokenKey,
-      HOTSEAT_OUTBOX_DIR: path.join(dir, "outbox"),
-      HOTSEAT_PAYMENTS: "test",
-      HOTSEAT_CURRENCY: "usd",
-      HOTSEAT_LOG_LEVEL: process.env.NEMESIS_LOG_LEVEL ?? "warn",
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: "local",
-      AWS_SECRET_ACCESS_KEY: "local",
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-      NEMESIS_STALE_AFTER_MS: "3000",
-      NEMESIS_DATA_DIR: path.join(dir, "writer"),
-    };
-    const apis: ProductProcess[] = [];
-    for (let i = 0; i < 2; i++) {
-      const port = await freePort();
-      apis.push(
-        new ProductProcess(`api-${i}`, "api.ts", { ...env, PORT: String(port) }, path.join(dir, `api-${i}.log`)),
-      );
-    }
+    const {
+      cluster,
+      nodes,
+      emulators,
+      dynamoFaults,
+      kinesisFaults,
+      dynamoProxy,
+      kinesisProxy,
+      tokenKey,
+      apis,
+      writer,
+    } = await startStage(dir, rng, cleanups);
     const apiUrls = apis.map((a) => `http://127.0.0.1:${a.env.PORT}`);
-    const writer = new ProductProcess("writer", "writer.ts", env, path.join(dir, "writer.log"));
-    cleanups.push(() => Promise.allSettled([...apis, writer].map((p) => p.stop())));
-    await Promise.all([...apis.map((a) => a.start()), writer.start()]);
 
     const shows: ShowUnderTest[] = [];
     const ledger = new Ledger();

@@ -1,3 +1,4 @@
+// One file: one real stack and one headless Chromium, started once, carry every storefront journey in turn.
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";

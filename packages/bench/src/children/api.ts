@@ -2,22 +2,14 @@
 // and DynamoDB (as another Lambda instance would be), nothing else (no sweeper, no writer).
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createApp } from "@hotseat/functions/api/app";
+import { appFor } from "@hotseat/functions/api/app";
 import type { RuntimeConfig } from "@hotseat/functions/config";
 import { createRuntime } from "@hotseat/functions/runtime";
 import { serveParent } from "../child.ts";
 
 const config: RuntimeConfig = JSON.parse(process.argv[2] ?? "{}");
 const runtime = createRuntime(config);
-const app = createApp({
-  sales: runtime.sales,
-  buyers: runtime.buyers,
-  checkout: runtime.checkout,
-  rateLimitStore: runtime.redis,
-  adminToken: config.adminToken,
-  purchaseRateLimit: { points: 0, windowSeconds: 1 },
-  health: async () => ({ ok: await runtime.space.ping(), parts: {} }),
-});
+const app = appFor(runtime, { purchaseRateLimit: { points: 0, windowSeconds: 1 } });
 const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
 await new Promise<void>((resolve) => server.once("listening", () => resolve()));
 const port = (server.address() as AddressInfo).port;

@@ -1,5 +1,5 @@
 // The HotSeat API under load: the real local stack (Redis, kinesalite + dynalite, the API on
-// Node, the poller driving the writer) in this process, instrumented from the outside: every
+// Node, the writer in its own process or this one), instrumented from the outside: every
 // Redis command this process sends is counted, the emulators count what reaches them, and the
 // sale and the writer are wrapped (never changed) to time the last acknowledged purchase and
 // the last persisted order.
@@ -9,14 +9,13 @@ import path from "node:path";
 import { persistedOrders } from "@hotseat/core/rehydrate";
 import type { Sales } from "@hotseat/core/sale";
 import { createSpaceClient, InventorySpace, shardKeys } from "@hotseat/core/space";
+import { cpuProfiler } from "@hotseat/local/cpu-profiler";
 import { type StackOptions, startStack } from "@hotseat/local/stack";
 import type { Redis } from "ioredis";
-import { type BenchChild, cpuProfiler, serveParent, spawnChild } from "../child.ts";
+import { serveParent } from "../child.ts";
 import { latencyOf } from "../stats.ts";
 import type { EmulatorStats, HotSeatChildOptions, HotSeatCounters, HotSeatInfo, StackSample } from "../types.ts";
 import { type LimitedAws, limitAws } from "./aws-limits.ts";
-import { countConfirmations } from "./confirmations.ts";
-import type { WriterChildOptions, WriterCounters } from "./writer.ts";
 
 const options: HotSeatChildOptions = JSON.parse(process.argv[2] ?? "{}");
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hotseat-bench-"));
@@ -29,7 +28,9 @@ const stackOptions: StackOptions = {
   purchaseRateLimit: { points: 0, windowSeconds: 1 },
   streamShards: options.streamShards,
   poller: options.poller,
-  poll: (options.writer ?? "in-process") === "in-process",
+  poll: options.writer !== "none",
+  // Its own process as on AWS (the local stack's writer process), or the API's.
+  writer: options.writer === "separate" ? "process" : "in-process",
   publisher: options.publisher,
   buyerTokenKey: options.buyerTokenKey,
 };
@@ -41,21 +42,9 @@ if (options.awsLimits)
   };
 const stack = await startStack(stackOptions);
 const runtime = stack.runtime;
-const writerOptions: WriterChildOptions = { config: stack.config, dataDir, poller: options.poller };
-const writer: BenchChild<{ pid: number }> | null =
-  options.writer === "separate"
-    ? await spawnChild("writer", [JSON.stringify(writerOptions)], { env: stack.env })
-    : null;
-const writerCounters = () =>
-  writer
-    ? writer.call<WriterCounters>("counters")
-    : Promise.resolve({
-        persisted: confirmations.persisted,
-        lastPersistAt: confirmations.lastPersistAt,
-        invocations: stack.poller?.invocations ?? 0,
-        records: stack.poller?.recordsHandled ?? 0,
-        millisBehind: Math.max(0, ...(stack.poller?.millisBehind.values() ?? [])),
-      });
+const writer = stack.writer;
+const idle = { persisted: 0, lastPersistAt: 0, invocations: 0, recordsHandled: 0, millisBehind: 0 };
+const writerCounters = async () => (await stack.writerStats()) ?? idle;
 const redis = runtime.redis as Redis;
 
 // Redis commands, as this process sends them (one command = one request/reply with Redis;
@@ -112,8 +101,6 @@ sales.purchase = async (req) => {
 };
 runtime.space.takeTickets = timed(stages.take, runtime.space.takeTickets.bind(runtime.space));
 runtime.publisher.publishOrder = timed(stages.publish, runtime.publisher.publishOrder.bind(runtime.publisher));
-const space = runtime.space;
-const confirmations = countConfirmations(space);
 
 // The emulators answer a stats request over their IPC channel (see emulators-child.mjs).
 let emulatorRequestId = 0;
@@ -180,7 +167,7 @@ const methods = {
       publisherRecords: runtime.publisher.putRecords,
       publisherOrders: runtime.publisher.putOrders,
       pollerInvocations: w.invocations,
-      pollerRecords: w.records,
+      pollerRecords: w.recordsHandled,
       cpu: process.cpuUsage(),
       memory: process.memoryUsage(),
     };
@@ -253,7 +240,7 @@ const methods = {
     await Promise.all([
       profiler.start(intervalUs),
       emulatorCall({ type: "profile", action: "start", intervalUs }),
-      writer?.call("profileStart", intervalUs),
+      writer?.profileStart(intervalUs),
     ]);
     return true;
   },
@@ -264,7 +251,7 @@ const methods = {
     const [, emu] = await Promise.all([
       profiler.stop(files.api ?? ""),
       emulatorCall<{ files: string[] }>({ type: "profile", action: "stop", dir }),
-      writer?.call("profileStop", files.writer),
+      files.writer ? writer?.profileStop(files.writer) : null,
     ]);
     for (const f of emu.files) files[path.basename(f, ".cpuprofile")] = f;
     return files;
@@ -287,7 +274,6 @@ const info: HotSeatInfo = {
 serveParent(info, methods, async () => {
   if (sampler) clearInterval(sampler);
   probe.disconnect();
-  await writer?.stop();
   await stack.stop();
   await (limited as LimitedAws | null)?.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });

@@ -39,23 +39,25 @@ export const LATE_PAYMENT_REFUNDED = "late_payment_refunded";
 /** What an order says when its payment was authorized after the hold had gone, and never taken. */
 export const LATE_PAYMENT_RELEASED = "late_payment_released";
 
+/** What checkout needs of the rest of the system: the space's order changes, the sale's reads, the pump. */
+export interface CheckoutDeps {
+  /** Changing an order's status (one atomic step against its current status) and reclaiming lapsed holds. */
+  space: Pick<InventorySpace, "changeOrder" | "reclaimHolds">;
+  sales: Pick<Sales, "publishChanges" | "orderInSpace">;
+  /** Where a buyer's or an admin's change goes before it is acknowledged. */
+  publisher: Pick<PumpPublisher, "publishOrder">;
+  payments: PaymentProvider;
+  currency?: string;
+  /** Keeps a failed provider refund owed until the sweeper's retry succeeds; without it a refund is tried once. */
+  refunds?: RefundLedger;
+}
+
 /**
  * Paying for held orders, and the changes of status after: every change is one atomic step in the
  * space against the order's current status (see CHANGE_ORDER), then published like a purchase.
  */
 export class Checkout {
-  constructor(
-    private readonly deps: {
-      space: InventorySpace;
-      sales: Pick<Sales, "publishChanges" | "orderInSpace">;
-      /** Where a buyer's or an admin's change goes before it is acknowledged. */
-      publisher: Pick<PumpPublisher, "publishOrder">;
-      payments: PaymentProvider;
-      currency?: string;
-      /** Keeps a failed provider refund owed until the sweeper's retry succeeds; without it a refund is tried once. */
-      refunds?: RefundLedger;
-    },
-  ) {}
+  constructor(private readonly deps: CheckoutDeps) {}
 
   private refundMoney(record: OrderRecord, paymentRef: string): Promise<unknown> {
     const { refunds, payments } = this.deps;
@@ -97,6 +99,19 @@ export class Checkout {
         throw new HotSeatError("unavailable", "the change is made but not yet durable; retry to confirm it");
     }
     return { outcome: r.outcome, record: r.record };
+  }
+
+  /** Stripe's events only reach a stage whose provider is Stripe; elsewhere the route does not exist. */
+  private stripe(): StripePayments {
+    const payments = this.deps.payments;
+    if (!(payments instanceof StripePayments))
+      throw new HotSeatError("not_found", "Stripe is not this stage's provider");
+    return payments;
+  }
+
+  /** The order is already settled by this very payment (confirmed by it, or refunded after it): a redelivery. */
+  private settledBy(record: OrderRecord, paymentRef: string): boolean {
+    return (record.status === "confirmed" || record.status === "refunded") && record.paymentRef === paymentRef;
   }
 
   private refuseUnpayable(record: OrderRecord): never {
@@ -147,11 +162,7 @@ export class Checkout {
     const done = await this.change(record, "confirm", { paymentRef });
     if (done.outcome === "changed") return "confirmed";
     // The same payment again changes nothing; a second payment for an order another one paid goes back.
-    if (
-      (done.record.status === "confirmed" || done.record.status === "refunded") &&
-      done.record.paymentRef === paymentRef
-    )
-      return "already";
+    if (this.settledBy(done.record, paymentRef)) return "already";
     await this.refundMoney(done.record, paymentRef);
     await this.change(done.record, "note", { note: LATE_PAYMENT_REFUNDED });
     log.warn("checkout.late_payment_refunded", { orderId, status: done.record.status });
@@ -166,17 +177,18 @@ export class Checkout {
    * same key; a confirmed order's redelivery captures again, which Stripe answers once.
    */
   async paymentAuthorized(orderId: string, paymentRef: string): Promise<"confirmed" | "already" | "released_late"> {
-    const payments = this.deps.payments;
-    if (!(payments instanceof StripePayments))
-      throw new HotSeatError("not_found", "Stripe is not this stage's provider");
+    const payments = this.stripe();
     const record = await this.owned(orderId, null);
     const done = await this.change(record, "confirm", { paymentRef });
-    const ours = done.record.paymentRef === paymentRef;
-    if (done.outcome === "changed" || (done.record.status === "confirmed" && ours)) {
+    if (done.outcome === "changed") {
       await payments.capture(done.record, paymentRef);
-      return done.outcome === "changed" ? "confirmed" : "already";
+      return "confirmed";
     }
-    if (done.record.status === "refunded" && ours) return "already";
+    if (this.settledBy(done.record, paymentRef)) {
+      // A redelivery: a confirmed order captures again (the capture may be what failed), a refunded one does not.
+      if (done.record.status === "confirmed") await payments.capture(done.record, paymentRef);
+      return "already";
+    }
     await payments.release(done.record, paymentRef);
     if (done.record.note !== LATE_PAYMENT_RELEASED)
       await this.change(done.record, "note", { note: LATE_PAYMENT_RELEASED });
@@ -212,10 +224,7 @@ export class Checkout {
 
   /** Stripe's webhook: verified, then applied once however often it comes. */
   async stripeWebhook(payload: string, signature: string | undefined): Promise<{ received: true; outcome?: string }> {
-    const payments = this.deps.payments;
-    if (!(payments instanceof StripePayments))
-      throw new HotSeatError("not_found", "Stripe is not this stage's provider");
-    const event = await payments.verify(payload, signature);
+    const event = await this.stripe().verify(payload, signature);
     if (event.type !== "payment_intent.succeeded" && event.type !== "payment_intent.amount_capturable_updated")
       return { received: true };
     const intent = event.data.object;

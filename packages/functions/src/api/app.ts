@@ -7,6 +7,7 @@ import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import type { ProcessMetrics } from "../metrics.ts";
+import type { Runtime } from "../runtime.ts";
 import { type BuyerEnv, requireBuyer, type SignInLimits } from "./auth.ts";
 import { limitBody } from "./body-limit.ts";
 import { referenceRoutes } from "./docs.ts";
@@ -135,3 +136,23 @@ export function createApp(deps: ApiDeps) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/**
+ * The API on a composed runtime, as every server of it builds it (the Lambda, the local stack, the
+ * bench's and the nemesis's API processes): the runtime's sale, buyers, checkout and Redis, the
+ * configured admin token, and a health check of the space; `overrides` for what a server sets itself.
+ */
+export function appFor(runtime: Runtime, overrides: Partial<ApiDeps> = {}): App {
+  return createApp({
+    sales: runtime.sales,
+    buyers: runtime.buyers,
+    checkout: runtime.checkout,
+    rateLimitStore: runtime.redis,
+    adminToken: runtime.config.adminToken,
+    health: async () => {
+      const up = await runtime.space.ping();
+      return { ok: up, parts: { space: up ? "up" : "down" } };
+    },
+    ...overrides,
+  });
+}

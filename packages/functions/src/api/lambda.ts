@@ -2,22 +2,16 @@ import { handle, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
 import { readConfig } from "../config.ts";
 import { createMetrics, recordApiAnswer } from "../metrics.ts";
 import { createRuntime } from "../runtime.ts";
-import { createApp } from "./app.ts";
+import { appFor } from "./app.ts";
 
 // Module scope: one Redis client and one set of SDK clients per Lambda instance, reused by
 // every invocation it serves. A Lambda serves one request at a time, so no linger is useful.
 const runtime = createRuntime(readConfig(), { publisher: { lingerMs: 0 } });
 
-export const app = createApp({
-  sales: runtime.sales,
-  buyers: runtime.buyers,
-  checkout: runtime.checkout,
-  rateLimitStore: runtime.redis,
-  adminToken: runtime.config.adminToken,
-  // API Gateway's sourceIp is the caller (behind CloudFront, the viewer CloudFront recorded). Raise it only for a
-  // proxy of ours that API Gateway does not see through.
+// API Gateway's sourceIp is the caller (behind CloudFront, the viewer CloudFront recorded). Raise the hops
+// only for a proxy of ours that API Gateway does not see through.
+export const app = appFor(runtime, {
   address: { trustedProxyHops: Number(process.env.HOTSEAT_TRUSTED_PROXY_HOPS ?? 0) },
-  health: async () => ({ ok: await runtime.space.ping(), parts: { space: "up" } }),
 });
 
 const serve = handle(app);

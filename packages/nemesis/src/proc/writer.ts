@@ -1,22 +1,13 @@
 import { configFromEnv } from "@hotseat/functions/config";
 import { createRuntime } from "@hotseat/functions/runtime";
-import { writeBatch } from "@hotseat/functions/writer";
-import { KinesisPoller } from "@hotseat/local/poller";
+import { startLocalWriter } from "@hotseat/local/local-writer";
 import { saleOptionsFromEnv } from "./env.ts";
 
 // The nemesis's writer process: the local stand-in for the pump's event source mapping feeding the
 // writer Lambda (checkpoints kept in NEMESIS_DATA_DIR, so a restart resumes after the last handled
 // batch and replays the one it died in), and the scheduled sweeper on a timer.
-const config = configFromEnv();
-const runtime = createRuntime(config, { sale: saleOptionsFromEnv() });
-const poller = new KinesisPoller(
-  runtime.kinesis,
-  config.pump.streamName,
-  (event) => writeBatch(runtime, event),
-  process.env.NEMESIS_DATA_DIR ?? ".",
-  { batchingWindowMs: 100, pollIntervalMs: 100 },
-);
-await poller.start();
+const runtime = createRuntime(configFromEnv(), { sale: saleOptionsFromEnv() });
+await startLocalWriter(runtime, process.env.NEMESIS_DATA_DIR ?? ".", { batchingWindowMs: 100, pollIntervalMs: 100 });
 
 const sweepEveryMs = Number(process.env.NEMESIS_SWEEP_MS ?? 1000);
 let sweeping = false;

@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+// One file: the checkout route's cases under both providers (test card, Stripe Elements) share one stubbed API and fixtures.
 import { act, cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";

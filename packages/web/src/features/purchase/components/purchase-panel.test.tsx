@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+// One file: every case drives the same PurchasePanel through one stubbed API, a test per answer the panel must handle.
 
 import { sleep } from "@hotseat/core/util";
 import { act, cleanup, fireEvent, screen, within } from "@testing-library/react";
