@@ -1,7 +1,7 @@
 import type { Db } from "../db/index.ts";
 import { HotSeatError } from "../error/index.ts";
 import { log } from "../log/index.ts";
-import type { PumpPublisher } from "../pump/index.ts";
+import type { OrderPump } from "../pump/index.ts";
 import type { Show } from "../show/index.ts";
 import type { Space } from "../space/index.ts";
 import { type RehydrationDeps, rehydrateShow } from "./index.ts";
@@ -25,7 +25,7 @@ export interface RebuildDeps {
   db: Db;
   /** The lock and the reads the worker needs, and whatever the rebuild itself (`rehydrateShow`) asks of the space. */
   space: Space & RehydrationDeps["space"];
-  publisher: PumpPublisher;
+  publisher: OrderPump & RehydrationDeps["publisher"];
   /** The show's settings as DynamoDB holds them now (its status may have changed). */
   loadShow(showId: string): Promise<Show>;
 }

@@ -1,5 +1,6 @@
 // The contract every Space keeps, run on InMemorySpace here (in-memory.test.ts) and on InventorySpace against a real
-// redis-server in packages/local/test/space-contract.test.ts, so the fake cannot drift from the Lua.
+// redis-server and a Redis Cluster in packages/local/test/space-contract.test.ts, so the fake cannot drift from the
+// Lua. One file over ~300 lines on purpose: every case is read beside the helpers it shares.
 import { describe, expect, it } from "vitest";
 import { HotSeatError } from "../error/index.ts";
 import { newOrderId, type OrderRecord } from "../order/index.ts";
