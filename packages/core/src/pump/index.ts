@@ -8,6 +8,10 @@ import {
 } from "@aws-sdk/client-kinesis";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { OrderRecord, PumpEvent } from "../order/index.ts";
+import type { OrderPump } from "./port.ts";
+
+export { InMemoryPump, type PumpRecord } from "./in-memory.ts";
+export type { OrderPump } from "./port.ts";
 
 export function createKinesisClient(config: KinesisClientConfig & { endpoint?: string } = {}) {
   // kinesalite speaks HTTP/1.1 only; the SDK's default Kinesis handler is HTTP/2.
@@ -77,7 +81,7 @@ const PACK_TAIL = "]}";
  * order is then still pending in the space and the sweeper re-publishes it, so the caller may
  * acknowledge either way.
  */
-export class PumpPublisher {
+export class PumpPublisher implements OrderPump {
   private queue: Waiting[] = [];
   private queuedBytes = 0;
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;

@@ -1,3 +1,5 @@
+// One file over ~300 lines on purpose: every script embeds the shared LIFECYCLE Lua, and each is read against the
+// others and against its mirror in in-memory.ts.
 /**
  * Lua scripts of the space. Each runs atomically inside Redis, so check-and-take can never
  * interleave with another buyer: this is what makes oversell impossible. Kept as string
