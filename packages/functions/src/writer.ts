@@ -14,6 +14,8 @@ export const toMessages = (event: KinesisStreamEvent): PumpMessage[] =>
   event.Records.map((r) => ({
     id: r.kinesis.sequenceNumber,
     data: Buffer.from(r.kinesis.data, "base64").toString("utf8"),
+    // Kinesis names each record `shardId:sequenceNumber`.
+    pumpShardId: r.eventID.split(":")[0] || undefined,
   }));
 
 /** Projects a pump batch; a record it cannot take is named in `batchItemFailures` (bisect and retry do the rest). */
@@ -25,6 +27,11 @@ export async function writeBatch(
   const result = await projectBatch({ store: new ElectroProjectionStore(rt.db), space: rt.space }, toMessages(event));
   if (metrics) recordWriterBatch(metrics, event, { persisted: result.persisted, failures: result.failures.length });
   for (const f of result.failures) log.warn("writer.record_failed", { sequenceNumber: f.id, reason: f.reason });
+  if (result.voided.length > 0)
+    log.warn("writer.versions_voided", {
+      count: result.voided.length,
+      orders: result.voided.slice(0, 20).map((o) => `${o.id}#${o.version}@${o.generation}`),
+    });
   log.info("writer.batch", {
     records: event.Records.length,
     persisted: result.persisted,

@@ -15,6 +15,7 @@ import {
   orderStoreContract,
   projectionStoreContract,
   refundsOwedContract,
+  showFencesContract,
   showStoreContract,
 } from "../../core/src/db/stores.contract.ts";
 import { type Emulators, startEmulators } from "../src/emulators.ts";
@@ -53,3 +54,4 @@ describe("ElectroProjectionStore keeps the ProjectionStore contract (dynalite)",
   projectionStoreContract(orderTable));
 describe("ElectroRefundsOwed keeps the RefundsOwed contract (dynalite)", () =>
   refundsOwedContract(() => new ElectroRefundsOwed(db)));
+describe("ElectroProjectionStore keeps the show fences' contract (dynalite)", () => showFencesContract(orderTable));

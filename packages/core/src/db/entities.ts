@@ -8,6 +8,7 @@ import {
   orderStatusSchema,
   refundOwedSchema,
   shardProjectionSchema,
+  showFenceSchema,
   showSchema,
 } from "./schema.ts";
 
@@ -31,6 +32,7 @@ export function createDb(client: DynamoDBDocumentClient, table: string) {
       refundOwed: new Entity(refundOwedSchema, config),
       shardProjection: new Entity(shardProjectionSchema, config),
       barrier: new Entity(barrierSchema, config),
+      showFence: new Entity(showFenceSchema, config),
       customer: new Entity(customerSchema, config),
     },
     config,

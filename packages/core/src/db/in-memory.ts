@@ -35,6 +35,8 @@ export class InMemoryTable {
   readonly ledger = new Map<string, Map<string, LedgerItem>>();
   /** Show id → shard → its projected `soldAfter`. */
   readonly projections = new Map<string, Map<number, number>>();
+  /** `showId pumpShardId` → the last barrier of the show the writer met on that pump shard. */
+  readonly fences = new Map<string, string>();
   /** Barrier id → the pump shards that recorded it. */
   readonly barriers = new Map<string, Set<string>>();
   readonly refunds = new Map<string, RefundOwed>();
@@ -108,6 +110,8 @@ export class InMemoryOrderStore implements OrderStore {
   }
 }
 
+type ProjectionCall = "putOrders" | "raiseProjection" | "readFences" | "moveFences" | "recordBarriers";
+
 /** What the fake writer's table can be made to do wrong, as DynamoDB does under load. */
 export interface TableFaults {
   /**
@@ -116,7 +120,7 @@ export interface TableFaults {
    */
   unprocessed?: (item: { kind: "order" | "ledger" | "status"; record: OrderRecord }) => boolean;
   /** Asked for each call: an error refuses the whole call (the table throttling past the SDK's retries, or away). */
-  refuse?: (call: "putOrders" | "raiseProjection" | "recordBarriers") => Error | undefined;
+  refuse?: (call: ProjectionCall) => Error | undefined;
 }
 
 export class InMemoryProjectionStore implements ProjectionStore {
@@ -130,7 +134,7 @@ export class InMemoryProjectionStore implements ProjectionStore {
     this.faults = faults;
   }
 
-  private refuse(call: "putOrders" | "raiseProjection" | "recordBarriers") {
+  private refuse(call: ProjectionCall) {
     const error = this.faults.refuse?.(call);
     if (error) throw error;
   }
@@ -159,6 +163,21 @@ export class InMemoryProjectionStore implements ProjectionStore {
     this.refuse("raiseProjection");
     const shards = inner(this.table.projections, showId);
     if ((shards.get(shard) ?? 0) < soldAfter) shards.set(shard, soldAfter);
+  }
+
+  async readFences(pumpShardId: string, showIds: string[]): Promise<Map<string, string>> {
+    this.refuse("readFences");
+    const fences = new Map<string, string>();
+    for (const showId of showIds) {
+      const barrierId = this.table.fences.get(`${showId} ${pumpShardId}`);
+      if (barrierId !== undefined) fences.set(showId, barrierId);
+    }
+    return fences;
+  }
+
+  async moveFences(pumpShardId: string, fences: { showId: string; barrierId: string }[]): Promise<void> {
+    this.refuse("moveFences");
+    for (const f of fences) this.table.fences.set(`${f.showId} ${pumpShardId}`, f.barrierId);
   }
 
   async recordBarriers(barriers: { barrierId: string; pumpShardId: string }[]): Promise<void> {

@@ -58,6 +58,22 @@ export class ElectroProjectionStore implements ProjectionStore {
     }
   }
 
+  async readFences(pumpShardId: string, showIds: string[]): Promise<Map<string, string>> {
+    const fences = new Map<string, string>();
+    if (showIds.length === 0) return fences;
+    const { data, unprocessed } = await this.db.entities.showFence
+      .get(showIds.map((showId) => ({ showId, pumpShardId })))
+      .go({ consistent: true });
+    if (unprocessed.length > 0) throw new Error("the show fences could not be read; the batch will be retried");
+    for (const f of data) fences.set(f.showId, f.barrierId);
+    return fences;
+  }
+
+  async moveFences(pumpShardId: string, fences: { showId: string; barrierId: string }[]): Promise<void> {
+    if (fences.length === 0) return;
+    await this.db.entities.showFence.put(fences.map((f) => ({ ...f, pumpShardId }))).go();
+  }
+
   async recordBarriers(barriers: { barrierId: string; pumpShardId: string }[]): Promise<void> {
     if (barriers.length === 0) return;
     const expiresAt = Math.floor(Date.now() / 1000) + BARRIER_TTL_SECONDS;

@@ -193,6 +193,26 @@ export const barrierSchema = {
 } as const;
 
 /**
+ * The last rebuild barrier of a show that the writer met on one pump shard. Past it, that shard carries
+ * only versions of the show's new generation: an older one there reached the writer after the rebuild
+ * had counted without it, and is void. Written by the one writer of that pump shard, in stream order.
+ */
+export const showFenceSchema = {
+  model: { entity: "showFence", version: "1", service },
+  attributes: {
+    showId: { type: "string", required: true, readOnly: true },
+    pumpShardId: { type: "string", required: true, readOnly: true },
+    barrierId: { type: "string", required: true },
+  },
+  indexes: {
+    primary: {
+      pk: { field: "pk", composite: ["showId"] },
+      sk: { field: "sk", composite: ["pumpShardId"] },
+    },
+  },
+} as const;
+
+/**
  * A verified address and the opaque id its buyer goes by. `subject` is a hash of the normalised
  * address, so the key names nobody; the address itself is kept for mail.
  */
@@ -223,5 +243,6 @@ export const schemas = [
   refundOwedSchema,
   shardProjectionSchema,
   barrierSchema,
+  showFenceSchema,
   customerSchema,
 ] as const;

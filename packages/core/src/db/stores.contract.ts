@@ -227,6 +227,31 @@ export function projectionStoreContract(make: Make<OrderTable>) {
   });
 }
 
+export function showFencesContract(make: Make<OrderTable>) {
+  it("keeps each show's fence per pump shard: the last barrier moved to, none before the first", async () => {
+    const { writer } = await make();
+    const [a, b, c] = [newShowId(), newShowId(), newShowId()];
+    const pump = fresh("shardId");
+    const other = fresh("shardId");
+    expect(await writer.readFences(pump, [a, b])).toEqual(new Map());
+    await writer.moveFences(pump, [
+      { showId: a, barrierId: "bar_a1" },
+      { showId: b, barrierId: "bar_b1" },
+    ]);
+    await writer.moveFences(other, [{ showId: a, barrierId: "bar_a9" }]);
+    await writer.moveFences(pump, [{ showId: a, barrierId: "bar_a2" }]);
+    await writer.moveFences(pump, []);
+    expect(await writer.readFences(pump, [a, b, c])).toEqual(
+      new Map([
+        [a, "bar_a2"],
+        [b, "bar_b1"],
+      ]),
+    );
+    expect(await writer.readFences(other, [a, b])).toEqual(new Map([[a, "bar_a9"]]));
+    expect(await writer.readFences(pump, [])).toEqual(new Map());
+  });
+}
+
 export function refundsOwedContract(make: Make<RefundsOwed>) {
   const owed = (over: Partial<RefundOwed> = {}): RefundOwed => {
     const orderId = newOrderId();

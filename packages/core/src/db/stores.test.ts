@@ -10,6 +10,7 @@ import {
   orderStoreContract,
   projectionStoreContract,
   refundsOwedContract,
+  showFencesContract,
   showStoreContract,
 } from "./stores.contract.ts";
 
@@ -23,3 +24,4 @@ describe("InMemoryOrderStore keeps the OrderStore contract", () => orderStoreCon
 describe("InMemoryProjectionStore keeps the ProjectionStore contract", () => projectionStoreContract(orderTable));
 describe("InMemoryRefundsOwed keeps the RefundsOwed contract", () =>
   refundsOwedContract(() => new InMemoryRefundsOwed()));
+describe("InMemoryProjectionStore keeps the show fences' contract", () => showFencesContract(orderTable));

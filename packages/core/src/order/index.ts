@@ -65,6 +65,12 @@ export const OrderRecord = z.object({
   paymentRef: z.string().max(255).optional(),
   /** What happened beyond the status, for the buyer: `late_payment_refunded`. */
   note: z.string().max(64).optional(),
+  /**
+   * The generation of the space shard that made this version (`preload`, then each rebuild's barrier
+   * id). A version made in a generation a rebuild has since replaced, and reaching the writer after
+   * that rebuild's barrier, was never counted by it: the writer voids it (see `projectBatch`).
+   */
+  generation: z.string().max(80).optional(),
 });
 export type OrderRecord = z.infer<typeof OrderRecord>;
 
@@ -79,6 +85,7 @@ export const Order = OrderRecord.omit({
   idempotencyKey: true,
   version: true,
   paymentRef: true,
+  generation: true,
 }).extend({
   /** DynamoDB holds the order's current status (until then only the space and the pump do). */
   persisted: z.boolean(),
@@ -110,6 +117,8 @@ export const SpaceBarrier = z.object({
   type: z.literal("space.barrier"),
   barrierId: z.string().min(1).max(64),
   pumpShardId: z.string().min(1).max(128),
+  /** The show being rebuilt: from this barrier on, this pump shard carries only its new generation. */
+  showId: ShowId.optional(),
 });
 export const PumpEvent = z.discriminatedUnion("type", [OrderAccepted, OrdersAccepted, SpaceBarrier]);
 export type PumpEvent = z.infer<typeof PumpEvent>;

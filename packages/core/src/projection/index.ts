@@ -1,5 +1,5 @@
 import { OrderRecord, PumpEvent } from "../order/index.ts";
-import { type InventorySpace, pendingMember } from "../space/index.ts";
+import { pendingMember, type Space } from "../space/index.ts";
 import { sleep as defaultSleep, describeIssues } from "../util/index.ts";
 import type { ProjectionStore } from "./ports.ts";
 
@@ -11,6 +11,8 @@ export interface PumpMessage {
   /** The record's sequence number: what a partial batch failure names. */
   id: string;
   data: string;
+  /** The pump shard the record came from (every record of one batch shares it): what the show fences are kept by. */
+  pumpShardId?: string;
 }
 
 export interface ProjectionFailure {
@@ -21,7 +23,7 @@ export interface ProjectionFailure {
 export interface ProjectionDeps {
   store: ProjectionStore;
   /** The space's pending set, trimmed of what is now persisted. */
-  space: Pick<InventorySpace, "confirmPersisted">;
+  space: Pick<Space, "confirmPersisted">;
   /** Attempts at a batch write's unprocessed items before the records are reported failed. */
   maxWriteAttempts?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -31,6 +33,8 @@ export interface ProjectionResult {
   failures: ProjectionFailure[];
   persisted: number;
   barriers: number;
+  /** Versions voided: made in a generation a rebuild had replaced, and met after that rebuild's barrier. */
+  voided: OrderRecord[];
   dynamoCalls: number;
   /** The requests behind the orders persisted, so logs can follow a purchase end to end. */
   correlationIds: string[];
@@ -68,6 +72,19 @@ function decode(message: PumpMessage): { events: PumpEvent[]; error?: string } {
   return { events: [parsed.data] };
 }
 
+/** The shows a batch's records carry a generation for, or that its barriers name: the ones whose fence matters. */
+function fencedShows(decoded: { events: PumpEvent[] }[]): string[] {
+  const shows = new Set<string>();
+  for (const { events } of decoded)
+    for (const e of events)
+      if (e.type === "order.accepted") {
+        if (e.order.generation !== undefined) shows.add(e.order.showId);
+      } else if (e.type === "orders.accepted") {
+        for (const o of e.orders) if (o.generation !== undefined) shows.add(o.showId);
+      } else if (e.showId) shows.add(e.showId);
+  return [...shows];
+}
+
 /**
  * Projects one pump batch into DynamoDB. Every effect is idempotent: orders are put under
  * their own id, each shard's projection is a max-register, the space's pending set is
@@ -89,19 +106,36 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
     if (seen) seen.messageIds.push(messageId);
     else orders.set(key, { record, messageIds: [messageId] });
   };
-  for (const m of messages) {
-    const { events, error } = decode(m);
+  const decoded = messages.map((m) => ({ m, ...decode(m) }));
+  const pumpShardId = messages[0]?.pumpShardId;
+  // Each show's fence on this pump shard as this batch starts, then moved by the barriers it meets, in order.
+  const fenced = pumpShardId ? fencedShows(decoded) : [];
+  const fences =
+    pumpShardId && fenced.length > 0 ? await deps.store.readFences(pumpShardId, fenced) : new Map<string, string>();
+  if (fenced.length > 0) dynamoCalls++;
+  const moved = new Map<string, string>();
+  const voided: OrderRecord[] = [];
+  const take = (record: OrderRecord, messageId: string) => {
+    const fence = fences.get(record.showId);
+    if (fence !== undefined && record.generation !== undefined && record.generation !== fence) voided.push(record);
+    else accept(record, messageId);
+  };
+  for (const { m, events, error } of decoded) {
     if (error) failures.push({ id: m.id, reason: error });
     for (const event of events) {
       switch (event.type) {
         case "order.accepted":
-          accept(event.order, m.id);
+          take(event.order, m.id);
           break;
         case "orders.accepted":
-          for (const order of event.orders) accept(order, m.id);
+          for (const order of event.orders) take(order, m.id);
           break;
         case "space.barrier":
           barriers.push({ barrierId: event.barrierId, pumpShardId: event.pumpShardId, messageId: m.id });
+          if (event.showId && pumpShardId) {
+            fences.set(event.showId, event.barrierId);
+            moved.set(event.showId, event.barrierId);
+          }
           break;
         default: {
           const never: never = event;
@@ -151,6 +185,15 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
   if (barriersHeld) {
     for (const b of barriers) failures.push({ id: b.messageId, reason: "a record before this barrier failed" });
   } else if (barriers.length > 0) {
+    // The fences first: one persisted means every record before its barrier here is written and confirmed,
+    // so a redelivery of this batch that starts from it voids only what it must, or what is stored already.
+    if (pumpShardId && moved.size > 0) {
+      dynamoCalls++;
+      await deps.store.moveFences(
+        pumpShardId,
+        [...moved].map(([showId, barrierId]) => ({ showId, barrierId })),
+      );
+    }
     dynamoCalls++;
     await deps.store.recordBarriers(barriers.map(({ barrierId, pumpShardId }) => ({ barrierId, pumpShardId })));
   }
@@ -160,5 +203,13 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
   ];
   const persisted = new Set([...orders.values()].map((o) => o.record.id)).size;
   const traceIds = [...new Set([...orders.values()].flatMap((o) => (o.record.traceId ? [o.record.traceId] : [])))];
-  return { failures, persisted, barriers: barriersHeld ? 0 : barriers.length, dynamoCalls, correlationIds, traceIds };
+  return {
+    failures,
+    persisted,
+    barriers: barriersHeld ? 0 : barriers.length,
+    voided,
+    dynamoCalls,
+    correlationIds,
+    traceIds,
+  };
 }

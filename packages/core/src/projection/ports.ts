@@ -19,6 +19,14 @@ export interface ProjectionStore {
   putOrders(records: OrderRecord[]): Promise<WriteOutcome>;
   /** Raises the shard's projected count to `soldAfter` unless it is already as high (a max-register). */
   raiseProjection(showId: string, shard: number, soldAfter: number): Promise<void>;
+  /**
+   * Each show's fence on the pump shard: the last rebuild barrier of that show the writer met there
+   * (show id → barrier id; a show with none is absent). Read strongly, since the previous batch's
+   * writer may have just moved it; throws when it cannot read them all (the batch is retried).
+   */
+  readFences(pumpShardId: string, showIds: string[]): Promise<Map<string, string>>;
+  /** Moves the shows' fences on the pump shard to these barriers (written before the barriers themselves). */
+  moveFences(pumpShardId: string, fences: { showId: string; barrierId: string }[]): Promise<void>;
   /** Records that the writer reached these barriers: every record before each is persisted. */
   recordBarriers(barriers: { barrierId: string; pumpShardId: string }[]): Promise<void>;
 }

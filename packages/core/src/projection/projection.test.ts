@@ -23,14 +23,17 @@ const order = (over: Partial<OrderRecord> = {}): OrderRecord => ({
   version: 1,
   ...over,
 });
+const byIdOf = (records: OrderRecord[]) => [...records].sort((a, b) => a.id.localeCompare(b.id));
 const packed = (id: string, ...orders: OrderRecord[]): PumpMessage => ({
   id,
   data: JSON.stringify({ type: "orders.accepted", orders }),
 });
-const barrier = (id: string, barrierId: string, pumpShardId = "shardId-0"): PumpMessage => ({
+const barrier = (id: string, barrierId: string, pumpShardId = "shardId-0", show?: string): PumpMessage => ({
   id,
-  data: JSON.stringify({ type: "space.barrier", barrierId, pumpShardId }),
+  data: JSON.stringify({ type: "space.barrier", barrierId, pumpShardId, ...(show ? { showId: show } : {}) }),
 });
+/** The records as the writer gets them from one pump shard. */
+const from = (pumpShardId: string, messages: PumpMessage[]) => messages.map((m) => ({ ...m, pumpShardId }));
 
 function writer(faults: TableFaults = {}) {
   const table = new InMemoryTable();
@@ -150,5 +153,41 @@ describe("projectBatch", () => {
     await expect(projectBatch(w.deps, [packed("1", order()), barrier("2", "bar_down")])).rejects.toThrow("throttled");
     expect(w.confirmed).toEqual([]);
     expect(await w.orders.barrierShards("bar_down")).toEqual([]);
+  });
+
+  it("voids a version of a replaced generation met after its show's barrier on the same pump shard, and only that", async () => {
+    const w = writer();
+    const before = order({ generation: "preload" });
+    const after = order({ generation: "preload" });
+    const rebuilt = order({ generation: "bar_1" });
+    const first = await projectBatch(
+      w.deps,
+      from("shardId-0", [packed("1", before), barrier("2", "bar_1", "shardId-0", showId), packed("3", after)]),
+    );
+    expect(first.voided).toEqual([after]);
+    expect(first.failures).toEqual([]);
+    // The fence is kept before the barrier is recorded: a later batch of the pump shard starts from it.
+    expect(w.table.fences).toEqual(new Map([[`${showId} shardId-0`, "bar_1"]]));
+    const lateTake = order({ generation: "preload" });
+    const lateConfirm = { ...before, version: 2, status: "confirmed" as const, generation: "preload" };
+    const second = await projectBatch(w.deps, from("shardId-0", [packed("4", lateTake, rebuilt, lateConfirm)]));
+    expect(second.voided).toEqual([lateTake, lateConfirm]);
+    expect(second.persisted).toBe(1);
+    // Another pump shard has met no barrier of the show: its records are all still before it.
+    const elsewhere = order({ generation: "preload" });
+    expect((await projectBatch(w.deps, from("shardId-1", [packed("5", elsewhere)]))).voided).toEqual([]);
+    expect(byIdOf(await w.orders.ofShow(showId))).toEqual(byIdOf([before, rebuilt, elsewhere]));
+    expect(w.confirmed.flatMap((c) => c.members).sort()).toEqual(
+      [before, rebuilt, elsewhere].map((o) => `${o.id}#1`).sort(),
+    );
+  });
+
+  it("moves no fence when the barrier is held back by a failed record before it", async () => {
+    const w = writer({ unprocessed: ({ record }) => record.quantity === 4 });
+    const result = await projectBatch({ ...w.deps, maxWriteAttempts: 1 }, [
+      ...from("shardId-0", [packed("1", order({ quantity: 4 })), barrier("2", "bar_2", "shardId-0", showId)]),
+    ]);
+    expect(result.barriers).toBe(0);
+    expect(w.table.fences).toEqual(new Map());
   });
 });

@@ -267,12 +267,17 @@ export class PumpPublisher {
    * Sends a barrier down every open pump shard (Kinesis keeps order within a shard), so once
    * the writer has seen all of them, everything published before is persisted.
    */
-  async sendBarrier(barrierId: string): Promise<string[]> {
+  async sendBarrier(barrierId: string, showId?: string): Promise<string[]> {
     const shards = await this.kinesis.send(new ListShardsCommand({ StreamName: this.streamName }));
     const open = (shards.Shards ?? []).filter((s) => !s.SequenceNumberRange?.EndingSequenceNumber);
     await Promise.all(
       open.map((s) => {
-        const event: PumpEvent = { type: "space.barrier", barrierId, pumpShardId: s.ShardId ?? "" };
+        const event: PumpEvent = {
+          type: "space.barrier",
+          barrierId,
+          pumpShardId: s.ShardId ?? "",
+          ...(showId ? { showId } : {}),
+        };
         return this.kinesis.send(
           new PutRecordCommand({
             StreamName: this.streamName,

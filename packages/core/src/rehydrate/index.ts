@@ -6,7 +6,7 @@ import { isLive, type OrderRecord } from "../order/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
 import type { OrderStore } from "../sale/ports.ts";
 import { type Show, splitCapacity } from "../show/index.ts";
-import type { InventorySpace } from "../space/index.ts";
+import type { Space } from "../space/index.ts";
 import { sleep as defaultSleep } from "../util/index.ts";
 
 // Kept here for the tests and the bench that read a show's persisted orders through this module.
@@ -25,7 +25,7 @@ export {
 export type RebuildOrders = Pick<OrderStore, "ofShow" | "barrierShards">;
 
 export type RehydrationDeps = {
-  space: Pick<InventorySpace, "freezeShard" | "pendingOrders" | "rebuildShard" | "markOnSale">;
+  space: Pick<Space, "freezeShard" | "pendingOrders" | "rebuildShard" | "markOnSale">;
   publisher: Pick<PumpPublisher, "publishOrder" | "sendBarrier" | "settledWithinMs">;
   /** How long to wait for the writer to reach the barrier on every pump shard. */
   barrierTimeoutMs?: number;
@@ -69,7 +69,7 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
 
   const barrierId = `bar_${newUlid()}`;
   // The pump down (a 503, a dropped connection) is the rebuild's retryable failure, never a bare error.
-  const pumpShards = await deps.publisher.sendBarrier(barrierId).catch((e: unknown) => {
+  const pumpShards = await deps.publisher.sendBarrier(barrierId, show.id).catch((e: unknown) => {
     throw new HotSeatError("unavailable", `the pump is unavailable; rehydration will retry (${String(e)})`);
   });
   const deadline = Date.now() + (deps.barrierTimeoutMs ?? 30_000);

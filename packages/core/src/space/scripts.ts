@@ -45,6 +45,11 @@ local function queue(inv, pending, o, nowMs)
     redis.call('HINCRBY', inv, 'pendingTickets', q)
   end
 end
+-- Every version the space makes names the shard's generation, so the writer can tell one a rebuild has
+-- since replaced (see projectBatch).
+local function stamp(inv, o)
+  o['generation'] = redis.call('HGET', inv, 'gen') or 'preload'
+end
 local function bump(o, status, nowIso)
   o['status'] = status
   o['version'] = tonumber(o['version'] or 1) + 1
@@ -62,6 +67,7 @@ local function expire(inv, cust, orders, pending, holds, o, nowMs, nowIso)
   redis.call('HINCRBY', inv, 'held', -tonumber(o['quantity']))
   returnTickets(inv, cust, o, true, 'expired')
   bump(o, 'expired', nowIso)
+  stamp(inv, o)
   local json = cjson.encode(o)
   redis.call('HSET', orders, o['id'], json)
   queue(inv, pending, o, nowMs)
@@ -160,6 +166,7 @@ if holdMs > 0 then
   redis.call('ZADD', holds, holdUntil, ARGV[6])
   redis.call('HINCRBY', inv, 'held', qty)
 end
+stamp(inv, order)
 local json = cjson.encode(order)
 redis.call('HSET', idem, ARGV[1], ARGV[2] .. '\\n' .. ARGV[6])
 redis.call('HSET', orders, ARGV[6], json)
@@ -204,6 +211,7 @@ if o['status'] == 'held' then
   if deadline <= nowMs then json = expire(inv, cust, orders, pending, holds, o, nowMs, nowIso) end
 end
 local function save()
+  stamp(inv, o)
   json = cjson.encode(o)
   redis.call('HSET', orders, o['id'], json)
   queue(inv, pending, o, nowMs)
