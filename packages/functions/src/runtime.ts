@@ -10,7 +10,13 @@ import {
   RedisLoginCodes,
 } from "@hotseat/core/buyer";
 import { Checkout, type PaymentProvider, RefundLedger, StripePayments, TestPayments } from "@hotseat/core/checkout";
-import { createDb, createDocumentClient, ElectroOrderStore, ElectroShowStore } from "@hotseat/core/db";
+import {
+  createDb,
+  createDocumentClient,
+  ElectroOrderStore,
+  ElectroRefundsOwed,
+  ElectroShowStore,
+} from "@hotseat/core/db";
 import { type Mailer, OutboxMailer, SesMailer } from "@hotseat/core/mail";
 import { createKinesisClient, type PublisherOptions, PumpPublisher } from "@hotseat/core/pump";
 import { inProcessTrigger, type RebuildTrigger, throttledTrigger } from "@hotseat/core/rehydrate";
@@ -70,7 +76,7 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
   let buyerTokens: BuyerTokens | undefined;
   let checkout: Checkout | undefined;
   let payments: PaymentProvider | undefined;
-  const refunds = new RefundLedger(db);
+  const refunds = new RefundLedger(new ElectroRefundsOwed(db));
   const mailer = (): Mailer => {
     const { from, outboxDir } = config.mail;
     if (from) return new SesMailer(new SESv2Client({ region: config.region }), from);

@@ -1,4 +1,5 @@
 import type { Metrics } from "@aws-lambda-powertools/metrics";
+import { ElectroProjectionStore } from "@hotseat/core/db";
 import { log } from "@hotseat/core/log";
 import { type PumpMessage, projectBatch } from "@hotseat/core/projection";
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
@@ -21,7 +22,7 @@ export async function writeBatch(
   event: KinesisStreamEvent,
   metrics?: Metrics,
 ): Promise<KinesisStreamBatchResponse> {
-  const result = await projectBatch({ db: rt.db, space: rt.space }, toMessages(event));
+  const result = await projectBatch({ store: new ElectroProjectionStore(rt.db), space: rt.space }, toMessages(event));
   if (metrics) recordWriterBatch(metrics, event, { persisted: result.persisted, failures: result.failures.length });
   for (const f of result.failures) log.warn("writer.record_failed", { sequenceNumber: f.id, reason: f.reason });
   log.info("writer.batch", {

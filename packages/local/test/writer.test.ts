@@ -1,6 +1,6 @@
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from "@aws-sdk/client-kinesis";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { createDb } from "@hotseat/core/db";
+import { createDb, ElectroProjectionStore } from "@hotseat/core/db";
 import { type PumpMessage, projectBatch } from "@hotseat/core/projection";
 import { persistedOrders } from "@hotseat/core/rehydrate";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -76,7 +76,7 @@ it("leaves the same DynamoDB state after a batch delivered once, twice, or shuff
   const pendingOf = async () => (await space.readShards(show.id, 3)).reduce((n, s) => n + s.pendingTickets, 0);
   expect(await pendingOf()).toBe(tickets);
 
-  const deps = { db: t.stack.runtime.db, space };
+  const deps = { store: new ElectroProjectionStore(t.stack.runtime.db), space };
   const first = await projectBatch(deps, messages);
   expect(first.failures).toEqual([]);
   expect(first.persisted).toBe(25);
@@ -97,9 +97,9 @@ it("leaves the same DynamoDB state after a batch delivered once, twice, or shuff
   const db2 = createDb(t.stack.runtime.dynamo, other);
   const mixed = shuffle(messages, 42);
   const half = Math.floor(mixed.length / 2);
-  await projectBatch({ db: db2, space }, mixed.slice(half));
-  await projectBatch({ db: db2, space }, mixed.slice(0, half));
-  await projectBatch({ db: db2, space }, shuffle(messages, 7));
+  await projectBatch({ store: new ElectroProjectionStore(db2), space }, mixed.slice(half));
+  await projectBatch({ store: new ElectroProjectionStore(db2), space }, mixed.slice(0, half));
+  await projectBatch({ store: new ElectroProjectionStore(db2), space }, shuffle(messages, 7));
   expect(await projected(other)).toEqual(once);
 });
 
@@ -131,7 +131,9 @@ it("keeps every version of an order's status: any order of delivery, any number 
     await ensureTable(t.stack.runtime.dynamo, name);
     const db = createDb(t.stack.runtime.dynamo, name);
     for (const batch of batches)
-      expect((await projectBatch({ db, space: t.stack.runtime.space }, batch)).failures).toEqual([]);
+      expect(
+        (await projectBatch({ store: new ElectroProjectionStore(db), space: t.stack.runtime.space }, batch)).failures,
+      ).toEqual([]);
     expect(await statuses(db)).toEqual(expected);
     return projected(name);
   };
@@ -161,7 +163,10 @@ it("reports a record it cannot read as a failure and still persists the rest", a
     { id: "poison-2", data: JSON.stringify({ type: "order.accepted", order: { id: "nope" } }) },
     { id: "poison-3", data: JSON.stringify(mixed) },
   ];
-  const result = await projectBatch({ db: t.stack.runtime.db, space: t.stack.runtime.space }, batch);
+  const result = await projectBatch(
+    { store: new ElectroProjectionStore(t.stack.runtime.db), space: t.stack.runtime.space },
+    batch,
+  );
   expect(result.failures.map((f) => f.id)).toEqual(["poison-1", "poison-2", "poison-3"]);
   expect(result.failures[0]?.reason).toMatch(/not JSON/);
   expect(result.failures[1]?.reason).toMatch(/order\.id/);
@@ -196,10 +201,10 @@ it("records no rebuild barrier from a batch in which an earlier record failed, a
     id: "barrier-1",
     data: JSON.stringify({ type: "space.barrier", barrierId: "bar_1", pumpShardId: "s0" }),
   };
-  const result = await projectBatch({ db, space: t.stack.runtime.space, maxWriteAttempts: 2, sleep: async () => {} }, [
-    order,
-    barrier,
-  ]);
+  const result = await projectBatch(
+    { store: new ElectroProjectionStore(db), space: t.stack.runtime.space, maxWriteAttempts: 2, sleep: async () => {} },
+    [order, barrier],
+  );
   expect(result.failures.map((f) => f.id)).toEqual([order.id, "barrier-1"]);
   expect(result.barriers).toBe(0);
   // Only the order and ledger writes went out (and were refused), twice: no barrier item was ever put.

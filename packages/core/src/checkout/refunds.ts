@@ -1,29 +1,54 @@
-import type { Db } from "../db/index.ts";
 import { log } from "../log/index.ts";
 import { OrderRecord } from "../order/index.ts";
 import type { PaymentProvider } from "./payments.ts";
 
+/** A provider refund owed to a buyer and not yet confirmed by the provider. */
+export interface RefundOwed {
+  orderId: string;
+  paymentRef: string;
+  showId: string;
+  /** The order record's JSON, as the provider adapter is handed it. */
+  record: string;
+  owedAt: string;
+  attempts: number;
+  lastError?: string;
+}
+
 /**
- * Refunds owed to buyers, kept in DynamoDB until the provider confirms them: a refund call that
- * fails (the provider down, a timeout) is not lost with the request that made it. The sweeper
- * retries every owed refund each run until it succeeds; the provider's refund is idempotent per
- * order, so a retry of one that did go through refunds nothing twice.
+ * Where owed refunds are kept: durably (the space may lose its shows). The ElectroDB adapter is
+ * `db/refunds-owed.ts` (`ElectroRefundsOwed`); `InMemoryRefundsOwed` (`db/in-memory.ts`) keeps the
+ * same contract (`db/stores.contract.ts`).
+ */
+export interface RefundsOwed {
+  /** Records the debt; owing the same order again starts it afresh. */
+  owe(refund: RefundOwed): Promise<void>;
+  /** One more attempt failed: its count and error, for the operator. A refund no longer owed stays settled. */
+  failed(orderId: string, attempts: number, lastError: string): Promise<void>;
+  /** The provider confirmed it: owed no more. */
+  settle(orderId: string): Promise<void>;
+  /** Every refund still owed, read consistently. */
+  all(): Promise<RefundOwed[]>;
+}
+
+/**
+ * Refunds owed to buyers, kept until the provider confirms them: a refund call that fails (the
+ * provider down, a timeout) is not lost with the request that made it. The sweeper retries every
+ * owed refund each run until it succeeds; the provider's refund is idempotent per order, so a
+ * retry of one that did go through refunds nothing twice.
  */
 export class RefundLedger {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly store: RefundsOwed) {}
 
   /** Records the debt, then tries the provider once. False: it failed and is owed (logged, retried by the sweeper). */
   async refund(payments: PaymentProvider, order: OrderRecord, paymentRef: string): Promise<boolean> {
-    await this.db.entities.refundOwed
-      .put({
-        orderId: order.id,
-        paymentRef,
-        showId: order.showId,
-        record: JSON.stringify(order),
-        owedAt: new Date().toISOString(),
-        attempts: 0,
-      })
-      .go({ response: "none" });
+    await this.store.owe({
+      orderId: order.id,
+      paymentRef,
+      showId: order.showId,
+      record: JSON.stringify(order),
+      owedAt: new Date().toISOString(),
+      attempts: 0,
+    });
     return this.attempt(payments, order, paymentRef, 0);
   }
 
@@ -33,21 +58,17 @@ export class RefundLedger {
     } catch (e) {
       const lastError = String((e as Error)?.message ?? e).slice(0, 500);
       log.warn("checkout.refund_failed", { orderId: order.id, attempts: attempts + 1, error: lastError });
-      await this.db.entities.refundOwed
-        .patch({ orderId: order.id })
-        .set({ attempts: attempts + 1, lastError })
-        .go({ response: "none" })
-        .catch(() => {});
+      // Only bookkeeping: the debt itself is recorded already, so failing to count the attempt loses nothing.
+      await this.store.failed(order.id, attempts + 1, lastError).catch(() => {});
       return false;
     }
-    await this.db.entities.refundOwed.delete({ orderId: order.id }).go({ response: "none" });
+    await this.store.settle(order.id);
     return true;
   }
 
   /** Every refund still owed, read consistently. */
-  async owed() {
-    const { data } = await this.db.entities.refundOwed.query.primary({}).go({ pages: "all", consistent: true });
-    return data;
+  owed(): Promise<RefundOwed[]> {
+    return this.store.all();
   }
 
   /** The sweeper's retry: each owed refund tried once. */

@@ -23,3 +23,18 @@ export function storeUnavailable(e: unknown): HotSeatError | null {
   }
   return null;
 }
+
+/**
+ * DynamoDB refusing a write's condition (ElectroDB wraps the SDK's error, so the chain of causes is
+ * walked): what a max-register already as high, or a patch of an item that is gone, answers.
+ */
+export function isConditionFailure(e: unknown): boolean {
+  const seen = new Set<unknown>();
+  let cur: unknown = e;
+  while (cur && typeof cur === "object" && !seen.has(cur)) {
+    seen.add(cur);
+    if ((cur as { name?: string }).name === "ConditionalCheckFailedException") return true;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return String((e as Error)?.message ?? "").includes("conditional request failed");
+}

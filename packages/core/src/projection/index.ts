@@ -1,8 +1,11 @@
-import type { z } from "zod";
-import { type Db, ledgerBucket, orderItemWriter } from "../db/index.ts";
 import { OrderRecord, PumpEvent } from "../order/index.ts";
 import { type InventorySpace, pendingMember } from "../space/index.ts";
-import { sleep as defaultSleep } from "../util/index.ts";
+import { sleep as defaultSleep, describeIssues } from "../util/index.ts";
+import type { ProjectionStore } from "./ports.ts";
+
+// The item mapping lives with the table now; re-exported for the callers that found it here.
+export { foldOrders, fromOrderItem, ledgerItem, orderItem, orderStatusItem } from "../db/order-mapping.ts";
+export type { ProjectionStore, WriteOutcome } from "./ports.ts";
 
 export interface PumpMessage {
   /** The record's sequence number: what a partial batch failure names. */
@@ -16,8 +19,9 @@ export interface ProjectionFailure {
 }
 
 export interface ProjectionDeps {
-  db: Db;
-  space: InventorySpace;
+  store: ProjectionStore;
+  /** The space's pending set, trimmed of what is now persisted. */
+  space: Pick<InventorySpace, "confirmPersisted">;
   /** Attempts at a batch write's unprocessed items before the records are reported failed. */
   maxWriteAttempts?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -33,91 +37,6 @@ export interface ProjectionResult {
   /** Their trace headers (X-Ray on AWS): the request's trace, followed into the writer. */
   traceIds: string[];
 }
-
-/** What never changes about an order: the same item whichever of its versions writes it. */
-export const orderItem = (o: OrderRecord) => ({
-  orderId: o.id,
-  showId: o.showId,
-  customerId: o.customerId,
-  quantity: o.quantity,
-  createdAt: o.createdAt,
-  idempotencyKey: o.idempotencyKey,
-  shard: o.shard,
-  soldAfter: o.soldAfter,
-  priceCents: o.priceCents,
-  correlationId: o.correlationId,
-  holdExpiresAt: o.holdExpiresAt,
-});
-
-/** Every version, whole, in its show's ledger: what the rebuild counts (see `orderLedgerSchema`). */
-export const ledgerItem = (o: OrderRecord) => ({
-  showId: o.showId,
-  bucket: ledgerBucket(o.id),
-  orderId: o.id,
-  version: o.version,
-  record: JSON.stringify(o),
-});
-
-/** A version after the first: its own item (see `orderStatusSchema`). */
-export const orderStatusItem = (o: OrderRecord) => ({
-  orderId: o.id,
-  version: o.version,
-  status: o.status,
-  showId: o.showId,
-  customerId: o.customerId,
-  createdAt: o.createdAt,
-  updatedAt: o.updatedAt,
-  paymentRef: o.paymentRef,
-  note: o.note,
-});
-
-type OrderItem = Omit<ReturnType<typeof orderItem>, "correlationId" | "holdExpiresAt"> & {
-  correlationId?: string;
-  holdExpiresAt?: string;
-};
-type OrderStatusItem = Pick<ReturnType<typeof orderStatusItem>, "orderId" | "version" | "status"> & {
-  updatedAt?: string;
-  paymentRef?: string;
-  note?: string;
-};
-
-/**
- * The order as DynamoDB holds it, back in the shape the space and the pump use: its item, and the
- * highest of its status versions (none: the first status, held if it had a deadline).
- */
-export const fromOrderItem = (item: OrderItem, statuses: OrderStatusItem[] = []): OrderRecord => {
-  const latest = statuses.reduce<OrderStatusItem | undefined>(
-    (best, s) => (s.orderId === item.orderId && (!best || s.version > best.version) ? s : best),
-    undefined,
-  );
-  return OrderRecord.parse({
-    id: item.orderId,
-    showId: item.showId,
-    customerId: item.customerId,
-    quantity: item.quantity,
-    createdAt: item.createdAt,
-    idempotencyKey: item.idempotencyKey,
-    shard: item.shard,
-    soldAfter: item.soldAfter,
-    priceCents: item.priceCents,
-    correlationId: item.correlationId,
-    holdExpiresAt: item.holdExpiresAt,
-    status: latest?.status ?? (item.holdExpiresAt ? "held" : "confirmed"),
-    version: latest?.version ?? 1,
-    updatedAt: latest?.updatedAt,
-    paymentRef: latest?.paymentRef,
-    note: latest?.note,
-  });
-};
-
-/** Orders and their status items from one query each, folded into current records. */
-export function foldOrders(items: OrderItem[], statuses: OrderStatusItem[]): OrderRecord[] {
-  const byOrder = new Map<string, OrderStatusItem[]>();
-  for (const s of statuses) byOrder.set(s.orderId, [...(byOrder.get(s.orderId) ?? []), s]);
-  return items.map((item) => fromOrderItem(item, byOrder.get(item.orderId)));
-}
-
-const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
 
 /**
  * What one pump record says. A packed record's orders are checked one by one, so a bad order
@@ -137,7 +56,7 @@ function decode(message: PumpMessage): { events: PumpEvent[]; error?: string } {
     packed.orders.forEach((o, i) => {
       const parsed = OrderRecord.safeParse(o);
       if (parsed.success) orders.push(parsed.data);
-      else bad.push(`orders.${i}: ${issues(parsed.error)}`);
+      else bad.push(`orders.${i}: ${describeIssues(parsed.error, { all: true })}`);
     });
     return {
       events: orders.length > 0 ? [{ type: "orders.accepted", orders }] : [],
@@ -145,26 +64,8 @@ function decode(message: PumpMessage): { events: PumpEvent[]; error?: string } {
     };
   }
   const parsed = PumpEvent.safeParse(json);
-  if (!parsed.success) return { events: [], error: `not a pump event: ${issues(parsed.error)}` };
+  if (!parsed.success) return { events: [], error: `not a pump event: ${describeIssues(parsed.error, { all: true })}` };
   return { events: [parsed.data] };
-}
-
-const isConditionFailure = (e: unknown) => {
-  const seen = new Set<unknown>();
-  let cur: unknown = e;
-  while (cur && typeof cur === "object" && !seen.has(cur)) {
-    seen.add(cur);
-    if ((cur as { name?: string }).name === "ConditionalCheckFailedException") return true;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return String((e as Error)?.message ?? "").includes("conditional request failed");
-};
-
-/** Status items, 25 a call as ElectroDB batches them; the order ids DynamoDB left unprocessed. */
-async function putStatuses(db: Db, records: OrderRecord[]): Promise<{ unprocessed: string[]; calls: number }> {
-  if (records.length === 0) return { unprocessed: [], calls: 0 };
-  const { unprocessed } = await db.entities.orderStatus.put(records.map(orderStatusItem)).go();
-  return { unprocessed: unprocessed.map((u) => u.orderId), calls: Math.ceil(records.length / 25) };
 }
 
 /**
@@ -210,22 +111,11 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
     }
   }
 
-  const writer = orderItemWriter(deps.db);
   let toWrite = [...orders.values()].map((o) => o.record);
-  // One item per order whatever its versions here: it holds only what never changes.
-  const firstOfEach = (records: OrderRecord[]) => [...new Map(records.map((o) => [o.id, o])).values()];
   for (let attempt = 1; toWrite.length > 0; attempt++) {
-    // A packed pump batch can hold thousands of orders: a few BatchWriteItem calls at a time.
-    const [items, ledger, statuses] = await Promise.all([
-      writer.put(firstOfEach(toWrite).map(orderItem), 4),
-      writer.putLedger(toWrite.map(ledgerItem), 4),
-      putStatuses(
-        deps.db,
-        toWrite.filter((o) => o.version > 1),
-      ),
-    ]);
-    dynamoCalls += items.calls + ledger.calls + statuses.calls;
-    const left = new Set([...items.unprocessed, ...ledger.unprocessed, ...statuses.unprocessed]);
+    const written = await deps.store.putOrders(toWrite);
+    dynamoCalls += written.calls;
+    const left = new Set(written.unprocessed);
     toWrite = toWrite.filter((o) => left.has(o.id));
     if (toWrite.length === 0) break;
     if (attempt >= maxAttempts) {
@@ -250,15 +140,7 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
   await Promise.all(
     [...byShard.values()].map(async (g) => {
       dynamoCalls++;
-      try {
-        await deps.db.entities.shardProjection
-          .update({ showId: g.showId, shard: g.shard })
-          .set({ soldAfter: g.soldAfter })
-          .where((attr, op) => `${op.notExists(attr.soldAfter)} OR ${op.lt(attr.soldAfter, g.soldAfter)}`)
-          .go({ response: "none" });
-      } catch (e) {
-        if (!isConditionFailure(e)) throw e;
-      }
+      await deps.store.raiseProjection(g.showId, g.shard, g.soldAfter);
       await deps.space.confirmPersisted(g.showId, g.shard, g.orders);
     }),
   );
@@ -270,10 +152,7 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
     for (const b of barriers) failures.push({ id: b.messageId, reason: "a record before this barrier failed" });
   } else if (barriers.length > 0) {
     dynamoCalls++;
-    const expiresAt = Math.floor(Date.now() / 1000) + 24 * 3600;
-    await deps.db.entities.barrier
-      .put(barriers.map((b) => ({ barrierId: b.barrierId, pumpShardId: b.pumpShardId, expiresAt })))
-      .go();
+    await deps.store.recordBarriers(barriers.map(({ barrierId, pumpShardId }) => ({ barrierId, pumpShardId })));
   }
 
   const correlationIds = [

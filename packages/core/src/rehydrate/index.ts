@@ -1,12 +1,16 @@
-import { type Db, LEDGER_BUCKETS } from "../db/index.ts";
+import type { Db } from "../db/entities.ts";
+import { ElectroOrderStore } from "../db/order-store.ts";
 import { HotSeatError } from "../error/index.ts";
 import { newUlid } from "../id/index.ts";
-import { isLive, OrderRecord } from "../order/index.ts";
+import { isLive, type OrderRecord } from "../order/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
+import type { OrderStore } from "../sale/ports.ts";
 import { type Show, splitCapacity } from "../show/index.ts";
 import type { InventorySpace } from "../space/index.ts";
 import { sleep as defaultSleep } from "../util/index.ts";
 
+// Kept here for the tests and the bench that read a show's persisted orders through this module.
+export { persistedOrders } from "../db/order-store.ts";
 export {
   inProcessTrigger,
   type RebuildDeps,
@@ -17,10 +21,12 @@ export {
   throttledTrigger,
 } from "./worker.ts";
 
-export interface RehydrationDeps {
-  db: Db;
-  space: InventorySpace;
-  publisher: PumpPublisher;
+/** What a rebuild reads of the persisted orders: the show's, consistently, and who reached its barrier. */
+export type RebuildOrders = Pick<OrderStore, "ofShow" | "barrierShards">;
+
+export type RehydrationDeps = {
+  space: Pick<InventorySpace, "freezeShard" | "pendingOrders" | "rebuildShard" | "markOnSale">;
+  publisher: Pick<PumpPublisher, "publishOrder" | "sendBarrier" | "settledWithinMs">;
   /** How long to wait for the writer to reach the barrier on every pump shard. */
   barrierTimeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -30,29 +36,11 @@ export interface RehydrationDeps {
    * lost its lock never replaces what another rebuilt and sold since.
    */
   fence?: () => Promise<void>;
-}
-
-/**
- * Every order of a show persisted in DynamoDB, at its latest persisted version: the show's ledger,
- * every bucket read with strongly consistent queries of the base table (page by page), so an order
- * the writer stored before a barrier is always counted, however an index lags.
- */
-export async function persistedOrders(db: Db, showId: string): Promise<OrderRecord[]> {
-  const buckets = await Promise.all(
-    Array.from({ length: LEDGER_BUCKETS }, (_, bucket) =>
-      db.entities.orderLedger.query
-        .primary({ showId, bucket })
-        .go({ pages: "all", consistent: true, attributes: ["orderId", "version", "record"] }),
-    ),
-  );
-  const latest = new Map<string, { version: number; record: string }>();
-  for (const { data } of buckets)
-    for (const e of data) {
-      const seen = latest.get(e.orderId);
-      if (!seen || e.version > seen.version) latest.set(e.orderId, e);
-    }
-  return [...latest.values()].map((e) => OrderRecord.parse(JSON.parse(e.record)));
-}
+} & (
+  | { orders: RebuildOrders }
+  /** The table itself, read through `ElectroOrderStore`: what callers passed before the store was a port. */
+  | { db: Db }
+);
 
 /**
  * Rebuilds a show in the space from DynamoDB. The caller holds the show's rehydration lock.
@@ -63,6 +51,7 @@ export async function persistedOrders(db: Db, showId: string): Promise<OrderReco
 export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<{ remaining: number; orders: number }> {
   const sleep = deps.sleep ?? defaultSleep;
   const fence = deps.fence ?? (async () => {});
+  const store: RebuildOrders = "orders" in deps ? deps.orders : new ElectroOrderStore(deps.db);
   const shards = Array.from({ length: show.shards }, (_, s) => s);
 
   const frozenAt = Date.now();
@@ -85,8 +74,7 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
   });
   const deadline = Date.now() + (deps.barrierTimeoutMs ?? 30_000);
   for (;;) {
-    const { data } = await deps.db.entities.barrier.query.primary({ barrierId }).go({ pages: "all" });
-    const seen = new Set(data.map((b) => b.pumpShardId));
+    const seen = new Set(await store.barrierShards(barrierId));
     if (pumpShards.every((id) => seen.has(id))) break;
     if (Date.now() > deadline)
       throw new HotSeatError("rehydrating", "waiting for the pump to drain before rebuilding the show");
@@ -94,7 +82,7 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
     await sleep(100);
   }
 
-  const orders = await persistedOrders(deps.db, show.id);
+  const orders = await store.ofShow(show.id);
   const perShard = shards.map(() => ({
     sold: 0,
     held: 0,
