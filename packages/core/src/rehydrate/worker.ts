@@ -3,9 +3,8 @@ import { HotSeatError } from "../error/index.ts";
 import { log } from "../log/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
 import type { Show } from "../show/index.ts";
-import type { InventorySpace } from "../space/index.ts";
-import { rehydrationLockKey } from "../space/keys.ts";
-import { rehydrateShow } from "./index.ts";
+import type { Space } from "../space/index.ts";
+import { type RehydrationDeps, rehydrateShow } from "./index.ts";
 
 /** Asks for a show's rebuild without waiting for it: the API and the sweeper call this, never rebuild themselves. */
 export interface RebuildTrigger {
@@ -24,7 +23,8 @@ export interface RebuildWorkerOptions {
 
 export interface RebuildDeps {
   db: Db;
-  space: InventorySpace;
+  /** The lock and the reads the worker needs, and whatever the rebuild itself (`rehydrateShow`) asks of the space. */
+  space: Space & RehydrationDeps["space"];
   publisher: PumpPublisher;
   /** The show's settings as DynamoDB holds them now (its status may have changed). */
   loadShow(showId: string): Promise<Show>;
@@ -33,12 +33,6 @@ export interface RebuildDeps {
 export type RebuildOutcome =
   | { outcome: "rebuilt"; remaining: number; orders: number; tookMs: number }
   | { outcome: "busy" | "on_sale" | "not_on_sale" };
-
-// The lock is the space's own (`acquireRehydrationLock`); extending it needs only its token.
-const EXTEND =
-  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
-const HOLDS = "if redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end return 0";
-const requestedKey = (showId: string) => `show:{${showId}}:rebuild-requested`;
 
 /**
  * Rebuilds shows the space lost, one worker per show at a time. It runs with its own time budget
@@ -65,12 +59,11 @@ export class RebuildWorker {
     const token = await space.acquireRehydrationLock(show.id, this.lockMs);
     if (!token) return { outcome: "busy" };
     let lost = false;
-    const key = rehydrationLockKey(show.id);
     const renew = setInterval(
       () => {
-        space.redis.eval(EXTEND, 1, key, token, this.lockMs).then(
+        space.extendRehydrationLock(show.id, token, this.lockMs).then(
           (ok) => {
-            if (ok !== 1) lost = true;
+            if (!ok) lost = true;
           },
           () => {}, // a failed renewal is retried at the next tick; the fence decides
         );
@@ -78,7 +71,7 @@ export class RebuildWorker {
       Math.max(50, Math.floor(this.lockMs / 4)),
     );
     const fence = async () => {
-      if (lost || (await space.redis.eval(HOLDS, 1, key, token)) !== 1) {
+      if (lost || !(await space.holdsRehydrationLock(show.id, token))) {
         lost = true;
         throw new HotSeatError("rehydrating", "this worker lost the show's rebuild lock to another");
       }
@@ -116,17 +109,16 @@ export class RebuildWorker {
  * space), however many buyers find the show lost. A request that finds the lock held does nothing
  * in the worker; one made after a worker died (its lock lapsed) starts the next.
  */
-export function throttledTrigger(space: InventorySpace, everyMs: number, invoke: (showId: string) => Promise<void>) {
+export function throttledTrigger(space: Space, everyMs: number, invoke: (showId: string) => Promise<void>) {
   return {
     async request(showId: string) {
-      const first = await space.redis.set(requestedKey(showId), "1", "PX", everyMs, "NX");
-      if (first === "OK") await invoke(showId);
+      if (await space.firstRebuildRequest(showId, everyMs)) await invoke(showId);
     },
   } satisfies RebuildTrigger;
 }
 
 /** The local stack's trigger: the same worker, run in this process beside the requests, never inside one. */
-export function inProcessTrigger(worker: RebuildWorker, space: InventorySpace, everyMs = 500): RebuildTrigger {
+export function inProcessTrigger(worker: RebuildWorker, space: Space, everyMs = 500): RebuildTrigger {
   const running = new Set<string>();
   return throttledTrigger(space, everyMs, async (showId) => {
     if (running.has(showId)) return;

@@ -1,5 +1,5 @@
 import type { Show } from "../show/index.ts";
-import type { InventorySpace } from "./index.ts";
+import type { Space } from "./port.ts";
 
 /** How long after a show starts its orders may still change (late payments, refunds at the door) before it is freed. */
 export const ARCHIVE_AFTER_MS = 24 * 3600 * 1000;
@@ -18,7 +18,7 @@ export interface ArchiveResult {
  * deleted atomically per shard). DynamoDB keeps every order; an archived show is never rebuilt into the space.
  */
 export async function archiveFinishedShows(
-  space: InventorySpace,
+  space: Space,
   settings: (showId: string) => Promise<Pick<Show, "id" | "startsAt" | "shards"> | null>,
   options: { afterMs?: number; nowMs?: number } = {},
 ): Promise<ArchiveResult> {

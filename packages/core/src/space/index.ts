@@ -1,4 +1,3 @@
-import { LRUCache } from "lru-cache";
 import { HotSeatError } from "../error/index.ts";
 import { newUlid } from "../id/index.ts";
 import { OrderRecord } from "../order/index.ts";
@@ -9,118 +8,54 @@ import {
   customerOrdersKey,
   onSaleKey,
   orderIndexKey,
+  rebuildRequestedKey,
   rehydrationLockKey,
   shardKeys,
   TIMELINE_BUCKET_MS,
 } from "./keys.ts";
 import { type SpaceMemory, spaceMemory } from "./memory.ts";
+import type {
+  ChangeOutcome,
+  Loan,
+  OrderAction,
+  PendingCursor,
+  PendingPage,
+  ShardSnapshot,
+  ShardState,
+  Space,
+  TakeInput,
+  TakeResult,
+} from "./port.ts";
+import {
+  fingerprintOf,
+  idempotencyField,
+  parseRecord,
+  parseRecords,
+  pendingMember,
+  RECLAIM_BATCH,
+  sumTimelines,
+  timelineOf,
+} from "./records.ts";
+import { SeenShards } from "./seen.ts";
 
 export { type ArchiveResult, archiveFinishedShows } from "./archive.ts";
 export { createSpaceClient, type SpaceClient, type SpaceConnection } from "./client.ts";
 export { REDIRECT, spaceUnavailable } from "./errors.ts";
 export { homeShard, shardKeys, shardTag, TIMELINE_BUCKET_MS } from "./keys.ts";
 export { type SpaceMemory, spaceMemory } from "./memory.ts";
-
-export type TakeResult = (
-  | { outcome: "ok"; record: OrderRecord }
-  | { outcome: "replay"; record: OrderRecord; pending: boolean }
-  | { outcome: "reused" | "missing" | "rehydrating" | "not_on_sale" | "reclaiming" }
-  /** The shard is behind what this process saw of it: it lost acknowledged writes, and is frozen for a rebuild. */
-  | { outcome: "regressed" }
-  /**
-   * Taken (or found by a replay) but fewer than `replicaAcks` replicas confirmed it in time: not to acknowledge. The
-   * order stays pending in the space; a retry with the same key finds it again (and waits again).
-   */
-  | { outcome: "unreplicated"; record: OrderRecord; replicas: number }
-  | { outcome: "limit"; allowed: number }
-  | { outcome: "short"; stock: number }
-) & {
-  /** Holds this call found past their deadline and returned to sale: to publish. */
-  expired: OrderRecord[];
-};
-
-/** What an order's change of status came to (see CHANGE_ORDER). */
-export type ChangeOutcome = "changed" | "already" | "missing" | "rehydrating" | OrderRecord["status"];
-export type OrderAction = "confirm" | "cancel" | "refund" | "note";
-
-/** Lapsed holds one script call returns to sale: bounded, so a wave of lapses never blocks Redis long. */
-export const RECLAIM_BATCH = 500;
-
-export interface TakeInput {
-  showId: string;
-  shard: number;
-  customerId: string;
-  idempotencyKey: string;
-  fingerprint: string;
-  /**
-   * The order as it will be recorded, without `soldAfter`. The script stamps that, and `createdAt` and the hold's
-   * deadline from the space's clock (what the caller put there is replaced).
-   */
-  order: Omit<OrderRecord, "soldAfter">;
-  /** A priced show's hold, in ms from the take (by the space's clock); 0 confirms at once. */
-  holdMs: number;
-}
-
-export interface ShardState {
-  shard: number;
-  exists: boolean;
-  status: string | null;
-  stock: number;
-  /** Lent to another shard and not yet credited there: still unsold. */
-  inTransit: number;
-  /** Taken, ever (the max-register the projection follows). */
-  sold: number;
-  /** Held now, awaiting payment. */
-  held: number;
-  /** Given back, ever, by lapsed holds, cancellations and refunds. */
-  expired: number;
-  cancelled: number;
-  refunded: number;
-  pendingTickets: number;
-  pendingOrders: number;
-  oldestPendingAt: number | null;
-  /** The earliest deadline of a hold still recorded (epoch ms): a reader reclaims only when it has passed. */
-  nextHoldDeadline: number | null;
-  /** The space's clock when this was read (epoch ms): what hold deadlines are judged by, not the reader's. */
-  spaceNow: number;
-}
-
-export interface ShardSnapshot {
-  stock: number;
-  sold: number;
-  held: number;
-  expired: number;
-  cancelled: number;
-  refunded: number;
-  max: number;
-  /** Live tickets (held and confirmed) per customer. */
-  customers: Map<string, number>;
-  /** Every order's current version; the held ones are held again until their deadline. */
-  orders: OrderRecord[];
-  /** The rebuild's id, the same on every shard: loans lent before it are void after it. */
-  generation: string;
-}
-
-/** Tickets sold per bucket of `TIMELINE_BUCKET_MS`, keyed by the bucket's start. */
-export const timelineOf = (orders: Pick<OrderRecord, "createdAt" | "quantity">[]) => {
-  const buckets = new Map<number, number>();
-  for (const o of orders) {
-    const at = Math.floor(Date.parse(o.createdAt) / TIMELINE_BUCKET_MS) * TIMELINE_BUCKET_MS;
-    buckets.set(at, (buckets.get(at) ?? 0) + o.quantity);
-  }
-  return buckets;
-};
-
-const parseRecord = (json: string) => OrderRecord.parse(JSON.parse(json));
-const parseRecords = (replies: unknown[]) => replies.map((r) => parseRecord(String(r)));
-/** The pending set's member for an order's version. */
-export const pendingMember = (o: Pick<OrderRecord, "id" | "version">) => `${o.id}#${o.version}`;
-
-/** A shard's generation (set at preload, renewed by every rebuild) and its sequence of takes and loans within it. */
-interface Seen {
-  gen: string;
-  seq: number;
-}
+export type {
+  ChangeOutcome,
+  Loan,
+  OrderAction,
+  PendingCursor,
+  PendingPage,
+  ShardSnapshot,
+  ShardState,
+  Space,
+  TakeInput,
+  TakeResult,
+} from "./port.ts";
+export { fingerprintOf, pendingMember, RECLAIM_BATCH, timelineOf } from "./records.ts";
 
 export interface SpaceOptions {
   /** Acknowledge a take only once this many replicas have it (Redis `WAIT`); 0 = off. */
@@ -132,12 +67,9 @@ export interface SpaceOptions {
 /** The default wait for replicas: replication to a replica in the same region takes about a millisecond. */
 export const REPLICA_ACK_TIMEOUT_MS = 250;
 
-export class InventorySpace {
-  /**
-   * The highest sequence this process saw each shard at, within its generation. A take passes it to the script,
-   * which freezes a shard found behind it: the first take by a process that saw a lost write notices the loss.
-   */
-  private readonly seen = new LRUCache<string, Seen>({ max: 50_000 });
+export class InventorySpace implements Space {
+  /** What this process saw of each shard: a take by it finds a shard that went back in time (see SeenShards). */
+  private readonly seen = new SeenShards();
 
   readonly replicaAcks: number;
   private readonly replicaAckTimeoutMs: number;
@@ -150,18 +82,9 @@ export class InventorySpace {
     this.replicaAckTimeoutMs = options.replicaAckTimeoutMs ?? REPLICA_ACK_TIMEOUT_MS;
   }
 
-  private saw(showId: string, shard: number, gen: unknown, seq: unknown) {
-    if (typeof gen !== "string" || gen === "") return;
-    const key = `${showId}\n${shard}`;
-    const n = Number(seq);
-    const had = this.seen.get(key);
-    // Another generation is a rebuild: its sequence starts again, so what was seen before no longer applies.
-    if (!had || had.gen !== gen || had.seq < n) this.seen.set(key, { gen, seq: n });
-  }
-
   async takeTickets(input: TakeInput): Promise<TakeResult> {
     const k = shardKeys(input.showId, input.shard);
-    const expect = this.seen.get(`${input.showId}\n${input.shard}`);
+    const expect = this.seen.get(input.showId, input.shard);
     const args = [
       k.inventory,
       k.customers,
@@ -170,7 +93,7 @@ export class InventorySpace {
       k.pending,
       k.timeline,
       k.holds,
-      `${input.customerId}\n${input.idempotencyKey}`,
+      idempotencyField(input.customerId, input.idempotencyKey),
       input.fingerprint,
       input.customerId,
       input.order.quantity,
@@ -194,7 +117,7 @@ export class InventorySpace {
     } else reply = (await this.retryRedirected(() => this.redis.takeTickets(...args))) as typeof reply;
     const [outcome, a, b, gen, seq, ...rest] = reply;
     // Only what enough replicas have: a take the replicas may lack is no sign of loss once one of them is promoted.
-    if (replicas >= this.replicaAcks) this.saw(input.showId, input.shard, gen, seq);
+    if (replicas >= this.replicaAcks) this.seen.saw(input.showId, input.shard, gen, seq);
     const expired = parseRecords(rest);
     switch (outcome) {
       case "ok":
@@ -274,7 +197,7 @@ export class InventorySpace {
   }
 
   /** The first half of a move: stock out of the donor, recorded as a loan in its slot. */
-  async lendStock(showId: string, from: number, to: number, want: number) {
+  async lendStock(showId: string, from: number, to: number, want: number): Promise<Loan> {
     const donor = shardKeys(showId, from);
     const transferId = newUlid();
     const [lent, generation, seq] = (await this.redis.lendStock(
@@ -285,12 +208,12 @@ export class InventorySpace {
       to,
       Date.now(),
     )) as [number, string, number?];
-    this.saw(showId, from, generation, seq);
+    this.seen.saw(showId, from, generation, seq);
     return { transferId, lent: Number(lent), generation: String(generation ?? "") };
   }
 
   /** The second half: 1 credited now, 0 credited already, -1 void (the shard is gone or was rebuilt since). */
-  async creditStock(showId: string, to: number, loan: { transferId: string; lent: number; generation: string }) {
+  async creditStock(showId: string, to: number, loan: Loan): Promise<number> {
     const home = shardKeys(showId, to);
     return Number(
       await this.redis.creditStock(home.inventory, home.received, loan.transferId, loan.lent, loan.generation),
@@ -390,7 +313,7 @@ export class InventorySpace {
       tx.hset(
         k.idempotency,
         Object.fromEntries(
-          part.map((o) => [`${o.customerId}\n${o.idempotencyKey}`, `${fingerprintOf(o.quantity)}\n${o.id}`]),
+          part.map((o) => [idempotencyField(o.customerId, o.idempotencyKey), `${fingerprintOf(o.quantity)}\n${o.id}`]),
         ),
       );
     }
@@ -460,16 +383,7 @@ export class InventorySpace {
     const replies = await Promise.all(
       Array.from({ length: shards }, (_, s) => this.redis.hgetall(shardKeys(showId, s).timeline)),
     );
-    const first = Math.floor(sinceMs / TIMELINE_BUCKET_MS) * TIMELINE_BUCKET_MS;
-    const totals = new Map<number, number>();
-    for (let at = first; at <= nowMs; at += TIMELINE_BUCKET_MS) totals.set(at, 0);
-    for (const value of replies) {
-      for (const [at, tickets] of Object.entries(value)) {
-        const bucket = Number(at);
-        if (totals.has(bucket)) totals.set(bucket, (totals.get(bucket) ?? 0) + Number(tickets));
-      }
-    }
-    return [...totals].map(([at, tickets]) => ({ at, tickets }));
+    return sumTimelines(replies, sinceMs, nowMs);
   }
 
   /** Orders whose current version is not yet confirmed persisted, made before `beforeMs`. */
@@ -480,6 +394,35 @@ export class InventorySpace {
     const ids = [...new Set(members.map((m) => m.split("#")[0] as string))];
     const jsons = await this.redis.hmget(k.orders, ...ids);
     return jsons.filter((j): j is string => j !== null).map(parseRecord);
+  }
+
+  async pendingPage(
+    showId: string,
+    shard: number,
+    from: PendingCursor,
+    beforeMs: number,
+    limit: number,
+  ): Promise<PendingPage> {
+    const k = shardKeys(showId, shard);
+    const min = Number.isFinite(from.score) ? String(from.score) : "-inf";
+    const flat = await this.redis.zrangebyscore(k.pending, min, beforeMs, "WITHSCORES", "LIMIT", from.skip, limit);
+    const entries: PendingPage["entries"] = [];
+    for (let i = 0; i < flat.length; i += 2) entries.push({ member: flat[i] as string, at: Number(flat[i + 1]) });
+    if (entries.length === 0) return { entries, orders: [] };
+    // A member is `orderId#version`; the orders hash holds each order's current version.
+    const ids = [...new Set(entries.map((e) => e.member.split("#")[0] as string))];
+    const orders: OrderRecord[] = [];
+    for (const j of await this.redis.hmget(k.orders, ...ids)) {
+      if (j === null) continue;
+      const parsed = OrderRecord.safeParse(JSON.parse(j));
+      if (parsed.success) orders.push(parsed.data);
+    }
+    return { entries, orders };
+  }
+
+  async countPending(showId: string, shard: number, from: PendingCursor, beforeMs: number): Promise<number> {
+    const min = Number.isFinite(from.score) ? String(from.score) : "-inf";
+    return Math.max(0, (await this.redis.zcount(shardKeys(showId, shard).pending, min, beforeMs)) - from.skip);
   }
 
   /** Where to find an order by id, and the buyer's recent orders (for `GET /me/orders` before the index has them). */
@@ -498,7 +441,6 @@ export class InventorySpace {
     return this.redis.zrevrangebyscore(key, "+inf", Date.now() - 24 * 3600 * 1000, "LIMIT", 0, limit);
   }
 
-  /** An order still in the space (accepted, maybe not yet persisted), or null. */
   /** Which show and shard hold an order, while the space holds it. */
   async locateOrder(orderId: string): Promise<{ showId: string; shard: number } | null> {
     const where = await this.redis.get(orderIndexKey(orderId));
@@ -580,6 +522,25 @@ export class InventorySpace {
     );
   }
 
+  async extendRehydrationLock(showId: string, token: string, ttlMs: number): Promise<boolean> {
+    const extended = await this.redis.eval(
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0",
+      1,
+      rehydrationLockKey(showId),
+      token,
+      ttlMs,
+    );
+    return Number(extended) === 1;
+  }
+
+  async holdsRehydrationLock(showId: string, token: string): Promise<boolean> {
+    return (await this.redis.get(rehydrationLockKey(showId))) === token;
+  }
+
+  async firstRebuildRequest(showId: string, everyMs: number): Promise<boolean> {
+    return (await this.redis.set(rebuildRequestedKey(showId), "1", "PX", everyMs, "NX")) === "OK";
+  }
+
   async isRehydrating(showId: string): Promise<boolean> {
     return (await this.redis.exists(rehydrationLockKey(showId))) === 1;
   }
@@ -593,6 +554,3 @@ export class InventorySpace {
     return (await this.redis.ping()) === "PONG";
   }
 }
-
-/** What makes two purchases with one Idempotency-Key "the same": the key is scoped to its customer, so the quantity. */
-export const fingerprintOf = (quantity: number) => `q${quantity}`;

@@ -33,6 +33,8 @@ export function shardKeys(showId: string, shard: number) {
 export const TIMELINE_BUCKET_MS = 15_000;
 
 export const rehydrationLockKey = (showId: string) => `show:{${showId}}:rehydrating`;
+/** Set for a while when a show's rebuild is asked for, so a crowd that finds it lost asks once. */
+export const rebuildRequestedKey = (showId: string) => `show:{${showId}}:rebuild-requested`;
 /** Set when a finished show is archived out of the space (beside its lock, in one slot): it is never rebuilt. */
 export const archivedKey = (showId: string) => `show:{${showId}}:archived`;
 export const orderIndexKey = (orderId: string) => `order:{${orderId}}`;
