@@ -1,7 +1,7 @@
 import type { OrderRecord } from "../order/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
 import type { Availability, Show } from "../show/index.ts";
-import type { InventorySpace, ShardState } from "../space/index.ts";
+import type { ShardState, Space } from "../space/index.ts";
 import type { Catalogue } from "./catalogue.ts";
 import { type SharedRead, shared } from "./shared-read.ts";
 import { showView } from "./view.ts";
@@ -10,7 +10,7 @@ type Publisher = Pick<PumpPublisher, "publishOrder">;
 
 export interface AvailabilityDeps {
   catalogue: Pick<Catalogue, "showSettings">;
-  space: Pick<InventorySpace, "readShards" | "reclaimHolds">;
+  space: Pick<Space, "readShards" | "reclaimHolds">;
   publisher: Publisher;
   /**
    * How long one process reuses a show's availability. Pollers far outnumber buyers; the count

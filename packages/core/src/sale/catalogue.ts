@@ -1,7 +1,7 @@
 import { LRUCache } from "lru-cache";
 import { HotSeatError } from "../error/index.ts";
 import { CreateShowInput, newShowId, type Show } from "../show/index.ts";
-import type { InventorySpace } from "../space/index.ts";
+import type { Space } from "../space/index.ts";
 import type { ShowStore } from "./ports.ts";
 import { type SharedRead, shared } from "./shared-read.ts";
 import { type ShowView, showView } from "./view.ts";
@@ -11,7 +11,7 @@ const DRAFT_RECHECK_MS = 1000;
 
 export interface CatalogueDeps {
   shows: ShowStore;
-  space: Pick<InventorySpace, "readShards">;
+  space: Pick<Space, "readShards">;
   /** How long one process shares the list of shows (the route's `max-age`). 0 reads it every time. */
   listCacheMs: number;
 }

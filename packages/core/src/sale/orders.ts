@@ -1,13 +1,13 @@
 import { HotSeatError } from "../error/index.ts";
 import { type Order, type OrderRecord, toOrder } from "../order/index.ts";
-import type { InventorySpace } from "../space/index.ts";
+import type { Space } from "../space/index.ts";
 import type { Catalogue } from "./catalogue.ts";
 import type { OrderStore } from "./ports.ts";
 import type { Recovery } from "./recovery.ts";
 
 export interface OrderLookupDeps {
   orders: Pick<OrderStore, "get" | "byCustomer">;
-  space: Pick<InventorySpace, "findOrder" | "indexOrder" | "recentOrderIds">;
+  space: Pick<Space, "findOrder" | "indexOrder" | "recentOrderIds">;
   catalogue: Pick<Catalogue, "showSettings">;
   recovery: Pick<Recovery, "recover">;
 }

@@ -1,6 +1,6 @@
 import type { Show } from "../show/index.ts";
 import { splitCapacity } from "../show/index.ts";
-import type { InventorySpace } from "../space/index.ts";
+import type { Space } from "../space/index.ts";
 import type { Catalogue } from "./catalogue.ts";
 import type { Recovery } from "./recovery.ts";
 import { remainingOf } from "./view.ts";
@@ -8,7 +8,7 @@ import { remainingOf } from "./view.ts";
 export interface PreloadDeps {
   catalogue: Pick<Catalogue, "loadShow" | "putOnSale" | "forgetList">;
   recovery: Pick<Recovery, "recover" | "lockShow">;
-  space: Pick<InventorySpace, "readShards" | "markOnSale" | "loadShard" | "releaseRehydrationLock">;
+  space: Pick<Space, "readShards" | "markOnSale" | "loadShard" | "releaseRehydrationLock">;
 }
 
 /** Loads the show's inventory into the space and puts it on sale. Safe to repeat. */

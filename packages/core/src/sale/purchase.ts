@@ -4,7 +4,7 @@ import { log, maskCustomer } from "../log/index.ts";
 import { newOrderId, type Order, type OrderRecord, PurchaseBody, toOrder } from "../order/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
 import type { Show } from "../show/index.ts";
-import { fingerprintOf, homeShard, type InventorySpace, type ShardState } from "../space/index.ts";
+import { fingerprintOf, homeShard, type ShardState, type Space } from "../space/index.ts";
 import { publishChanges, type ShowAvailability } from "./availability.ts";
 import type { Catalogue } from "./catalogue.ts";
 import type { Recovery } from "./recovery.ts";
@@ -34,7 +34,7 @@ export interface PurchaseDeps {
   catalogue: Pick<Catalogue, "showSettings">;
   availability: Pick<ShowAvailability, "readShardsReclaimed">;
   recovery: Pick<Recovery, "recover">;
-  space: Pick<InventorySpace, "takeTickets" | "moveStock" | "indexOrder">;
+  space: Pick<Space, "takeTickets" | "moveStock" | "indexOrder">;
   publisher: Pick<PumpPublisher, "publishOrder">;
   /**
    * Fault injection for tests: runs right after the space took the tickets and before the

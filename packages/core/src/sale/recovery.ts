@@ -2,13 +2,13 @@ import { HotSeatError } from "../error/index.ts";
 import { log } from "../log/index.ts";
 import type { RebuildTrigger } from "../rehydrate/worker.ts";
 import type { Show } from "../show/index.ts";
-import type { InventorySpace } from "../space/index.ts";
+import type { Space } from "../space/index.ts";
 import { sleep } from "../util/index.ts";
 import type { Catalogue } from "./catalogue.ts";
 
 export interface RecoveryDeps {
   catalogue: Pick<Catalogue, "loadShow" | "seenDraftRecently">;
-  space: Pick<InventorySpace, "readShards" | "isArchived" | "acquireRehydrationLock">;
+  space: Pick<Space, "readShards" | "isArchived" | "acquireRehydrationLock">;
   /** Where a lost show's rebuild is asked for: the API never rebuilds inside a buyer's request. */
   rebuild: RebuildTrigger;
   /** How long a buyer waits for the rebuild before a 503 `rehydrating` (then it polls). */

@@ -1,5 +1,5 @@
 import type { Show } from "../show/index.ts";
-import { type InventorySpace, type SpaceMemory, TIMELINE_BUCKET_MS } from "../space/index.ts";
+import { type Space, type SpaceMemory, TIMELINE_BUCKET_MS } from "../space/index.ts";
 import type { Catalogue } from "./catalogue.ts";
 import type { OrderStore } from "./ports.ts";
 import { showView } from "./view.ts";
@@ -9,7 +9,7 @@ const TIMELINE_SPAN_MS = 5 * 60_000;
 
 export interface StatsDeps {
   catalogue: Pick<Catalogue, "loadShow">;
-  space: Pick<InventorySpace, "readShards" | "salesTimeline" | "memory">;
+  space: Pick<Space, "readShards" | "salesTimeline" | "memory">;
   orders: Pick<OrderStore, "projectedSold">;
 }
 

@@ -1,16 +1,16 @@
 import { log } from "../log/index.ts";
-import { OrderRecord } from "../order/index.ts";
+import type { OrderRecord } from "../order/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
-import { type InventorySpace, shardKeys } from "../space/index.ts";
+import type { Space } from "../space/index.ts";
 import type { ShowAvailability } from "./availability.ts";
 import type { Catalogue } from "./catalogue.ts";
 import type { Recovery } from "./recovery.ts";
 
-type BacklogSpace = Pick<InventorySpace, "redis">;
+type BacklogSpace = Pick<Space, "pendingPage" | "countPending">;
 type Publisher = Pick<PumpPublisher, "publishOrder">;
 
 export interface SweepDeps {
-  space: Pick<InventorySpace, "showsOnSale" | "readShards" | "isRehydrating" | "settleLoans"> & BacklogSpace;
+  space: Pick<Space, "showsOnSale" | "readShards" | "isRehydrating" | "settleLoans"> & BacklogSpace;
   publisher: Publisher;
   catalogue: Pick<Catalogue, "showSettings">;
   availability: Pick<ShowAvailability, "reclaimHolds">;
@@ -147,38 +147,18 @@ export async function republishBacklog(
 
 /** The next page of a shard's stale pending orders, moving its cursor past them. */
 async function readPage(space: BacklogSpace, c: Cursor, before: number, pageSize: number): Promise<OrderRecord[]> {
-  const k = shardKeys(c.showId, c.shard);
-  const min = Number.isFinite(c.score) ? String(c.score) : "-inf";
-  const flat = await space.redis.zrangebyscore(k.pending, min, before, "WITHSCORES", "LIMIT", c.skip, pageSize);
-  const members: string[] = [];
-  for (let i = 0; i < flat.length; i += 2) {
-    const member = flat[i] as string;
-    const score = Number(flat[i + 1]);
-    members.push(member);
-    if (score === c.score) c.skip++;
+  const page = await space.pendingPage(c.showId, c.shard, { score: c.score, skip: c.skip }, before, pageSize);
+  for (const { at } of page.entries) {
+    if (at === c.score) c.skip++;
     else {
-      c.score = score;
+      c.score = at;
       c.skip = 1;
     }
   }
-  if (members.length < pageSize) c.done = true;
-  if (members.length === 0) return [];
-  // A member is `orderId#version`; the orders hash holds each order's current version.
-  const ids = [...new Set(members.map((m) => m.split("#")[0] as string))];
-  const jsons = await space.redis.hmget(k.orders, ...ids);
-  const records: OrderRecord[] = [];
-  for (const j of jsons) {
-    if (j === null) continue;
-    const parsed = OrderRecord.safeParse(JSON.parse(j));
-    if (parsed.success) records.push(parsed.data);
-  }
-  return records;
+  if (page.entries.length < pageSize) c.done = true;
+  return page.orders;
 }
 
 /** How many stale pending orders lie past the cursor. */
-async function countLeft(space: BacklogSpace, c: Cursor, before: number): Promise<number> {
-  const k = shardKeys(c.showId, c.shard);
-  const min = Number.isFinite(c.score) ? String(c.score) : "-inf";
-  const from = await space.redis.zcount(k.pending, min, before);
-  return Math.max(0, from - c.skip);
-}
+const countLeft = (space: BacklogSpace, c: Cursor, before: number): Promise<number> =>
+  space.countPending(c.showId, c.shard, { score: c.score, skip: c.skip }, before);
