@@ -10,7 +10,13 @@ import {
   RedisLoginCodes,
 } from "@hotseat/core/buyer";
 import { Checkout, type PaymentProvider, RefundLedger, StripePayments, TestPayments } from "@hotseat/core/checkout";
-import { createDb, createDocumentClient, ElectroRefundsOwed } from "@hotseat/core/db";
+import {
+  createDb,
+  createDocumentClient,
+  ElectroOrderStore,
+  ElectroRefundsOwed,
+  ElectroShowStore,
+} from "@hotseat/core/db";
 import { type Mailer, OutboxMailer, SesMailer } from "@hotseat/core/mail";
 import { createKinesisClient, type PublisherOptions, PumpPublisher } from "@hotseat/core/pump";
 import { inProcessTrigger, type RebuildTrigger, throttledTrigger } from "@hotseat/core/rehydrate";
@@ -61,6 +67,8 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
     credentials: credentials(config.table.endpoint),
   });
   const db = createDb(dynamo, config.table.name);
+  const shows = new ElectroShowStore(db);
+  const orders = new ElectroOrderStore(db);
   let kinesis: KinesisClient | undefined;
   let publisher: PumpPublisher | undefined;
   let sales: Sales | undefined;
@@ -103,6 +111,8 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
     space,
     dynamo,
     db,
+    shows,
+    orders,
     get kinesis(): KinesisClient {
       kinesis ??= createKinesisClient({
         region: config.region,
@@ -116,7 +126,15 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
       return publisher;
     },
     get sales(): Sales {
-      sales ??= new Sales({ db, space, publisher: runtime.publisher, options: options.sale, rebuild });
+      sales ??= new Sales({
+        shows,
+        orders,
+        db,
+        space,
+        publisher: runtime.publisher,
+        options: options.sale,
+        rebuild,
+      });
       return sales;
     },
     /** The payment provider, shared by checkout and the sweeper's refund retries. */

@@ -89,6 +89,8 @@ describe("the space goes back to a copy that missed the last takes", () => {
 
     // Another API process, which never saw the lost takes, gets the replay.
     const other = new Sales({
+      shows: t.stack.runtime.shows,
+      orders: t.stack.runtime.orders,
       db: t.stack.runtime.db,
       space: new InventorySpace(t.stack.runtime.redis),
       publisher: t.stack.runtime.publisher,

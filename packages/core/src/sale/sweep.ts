@@ -1,7 +1,79 @@
 import { log } from "../log/index.ts";
-import { OrderRecord } from "../order/index.ts";
+import type { OrderRecord } from "../order/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
-import { type InventorySpace, shardKeys } from "../space/index.ts";
+import type { Space } from "../space/index.ts";
+import type { ShowAvailability } from "./availability.ts";
+import type { Catalogue } from "./catalogue.ts";
+import type { Recovery } from "./recovery.ts";
+
+type BacklogSpace = Pick<Space, "pendingPage" | "countPending">;
+type Publisher = Pick<PumpPublisher, "publishOrder">;
+
+export interface SweepDeps {
+  space: Pick<Space, "showsOnSale" | "readShards" | "isRehydrating" | "settleLoans"> & BacklogSpace;
+  publisher: Publisher;
+  catalogue: Pick<Catalogue, "showSettings">;
+  availability: Pick<ShowAvailability, "reclaimHolds">;
+  recovery: Pick<Recovery, "requestRebuild">;
+}
+
+export interface SweepOptions {
+  /** A pending order older than this is re-published. */
+  staleAfterMs: number;
+  /** How long one sweep may spend re-publishing a backlog (the sweeper Lambda's timeout, less a margin). */
+  sweepBudgetMs: number;
+  /** A loan between shards older than this is settled. */
+  loanStaleAfterMs: number;
+}
+
+export interface SweepResult {
+  republished: number;
+  settled: number;
+  /** Rebuilds asked for, of shows the space has lost. */
+  rehydrated: number;
+  failed: number;
+  expired: number;
+  /** The stale backlog this sweep did not reach: the next one's. */
+  left: number;
+}
+
+/**
+ * The reconciler: re-publishes orders taken but still unconfirmed after `staleAfterMs` (the API
+ * died between take and publish, or the pump was down) — the whole backlog, at the pump's pace,
+ * within `sweepBudgetMs` (see `republishBacklog`) — settles loans a crashed buyer left between
+ * shards, returns lapsed holds no reader has seen to sale, and asks for the rebuild of shows the
+ * space has lost.
+ */
+export async function sweep(deps: SweepDeps, o: SweepOptions): Promise<SweepResult> {
+  const { space } = deps;
+  const started = Date.now();
+  const result: SweepResult = { republished: 0, settled: 0, rehydrated: 0, failed: 0, expired: 0, left: 0 };
+  const backlog: { showId: string; shard: number }[] = [];
+  for (const showId of await space.showsOnSale()) {
+    const show = await deps.catalogue.showSettings(showId).catch(() => null);
+    if (!show) continue;
+    const states = await space.readShards(show.id, show.shards);
+    const frozen = states.some((s) => s.status === "frozen");
+    if (states.some((s) => !s.exists) || (frozen && !(await space.isRehydrating(show.id)))) {
+      await deps.recovery.requestRebuild(show.id);
+      result.rehydrated++;
+      continue;
+    }
+    result.expired += await deps.availability.reclaimHolds(show);
+    for (const s of states) {
+      result.settled += await space.settleLoans(show.id, s.shard, o.loanStaleAfterMs);
+      backlog.push({ showId: show.id, shard: s.shard });
+    }
+  }
+  const republished = await republishBacklog(space, deps.publisher, backlog, {
+    staleAfterMs: o.staleAfterMs,
+    budgetMs: Math.max(0, o.sweepBudgetMs - (Date.now() - started)),
+  });
+  result.republished += republished.republished;
+  result.failed += republished.failed;
+  result.left += republished.left;
+  return result;
+}
 
 export interface BacklogOptions {
   /** A pending order older than this is re-published. */
@@ -39,8 +111,8 @@ interface Cursor {
  * never hold back the rest. A round whose every publish failed stops the run: the pump is down.
  */
 export async function republishBacklog(
-  space: InventorySpace,
-  publisher: PumpPublisher,
+  space: BacklogSpace,
+  publisher: Publisher,
   shards: { showId: string; shard: number }[],
   o: BacklogOptions,
 ): Promise<BacklogResult> {
@@ -74,39 +146,19 @@ export async function republishBacklog(
 }
 
 /** The next page of a shard's stale pending orders, moving its cursor past them. */
-async function readPage(space: InventorySpace, c: Cursor, before: number, pageSize: number): Promise<OrderRecord[]> {
-  const k = shardKeys(c.showId, c.shard);
-  const min = Number.isFinite(c.score) ? String(c.score) : "-inf";
-  const flat = await space.redis.zrangebyscore(k.pending, min, before, "WITHSCORES", "LIMIT", c.skip, pageSize);
-  const members: string[] = [];
-  for (let i = 0; i < flat.length; i += 2) {
-    const member = flat[i] as string;
-    const score = Number(flat[i + 1]);
-    members.push(member);
-    if (score === c.score) c.skip++;
+async function readPage(space: BacklogSpace, c: Cursor, before: number, pageSize: number): Promise<OrderRecord[]> {
+  const page = await space.pendingPage(c.showId, c.shard, { score: c.score, skip: c.skip }, before, pageSize);
+  for (const { at } of page.entries) {
+    if (at === c.score) c.skip++;
     else {
-      c.score = score;
+      c.score = at;
       c.skip = 1;
     }
   }
-  if (members.length < pageSize) c.done = true;
-  if (members.length === 0) return [];
-  // A member is `orderId#version`; the orders hash holds each order's current version.
-  const ids = [...new Set(members.map((m) => m.split("#")[0] as string))];
-  const jsons = await space.redis.hmget(k.orders, ...ids);
-  const records: OrderRecord[] = [];
-  for (const j of jsons) {
-    if (j === null) continue;
-    const parsed = OrderRecord.safeParse(JSON.parse(j));
-    if (parsed.success) records.push(parsed.data);
-  }
-  return records;
+  if (page.entries.length < pageSize) c.done = true;
+  return page.orders;
 }
 
 /** How many stale pending orders lie past the cursor. */
-async function countLeft(space: InventorySpace, c: Cursor, before: number): Promise<number> {
-  const k = shardKeys(c.showId, c.shard);
-  const min = Number.isFinite(c.score) ? String(c.score) : "-inf";
-  const from = await space.redis.zcount(k.pending, min, before);
-  return Math.max(0, from - c.skip);
-}
+const countLeft = (space: BacklogSpace, c: Cursor, before: number): Promise<number> =>
+  space.countPending(c.showId, c.shard, { score: c.score, skip: c.skip }, before);

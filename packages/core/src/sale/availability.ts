@@ -1,0 +1,111 @@
+import type { OrderRecord } from "../order/index.ts";
+import type { PumpPublisher } from "../pump/index.ts";
+import type { Availability, Show } from "../show/index.ts";
+import type { ShardState, Space } from "../space/index.ts";
+import type { Catalogue } from "./catalogue.ts";
+import { type SharedRead, shared } from "./shared-read.ts";
+import { showView } from "./view.ts";
+
+type Publisher = Pick<PumpPublisher, "publishOrder">;
+
+export interface AvailabilityDeps {
+  catalogue: Pick<Catalogue, "showSettings">;
+  space: Pick<Space, "readShards" | "reclaimHolds">;
+  publisher: Publisher;
+  /**
+   * How long one process reuses a show's availability. Pollers far outnumber buyers; the count
+   * only falls, so a reused value never claims sold out early. 0 reads the space every time.
+   */
+  availabilityCacheMs: number;
+}
+
+/** A show's availability read, with its JSON text serialized once for every poller. */
+interface AvailabilityRead extends SharedRead<Availability> {
+  json?: Promise<string>;
+  /** The JSON text once the read has answered. */
+  text?: string;
+}
+
+/**
+ * Puts changed orders on the pump without waiting: each is pending in the space until the writer
+ * confirms it, and the sweeper publishes it again if this publish fails.
+ */
+export function publishChanges(publisher: Publisher, records: OrderRecord[]): void {
+  for (const r of records) void publisher.publishOrder(r).catch(() => false);
+}
+
+/**
+ * What is left of a show, as the pollers see it. Their read is also what returns lapsed holds to
+ * sale within a second of their deadline (one shared read per show per `availabilityCacheMs` per
+ * process), with no timer on the buyer's path.
+ */
+export class ShowAvailability {
+  private readonly reads = new Map<string, AvailabilityRead>();
+
+  constructor(private readonly deps: AvailabilityDeps) {}
+
+  /** Served from the space; concurrent and repeated reads within `availabilityCacheMs` share one read. */
+  availability(showId: string): Promise<Availability> {
+    return this.sharedRead(showId).value;
+  }
+
+  /** `availability` as JSON text, serialized once per shared read: what the API sends every poller. */
+  availabilityJson(showId: string): Promise<string> {
+    const read = this.sharedRead(showId);
+    read.json ??= read.value.then((a) => {
+      read.text = JSON.stringify(a);
+      return read.text;
+    });
+    return read.json;
+  }
+
+  /**
+   * The JSON text of a shared read that has already answered and is still fresh, without waiting;
+   * undefined otherwise (then call `availabilityJson`). Only a read of a real show ever answers.
+   */
+  availabilityJsonReady(showId: string): string | undefined {
+    const cached = this.reads.get(showId);
+    if (cached?.text !== undefined && Date.now() - cached.at < this.deps.availabilityCacheMs) return cached.text;
+    return undefined;
+  }
+
+  /**
+   * The show's shards, with any hold past its deadline returned to sale first. Most reads find none
+   * (each shard reports its earliest deadline) and cost nothing more.
+   */
+  async readShardsReclaimed(show: Pick<Show, "id" | "shards">): Promise<ShardState[]> {
+    const states = await this.deps.space.readShards(show.id, show.shards);
+    if (!states.some((s) => s.nextHoldDeadline !== null && s.nextHoldDeadline <= s.spaceNow)) return states;
+    await this.reclaimHolds(show);
+    return this.deps.space.readShards(show.id, show.shards);
+  }
+
+  /** Lapsed holds of every shard back to sale, and their expiry on its way to the writer. */
+  async reclaimHolds(show: Pick<Show, "id" | "shards">): Promise<number> {
+    const expired = (
+      await Promise.all(Array.from({ length: show.shards }, (_, s) => this.deps.space.reclaimHolds(show.id, s)))
+    ).flat();
+    publishChanges(this.deps.publisher, expired);
+    return expired.length;
+  }
+
+  private sharedRead(showId: string): AvailabilityRead {
+    return shared(this.reads, showId, this.deps.availabilityCacheMs, () => ({
+      at: Date.now(),
+      value: this.readAvailability(showId),
+    }));
+  }
+
+  private async readAvailability(showId: string): Promise<Availability> {
+    const show = await this.deps.catalogue.showSettings(showId);
+    const states = await this.readShardsReclaimed(show);
+    const v = showView(show, states);
+    return {
+      showId,
+      remaining: v.remaining,
+      held: v.held,
+      soldOut: v.soldOut,
+      onSale: states.some((s) => s.status === "on_sale"),
+    };
+  }
+}
