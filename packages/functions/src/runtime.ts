@@ -129,7 +129,6 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
       sales ??= new Sales({
         shows,
         orders,
-        db,
         space,
         publisher: runtime.publisher,
         options: options.sale,

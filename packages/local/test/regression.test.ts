@@ -91,7 +91,6 @@ describe("the space goes back to a copy that missed the last takes", () => {
     const other = new Sales({
       shows: t.stack.runtime.shows,
       orders: t.stack.runtime.orders,
-      db: t.stack.runtime.db,
       space: new InventorySpace(t.stack.runtime.redis),
       publisher: t.stack.runtime.publisher,
       options: { rehydrationWaitMs: 8000 },

@@ -1,5 +1,3 @@
-import type { Db } from "../db/entities.ts";
-import { ElectroOrderStore } from "../db/order-store.ts";
 import { HotSeatError } from "../error/index.ts";
 import { newUlid } from "../id/index.ts";
 import { isLive, type OrderRecord } from "../order/index.ts";
@@ -36,11 +34,8 @@ export type RehydrationDeps = {
    * lost its lock never replaces what another rebuilt and sold since.
    */
   fence?: () => Promise<void>;
-} & (
-  | { orders: RebuildOrders }
-  /** The table itself, read through `ElectroOrderStore`: what callers passed before the store was a port. */
-  | { db: Db }
-);
+  orders: RebuildOrders;
+};
 
 /**
  * Rebuilds a show in the space from DynamoDB. The caller holds the show's rehydration lock.
@@ -51,7 +46,7 @@ export type RehydrationDeps = {
 export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<{ remaining: number; orders: number }> {
   const sleep = deps.sleep ?? defaultSleep;
   const fence = deps.fence ?? (async () => {});
-  const store: RebuildOrders = "orders" in deps ? deps.orders : new ElectroOrderStore(deps.db);
+  const store = deps.orders;
   const shards = Array.from({ length: show.shards }, (_, s) => s);
 
   const frozenAt = Date.now();

@@ -1,10 +1,9 @@
-import type { Db } from "../db/index.ts";
 import { HotSeatError } from "../error/index.ts";
 import { log } from "../log/index.ts";
 import type { OrderPump } from "../pump/index.ts";
 import type { Show } from "../show/index.ts";
 import type { Space } from "../space/index.ts";
-import { type RehydrationDeps, rehydrateShow } from "./index.ts";
+import { type RebuildOrders, type RehydrationDeps, rehydrateShow } from "./index.ts";
 
 /** Asks for a show's rebuild without waiting for it: the API and the sweeper call this, never rebuild themselves. */
 export interface RebuildTrigger {
@@ -22,7 +21,8 @@ export interface RebuildWorkerOptions {
 }
 
 export interface RebuildDeps {
-  db: Db;
+  /** The show's persisted orders and the barriers the writer reached. */
+  orders: RebuildOrders;
   /** The lock and the reads the worker needs, and whatever the rebuild itself (`rehydrateShow`) asks of the space. */
   space: Space & RehydrationDeps["space"];
   publisher: OrderPump & RehydrationDeps["publisher"];
@@ -85,7 +85,7 @@ export class RebuildWorker {
       log.warn("space.rehydrating", { showId: show.id });
       const result = await rehydrateShow(
         {
-          db: this.deps.db,
+          orders: this.deps.orders,
           space,
           publisher: this.deps.publisher,
           barrierTimeoutMs: o.barrierTimeoutMs ?? this.options.barrierTimeoutMs,

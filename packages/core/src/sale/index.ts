@@ -1,4 +1,3 @@
-import type { Db } from "../db/index.ts";
 import type { Order, OrderRecord } from "../order/index.ts";
 import { inProcessTrigger, type RebuildDeps, type RebuildTrigger, RebuildWorker } from "../rehydrate/worker.ts";
 import type { Availability, CreateShowInput, Show } from "../show/index.ts";
@@ -59,8 +58,6 @@ export type SaleSpace = CatalogueDeps["space"] &
 export interface SaleDeps {
   shows: ShowStore;
   orders: OrderStore;
-  /** TEMPORARY: the rebuild worker's, until rehydrate reads the order store. */
-  db: Db;
   space: SaleSpace;
   publisher: PurchaseDeps["publisher"] & RebuildDeps["publisher"];
   options?: SaleOptions;
@@ -101,7 +98,7 @@ export class Sales {
     const catalogue = new Catalogue({ shows: deps.shows, space, listCacheMs: opts.listCacheMs });
     this.catalogue = catalogue;
     this.rebuilder = new RebuildWorker(
-      { db: deps.db, space, publisher, loadShow: (id) => catalogue.loadShow(id) },
+      { orders: deps.orders, space, publisher, loadShow: (id) => catalogue.loadShow(id) },
       { lockMs: opts.rehydrationLockMs, barrierTimeoutMs: opts.barrierTimeoutMs },
     );
     const availability = new ShowAvailability({

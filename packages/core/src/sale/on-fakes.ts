@@ -47,7 +47,7 @@ export function saleOnFakes(o: SaleOnFakesOptions = {}) {
       shows,
       orders,
       space: s,
-      // INTERIM: RebuildDeps still names the whole PumpPublisher class; the sale uses only what RecordingPump has.
+      // The sale uses only what RecordingPump has of the pump (publishOrder, sendBarrier, settledWithinMs, drain).
       publisher: pump as unknown as PumpPublisher,
       // No sharing by default: each test says when a cached read is what it checks.
       options: { availabilityCacheMs: 0, listCacheMs: 0, rehydrationWaitMs: 100, ...o.options, ...options },

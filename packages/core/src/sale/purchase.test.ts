@@ -15,7 +15,13 @@ describe("purchase", () => {
     const show = await t.showOnSale({ capacity: 10 });
     const { order, created } = await buy(t.sales, show.id, "cus_a", 3, "0001");
     expect(created).toBe(true);
-    expect(order).toMatchObject({ showId: show.id, customerId: "cus_a", quantity: 3, status: "confirmed", persisted: false });
+    expect(order).toMatchObject({
+      showId: show.id,
+      customerId: "cus_a",
+      quantity: 3,
+      status: "confirmed",
+      persisted: false,
+    });
     expect(t.pump.published.map((r) => r.id)).toEqual([order.id]);
     expect(await remaining(t, show.id)).toEqual([7]);
   });

@@ -42,5 +42,4 @@ describe("recovery", () => {
     await expect(t.sales.requestRebuild("shw_01HZZZZZZZZZZZZZZZZZZZZZZZ")).resolves.toBeUndefined();
     expect(asked).toEqual(["shw_01HZZZZZZZZZZZZZZZZZZZZZZZ"]);
   });
-
 });

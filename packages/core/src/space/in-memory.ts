@@ -179,6 +179,11 @@ export class InMemorySpace implements Space {
     if (added) this.incr(d, "pendingTickets", q);
   }
 
+  /** Every version names the shard's generation, as the scripts' `stamp` does. */
+  private stamp(d: ShardData, o: Json) {
+    o.generation = String(d.inv.get("gen") ?? "preload");
+  }
+
   private bump(o: Json, status: string, nowIso: string) {
     o.status = status;
     o.version = Number(o.version ?? 1) + 1;
@@ -200,6 +205,7 @@ export class InMemorySpace implements Space {
     this.incr(d, "held", -Number(o.quantity));
     this.returnTickets(d, o, true, "expired");
     this.bump(o, "expired", nowIso);
+    this.stamp(d, o);
     const json = JSON.stringify(o);
     d.orders.set(String(o.id), json);
     this.queue(d, o, nowMs);
@@ -281,6 +287,7 @@ export class InMemorySpace implements Space {
       d.holds.set(input.order.id, holdUntil);
       this.incr(d, "held", qty);
     }
+    this.stamp(d, order);
     const json = JSON.stringify(order);
     d.idem.set(idempotencyField(input.customerId, input.idempotencyKey), `${input.fingerprint}\n${input.order.id}`);
     d.orders.set(input.order.id, json);
@@ -317,6 +324,7 @@ export class InMemorySpace implements Space {
     if (o.status === "held" && (d.holds.get(String(o.id)) ?? 0) <= nowMs) json = this.expire(d, o, nowMs, nowIso);
     const answer = (outcome: ChangeOutcome) => ({ outcome, record: parseRecord(json ?? "") });
     const save = () => {
+      this.stamp(d, o);
       json = JSON.stringify(o);
       d.orders.set(String(o.id), json);
       this.queue(d, o, nowMs);

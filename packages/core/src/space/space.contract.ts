@@ -389,6 +389,30 @@ export function spaceContract(make: () => SpaceHarness | Promise<SpaceHarness>) 
   });
 
   describe("losing and rebuilding a shard", () => {
+    it("names the shard's generation on every version it makes: preload, then the rebuild's", async () => {
+      const { space } = await make();
+      const { showId, take } = await loaded(space, [5]);
+      const held = okRecord(await take({ customer: "cus_a", quantity: 1, holdMs: LONG }));
+      expect(held.generation).toBe("preload");
+      await space.freezeShard(showId, 0);
+      await space.rebuildShard(showId, 0, {
+        stock: 4,
+        sold: 1,
+        held: 1,
+        expired: 0,
+        cancelled: 0,
+        refunded: 0,
+        max: 4,
+        customers: new Map([["cus_a", 1]]),
+        orders: [held],
+        generation: "bar_gen-2",
+      });
+      await space.markOnSale(showId);
+      const cancelled = await space.changeOrder(showId, 0, held.id, "cancel");
+      expect(cancelled.record).toMatchObject({ status: "cancelled", version: 2, generation: "bar_gen-2" });
+      expect(okRecord(await take({ customer: "cus_b", quantity: 1 })).generation).toBe("bar_gen-2");
+    });
+
     it("freezes a shard: takes answer rehydrating, replays still answer", async () => {
       const { space } = await make();
       const { showId, take } = await loaded(space, [5]);
