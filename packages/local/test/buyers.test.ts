@@ -398,8 +398,9 @@ describe("purchase rate limit", () => {
         ),
       );
       expect(misses.every((m) => m.status === 404)).toBe(true);
-      const missCache = (bounded.stack.runtime.sales as unknown as { missCache: { size: number; max: number } })
-        .missCache;
+      const missCache = (
+        bounded.stack.runtime.sales as unknown as { catalogue: { misses: { size: number; max: number } } }
+      ).catalogue.misses;
       expect(missCache.max).toBeLessThanOrEqual(10_000);
       expect(missCache.size).toBeLessThanOrEqual(missCache.max);
     } finally {
