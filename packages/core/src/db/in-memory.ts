@@ -28,6 +28,8 @@ const callsFor = (items: number) => Math.ceil(items / 25);
 
 export class InMemoryTable {
   readonly shows = new Map<string, Show>();
+  /** Show id → how many rebuilds have begun. */
+  readonly rebuilds = new Map<string, number>();
   readonly orders = new Map<string, OrderItem>();
   /** Order id → version → its status item. */
   readonly statuses = new Map<string, Map<number, OrderStatusItem & { customerId: string }>>();
@@ -72,6 +74,13 @@ export class InMemoryShowStore implements ShowStore {
     const show = this.table.shows.get(showId);
     if (!show) throw new Error(`no show ${showId}`);
     this.table.shows.set(showId, { ...show, status: "on_sale" });
+  }
+
+  async nextRebuild(showId: string): Promise<number> {
+    if (!this.table.shows.has(showId)) throw new Error(`no show ${showId}`);
+    const n = (this.table.rebuilds.get(showId) ?? 0) + 1;
+    this.table.rebuilds.set(showId, n);
+    return n;
   }
 }
 

@@ -19,6 +19,8 @@ export const showSchema = {
     holdSeconds: { type: "number", default: 600 },
     status: { type: ["draft", "on_sale"] as const, required: true },
     createdAt: { type: "string", required: true },
+    /** How many rebuilds of the show have begun: each takes the next, and its barrier carries it. */
+    rebuilds: { type: "number" },
   },
   indexes: {
     primary: {

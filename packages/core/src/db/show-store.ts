@@ -55,4 +55,9 @@ export class ElectroShowStore implements ShowStore {
     // A patch, so a show that does not exist is refused rather than made.
     await this.db.entities.show.patch({ showId }).set({ status: "on_sale" }).go({ response: "none" });
   }
+
+  async nextRebuild(showId: string): Promise<number> {
+    const { data } = await this.db.entities.show.patch({ showId }).add({ rebuilds: 1 }).go({ response: "updated_new" });
+    return Number(data.rebuilds);
+  }
 }

@@ -109,6 +109,20 @@ export const toOrder = (r: OrderRecord, persisted: boolean): Order => ({
 
 export const newOrderId = () => `ord_${newSecretUlid()}`;
 
+/**
+ * A rebuild's barrier id, which is also the generation it gives the show's shards: `bar_<rebuild number>_<ulid>`,
+ * the number from the show's own counter (`ShowStore.nextRebuild`), so generations order by the rebuilds
+ * that began them, never by a clock.
+ */
+export const rebuildBarrierId = (rebuild: number, unique: string) =>
+  `bar_${String(rebuild).padStart(10, "0")}_${unique}`;
+
+/** Which rebuild made a generation: 0 for `preload` (and anything without a number), then 1, 2, 3… */
+export function generationRank(generation: string | undefined): number {
+  const m = /^bar_(\d{10})_/.exec(generation ?? "");
+  return m ? Number(m[1]) : 0;
+}
+
 /** Facts on the pump. The writer switches on `type`; the compiler checks every case. */
 export const OrderAccepted = z.object({ type: z.literal("order.accepted"), order: OrderRecord });
 /** Orders published together, packed into one Kinesis record (see PumpPublisher). */

@@ -1,4 +1,4 @@
-import { OrderRecord, PumpEvent } from "../order/index.ts";
+import { generationRank, OrderRecord, PumpEvent } from "../order/index.ts";
 import { pendingMember, type Space } from "../space/index.ts";
 import { sleep as defaultSleep, describeIssues } from "../util/index.ts";
 import type { ProjectionStore } from "./ports.ts";
@@ -117,7 +117,14 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
   const voided: OrderRecord[] = [];
   const take = (record: OrderRecord, messageId: string) => {
     const fence = fences.get(record.showId);
-    if (fence !== undefined && record.generation !== undefined && record.generation !== fence) voided.push(record);
+    // Older than the show's last rebuild met here: that rebuild counted without it. A version with no
+    // generation (made before versions named one) is kept, as before.
+    if (
+      fence !== undefined &&
+      record.generation !== undefined &&
+      generationRank(record.generation) < generationRank(fence)
+    )
+      voided.push(record);
     else accept(record, messageId);
   };
   for (const { m, events, error } of decoded) {
@@ -132,7 +139,12 @@ export async function projectBatch(deps: ProjectionDeps, messages: PumpMessage[]
           break;
         case "space.barrier":
           barriers.push({ barrierId: event.barrierId, pumpShardId: event.pumpShardId, messageId: m.id });
-          if (event.showId && pumpShardId) {
+          // Forward only: a stale worker's barrier (an older rebuild, sent late) never moves the fence back.
+          if (
+            event.showId &&
+            pumpShardId &&
+            generationRank(event.barrierId) > generationRank(fences.get(event.showId))
+          ) {
             fences.set(event.showId, event.barrierId);
             moved.set(event.showId, event.barrierId);
           }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InMemoryOrderStore, InMemoryProjectionStore, InMemoryTable, type TableFaults } from "../db/in-memory.ts";
-import { newOrderId, type OrderRecord } from "../order/index.ts";
+import { newOrderId, type OrderRecord, rebuildBarrierId } from "../order/index.ts";
 import { newShowId } from "../show/index.ts";
 import { type ProjectionDeps, type PumpMessage, projectBatch } from "./index.ts";
 
@@ -159,15 +159,16 @@ describe("projectBatch", () => {
     const w = writer();
     const before = order({ generation: "preload" });
     const after = order({ generation: "preload" });
-    const rebuilt = order({ generation: "bar_1" });
+    const bar1 = rebuildBarrierId(1, "a");
+    const rebuilt = order({ generation: bar1 });
     const first = await projectBatch(
       w.deps,
-      from("shardId-0", [packed("1", before), barrier("2", "bar_1", "shardId-0", showId), packed("3", after)]),
+      from("shardId-0", [packed("1", before), barrier("2", bar1, "shardId-0", showId), packed("3", after)]),
     );
     expect(first.voided).toEqual([after]);
     expect(first.failures).toEqual([]);
     // The fence is kept before the barrier is recorded: a later batch of the pump shard starts from it.
-    expect(w.table.fences).toEqual(new Map([[`${showId} shardId-0`, "bar_1"]]));
+    expect(w.table.fences).toEqual(new Map([[`${showId} shardId-0`, bar1]]));
     const lateTake = order({ generation: "preload" });
     const lateConfirm = { ...before, version: 2, status: "confirmed" as const, generation: "preload" };
     const second = await projectBatch(w.deps, from("shardId-0", [packed("4", lateTake, rebuilt, lateConfirm)]));
@@ -182,10 +183,31 @@ describe("projectBatch", () => {
     );
   });
 
+  it("moves the fence forward only: a stale worker's older barrier met late voids nothing of the newer generation", async () => {
+    const w = writer();
+    const [older, newer] = [rebuildBarrierId(1, "z"), rebuildBarrierId(2, "a")];
+    const second = order({ generation: newer });
+    const stale = order({ generation: older });
+    const result = await projectBatch(
+      w.deps,
+      from("shardId-0", [
+        barrier("1", newer, "shardId-0", showId),
+        barrier("2", older, "shardId-0", showId),
+        packed("3", second, stale),
+      ]),
+    );
+    expect(result.voided).toEqual([stale]);
+    expect(w.table.fences).toEqual(new Map([[`${showId} shardId-0`, newer]]));
+    expect(byIdOf(await w.orders.ofShow(showId))).toEqual(byIdOf([second]));
+  });
+
   it("moves no fence when the barrier is held back by a failed record before it", async () => {
     const w = writer({ unprocessed: ({ record }) => record.quantity === 4 });
     const result = await projectBatch({ ...w.deps, maxWriteAttempts: 1 }, [
-      ...from("shardId-0", [packed("1", order({ quantity: 4 })), barrier("2", "bar_2", "shardId-0", showId)]),
+      ...from("shardId-0", [
+        packed("1", order({ quantity: 4 })),
+        barrier("2", rebuildBarrierId(2, "b"), "shardId-0", showId),
+      ]),
     ]);
     expect(result.barriers).toBe(0);
     expect(w.table.fences).toEqual(new Map());

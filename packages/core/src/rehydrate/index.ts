@@ -1,8 +1,8 @@
 import { HotSeatError } from "../error/index.ts";
 import { newUlid } from "../id/index.ts";
-import { isLive, type OrderRecord } from "../order/index.ts";
+import { isLive, type OrderRecord, rebuildBarrierId } from "../order/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
-import type { OrderStore } from "../sale/ports.ts";
+import type { OrderStore, ShowStore } from "../sale/ports.ts";
 import { type Show, splitCapacity } from "../show/index.ts";
 import type { Space } from "../space/index.ts";
 import { sleep as defaultSleep } from "../util/index.ts";
@@ -35,6 +35,8 @@ export type RehydrationDeps = {
    */
   fence?: () => Promise<void>;
   orders: RebuildOrders;
+  /** Numbers each rebuild of a show, so the writer orders their barriers by when they began. */
+  shows: Pick<ShowStore, "nextRebuild">;
 };
 
 /**
@@ -49,6 +51,9 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
   const store = deps.orders;
   const shards = Array.from({ length: show.shards }, (_, s) => s);
 
+  // Taken under the lock, before anything else: a worker that lost its lock and goes on has an older number
+  // than the one that took over, so its late barrier never moves the writer's fence back (see projectBatch).
+  const rebuild = await deps.shows.nextRebuild(show.id);
   const frozenAt = Date.now();
   await Promise.all(shards.map((s) => deps.space.freezeShard(show.id, s)));
   for (const s of shards) {
@@ -62,7 +67,8 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
   // order from before the freeze can land after the barrier.
   await sleep(deps.publisher.settledWithinMs);
 
-  const barrierId = `bar_${newUlid()}`;
+  const barrierId = rebuildBarrierId(rebuild, newUlid());
+  await fence();
   // The pump down (a 503, a dropped connection) is the rebuild's retryable failure, never a bare error.
   const pumpShards = await deps.publisher.sendBarrier(barrierId, show.id).catch((e: unknown) => {
     throw new HotSeatError("unavailable", `the pump is unavailable; rehydration will retry (${String(e)})`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InMemoryOrderStore, InMemoryProjectionStore, InMemoryTable } from "../db/in-memory.ts";
+import { InMemoryOrderStore, InMemoryProjectionStore, InMemoryShowStore, InMemoryTable } from "../db/in-memory.ts";
 import { newOrderId, type OrderRecord } from "../order/index.ts";
 import { type PumpMessage, projectBatch } from "../projection/index.ts";
 import type { Show } from "../show/index.ts";
@@ -50,6 +50,8 @@ class Pump {
 async function stage() {
   const table = new InMemoryTable();
   const orders = new InMemoryOrderStore(table);
+  const shows = new InMemoryShowStore(table);
+  await shows.create(show);
   const store = new InMemoryProjectionStore(table);
   const pump = new Pump();
   const state = { space: new InMemorySpace() };
@@ -85,7 +87,7 @@ async function stage() {
   };
   const rebuild = () =>
     rehydrateShow(
-      { orders, space: state.space, publisher: pump, sleep: () => write(1), barrierTimeoutMs: 5_000 },
+      { orders, shows, space: state.space, publisher: pump, sleep: () => write(1), barrierTimeoutMs: 5_000 },
       show,
     );
   const remaining = async () => (await state.space.readShards(show.id, show.shards)).reduce((n, s) => n + s.stock, 0);

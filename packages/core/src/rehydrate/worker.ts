@@ -23,6 +23,7 @@ export interface RebuildWorkerOptions {
 export interface RebuildDeps {
   /** The show's persisted orders and the barriers the writer reached. */
   orders: RebuildOrders;
+  shows: RehydrationDeps["shows"];
   /** The lock and the reads the worker needs, and whatever the rebuild itself (`rehydrateShow`) asks of the space. */
   space: Space & RehydrationDeps["space"];
   publisher: OrderPump & RehydrationDeps["publisher"];
@@ -86,6 +87,7 @@ export class RebuildWorker {
       const result = await rehydrateShow(
         {
           orders: this.deps.orders,
+          shows: this.deps.shows,
           space,
           publisher: this.deps.publisher,
           barrierTimeoutMs: o.barrierTimeoutMs ?? this.options.barrierTimeoutMs,

@@ -98,7 +98,7 @@ export class Sales {
     const catalogue = new Catalogue({ shows: deps.shows, space, listCacheMs: opts.listCacheMs });
     this.catalogue = catalogue;
     this.rebuilder = new RebuildWorker(
-      { orders: deps.orders, space, publisher, loadShow: (id) => catalogue.loadShow(id) },
+      { orders: deps.orders, shows: deps.shows, space, publisher, loadShow: (id) => catalogue.loadShow(id) },
       { lockMs: opts.rehydrationLockMs, barrierTimeoutMs: opts.barrierTimeoutMs },
     );
     const availability = new ShowAvailability({

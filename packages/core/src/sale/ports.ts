@@ -13,6 +13,11 @@ export interface ShowStore {
   list(): Promise<Show[]>;
   /** Draft to on sale (repeating it is harmless). */
   markOnSale(showId: string): Promise<void>;
+  /**
+   * The number of the show's next rebuild, atomically: 1, 2, 3… however many workers ask at once. A
+   * rebuild's barrier carries it, so the writer can tell a newer rebuild from a stale worker's.
+   */
+  nextRebuild(showId: string): Promise<number>;
 }
 
 /** The orders as DynamoDB holds them: what the writer persisted, each at its highest persisted version. */
