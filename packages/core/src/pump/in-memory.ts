@@ -48,9 +48,9 @@ export class InMemoryPump implements OrderPump {
     return true;
   }
 
-  async sendBarrier(barrierId: string): Promise<string[]> {
+  async sendBarrier(barrierId: string, showId?: string): Promise<string[]> {
     for (const s of this.shards) {
-      const event: PumpEvent = { type: "space.barrier", barrierId, pumpShardId: s.id };
+      const event: PumpEvent = { type: "space.barrier", barrierId, pumpShardId: s.id, ...(showId ? { showId } : {}) };
       s.data.push({ partitionKey: barrierId, json: JSON.stringify(event) });
     }
     return this.shardIds;

@@ -8,7 +8,7 @@ export interface OrderPump {
   /** Resolves true once the stream holds the order, false when it could not be published in time (never throws). */
   publishOrder(order: OrderRecord): Promise<boolean>;
   /** A barrier down every open shard, after whatever each holds already; returns the shards' ids. */
-  sendBarrier(barrierId: string): Promise<string[]>;
+  sendBarrier(barrierId: string, showId?: string): Promise<string[]>;
   /** Every publish handed in before T is answered, and never reaches the stream, after T + this. */
   readonly settledWithinMs: number;
   /** Waits for every publish handed in so far to be answered. */

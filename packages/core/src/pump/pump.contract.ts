@@ -80,7 +80,16 @@ export function pumpContract(make: () => PumpHarness | Promise<PumpHarness>) {
     }
     const after = anOrder();
     expect(await h.pump.publishOrder(after)).toBe(true);
-    await h.pump.sendBarrier("barrier-2");
+    // A rebuild's barrier names its show: the writer keeps the show's fence by it.
+    const showId = newShowId();
+    await h.pump.sendBarrier("barrier-2", showId);
+    for (const [id, rs] of await h.read())
+      expect(rs.filter((r) => r.event.type === "space.barrier").at(-1)?.event).toEqual({
+        type: "space.barrier",
+        barrierId: "barrier-2",
+        pumpShardId: id,
+        showId,
+      });
     for (const rs of (await h.read()).values()) {
       const at = (id: string) => rs.findIndex((r) => r.event.type === "space.barrier" && r.event.barrierId === id);
       const mine = rs.findIndex((r) => ordersOf(r.event).some((o) => o.id === after.id));
