@@ -2,13 +2,14 @@ import { describe, expect, it } from "vitest";
 import { InMemoryOrderStore, InMemoryProjectionStore, InMemoryShowStore, InMemoryTable } from "../db/in-memory.ts";
 import { newOrderId, type OrderRecord } from "../order/index.ts";
 import { type PumpMessage, projectBatch } from "../projection/index.ts";
+import { InMemoryPump } from "../pump/in-memory.ts";
 import type { Show } from "../show/index.ts";
 import { InMemorySpace } from "../space/in-memory.ts";
 import { fingerprintOf } from "../space/index.ts";
 import { rehydrateShow } from "./index.ts";
 
 // A whole rebuild in memory: the space (InMemorySpace, held to the Redis space's contract), the table
-// (db/in-memory.ts, held to DynamoDB's), a pump of one shard kept in order, and a slow writer that
+// (db/in-memory.ts, held to DynamoDB's), the pump (InMemoryPump, one shard), and a slow writer that
 // projects one pump record (projectBatch) each time the rebuild waits.
 
 const show: Show = {
@@ -24,27 +25,19 @@ const show: Show = {
   status: "on_sale",
   createdAt: "2026-12-01T10:00:00.000Z",
 };
-const PUMP_SHARD = "shardId-000000000000";
-
-/** The pump: what the publisher sent, in order, until the writer takes it. */
-class Pump {
-  readonly settledWithinMs = 0;
-  private queue: PumpMessage[] = [];
-  private seq = 0;
-  private push(event: unknown) {
-    this.queue.push({ id: String(++this.seq), data: JSON.stringify(event), pumpShardId: PUMP_SHARD });
-  }
-  async publishOrder(order: OrderRecord) {
-    this.push({ type: "order.accepted", order });
-    return true;
-  }
-  async sendBarrier(barrierId: string, showId?: string) {
-    this.push({ type: "space.barrier", barrierId, pumpShardId: PUMP_SHARD, showId });
-    return [PUMP_SHARD];
-  }
-  take(limit = Number.POSITIVE_INFINITY): PumpMessage[] {
-    return this.queue.splice(0, limit);
-  }
+/** The writer's side of a one-shard pump: the records from `at` on, as the event source hands them over. */
+function reader(pump: InMemoryPump) {
+  const [shardId] = pump.shardIds as [string];
+  let at = 0;
+  return (limit = Number.POSITIVE_INFINITY): PumpMessage[] => {
+    const records = pump.read(shardId, at).slice(0, limit);
+    at += records.length;
+    return records.map((r, i) => ({
+      id: String(at - records.length + i + 1),
+      data: JSON.stringify(r.event),
+      pumpShardId: shardId,
+    }));
+  };
 }
 
 async function stage() {
@@ -53,11 +46,12 @@ async function stage() {
   const shows = new InMemoryShowStore(table);
   await shows.create(show);
   const store = new InMemoryProjectionStore(table);
-  const pump = new Pump();
+  const pump = new InMemoryPump({ shards: 1 });
+  const nextRecords = reader(pump);
   const state = { space: new InMemorySpace() };
   /** The writer's turn: the next `limit` records the pump holds, projected in one batch. */
   const write = async (limit = Number.POSITIVE_INFINITY) => {
-    const result = await projectBatch({ store, space: state.space }, pump.take(limit));
+    const result = await projectBatch({ store, space: state.space }, nextRecords(limit));
     expect(result.failures).toEqual([]);
   };
   const load = async () => {

@@ -72,7 +72,12 @@ describe("availability", () => {
     expect(await t.sales.availability(show.id)).toMatchObject({ remaining: 8, held: 2 });
     clock += 1;
     expect(await t.sales.availability(show.id)).toMatchObject({ remaining: 10, held: 0 });
-    expect(t.pump.published.filter((r) => r.id === order.id).map((r) => [r.status, r.version])).toEqual([
+    expect(
+      t
+        .published()
+        .filter((r) => r.id === order.id)
+        .map((r) => [r.status, r.version]),
+    ).toEqual([
       ["held", 1],
       ["expired", 2],
     ]);

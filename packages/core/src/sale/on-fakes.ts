@@ -1,26 +1,13 @@
 // A sale on in-memory fakes (the space, the pump, the stores), for the fast tests beside the sale's modules.
 import { InMemoryOrderStore, InMemoryProjectionStore, InMemoryShowStore, InMemoryTable } from "../db/in-memory.ts";
 import type { OrderRecord } from "../order/index.ts";
-import type { PumpPublisher } from "../pump/index.ts";
+import { InMemoryPump } from "../pump/in-memory.ts";
 import type { RebuildTrigger } from "../rehydrate/worker.ts";
 import type { CreateShowInput, Show } from "../show/index.ts";
 import { InMemorySpace } from "../space/in-memory.ts";
 import { type SaleOptions, Sales } from "./index.ts";
 
 /** INTERIM until the fakes helper's InMemoryPump lands: a pump that records what it took, or refuses it. */
-class RecordingPump {
-  readonly published: OrderRecord[] = [];
-  refuse = false;
-  readonly settledWithinMs = 0;
-  async publishOrder(order: OrderRecord): Promise<boolean> {
-    if (this.refuse) return false;
-    this.published.push(structuredClone(order));
-    return true;
-  }
-  async sendBarrier(): Promise<string[]> {
-    return [];
-  }
-}
 
 export interface SaleOnFakesOptions {
   options?: SaleOptions;
@@ -35,7 +22,15 @@ export function saleOnFakes(o: SaleOnFakesOptions = {}) {
   const shows = new InMemoryShowStore(table);
   const orders = new InMemoryOrderStore(table);
   const space = new InMemorySpace({ now: o.now ?? (() => Date.now()) });
-  const pump = new RecordingPump();
+  // One pump shard: its records are in the order the sale published them.
+  const pump = new InMemoryPump({ shards: 1 });
+  /** The orders the sale published, in order. */
+  const published = (): OrderRecord[] =>
+    pump
+      .read(pump.shardIds[0] as string)
+      .flatMap((r) =>
+        r.event.type === "orders.accepted" ? r.event.orders : r.event.type === "order.accepted" ? [r.event.order] : [],
+      );
   const rebuildsAsked: string[] = [];
   const rebuild: RebuildTrigger = o.rebuild ?? {
     async request(showId) {
@@ -47,8 +42,7 @@ export function saleOnFakes(o: SaleOnFakesOptions = {}) {
       shows,
       orders,
       space: s,
-      // The sale uses only what RecordingPump has of the pump (publishOrder, sendBarrier, settledWithinMs, drain).
-      publisher: pump as unknown as PumpPublisher,
+      publisher: pump,
       // No sharing by default: each test says when a cached read is what it checks.
       options: { availabilityCacheMs: 0, listCacheMs: 0, rehydrationWaitMs: 100, ...o.options, ...options },
       rebuild,
@@ -74,6 +68,7 @@ export function saleOnFakes(o: SaleOnFakesOptions = {}) {
     projection: new InMemoryProjectionStore(table),
     space,
     pump,
+    published,
     rebuildsAsked,
     /** Another API process on the same space (or on `s`), stores and pump, with caches of its own. */
     otherProcess: (s: InMemorySpace = space.peer(), options?: SaleOptions) => make(s, options),

@@ -42,7 +42,7 @@ describe("orders", () => {
       idempotencyKey: "key-0001",
       body: { quantity: 2 },
     });
-    await t.projection.putOrders([t.pump.published[0] ?? expect.fail("not published")]);
+    await t.projection.putOrders([t.published()[0] ?? expect.fail("not published")]);
     const elsewhere = t.otherProcess(new InMemorySpace());
     expect(await elsewhere.getOrder(order.id, "cus_a")).toMatchObject({ id: order.id, quantity: 2, persisted: true });
     await expect(elsewhere.getOrder(order.id, "cus_b")).rejects.toMatchObject({ code: "order_not_found" });
@@ -57,7 +57,7 @@ describe("orders", () => {
       idempotencyKey: "key-0001",
       body: { quantity: 2 },
     });
-    const record = t.pump.published[0] ?? expect.fail("not published");
+    const record = t.published()[0] ?? expect.fail("not published");
     await t.projection.putOrders([record]);
     // A space with the show's shard but no order index: what a rebuild leaves.
     const rebuilt = new InMemorySpace();
@@ -86,7 +86,7 @@ describe("orders", () => {
       idempotencyKey: "key-0001",
       body: { quantity: 2 },
     });
-    await t.projection.putOrders([t.pump.published[0] ?? expect.fail("not published")]);
+    await t.projection.putOrders([t.published()[0] ?? expect.fail("not published")]);
     const lost = t.otherProcess(new InMemorySpace());
     await expect(lost.orderInSpace(order.id)).rejects.toMatchObject({ code: "rehydrating" });
     expect(new Set(t.rebuildsAsked)).toEqual(new Set([show.id]));
@@ -105,7 +105,7 @@ describe("orders", () => {
     const third = await buy("cus_a", "key-0003");
     await buy("cus_b", "key-0004");
     // The writer has the first two (held), not the third; the space has since confirmed the second.
-    const held = (id: string) => t.pump.published.find((r) => r.id === id) ?? expect.fail("not published");
+    const held = (id: string) => t.published().find((r) => r.id === id) ?? expect.fail("not published");
     await t.projection.putOrders([held(first.id), held(second.id)]);
     await t.space.changeOrder(show.id, 0, second.id, "confirm", { paymentRef: "pay_2" });
 

@@ -22,7 +22,7 @@ describe("purchase", () => {
       status: "confirmed",
       persisted: false,
     });
-    expect(t.pump.published.map((r) => r.id)).toEqual([order.id]);
+    expect(t.published().map((r) => r.id)).toEqual([order.id]);
     expect(await remaining(t, show.id)).toEqual([7]);
   });
 
@@ -44,7 +44,7 @@ describe("purchase", () => {
     expect(again.order.id).toBe(first.order.id);
     expect(await remaining(t, show.id)).toEqual([7]);
     // Still pending in the space (the writer has not confirmed it): published again before it is answered.
-    expect(t.pump.published.map((r) => r.id)).toEqual([first.order.id, first.order.id]);
+    expect(t.published().map((r) => r.id)).toEqual([first.order.id, first.order.id]);
   });
 
   it("refuses the same key for a different purchase", async () => {
@@ -147,15 +147,15 @@ describe("purchase", () => {
   it("answers unavailable when the pump refuses the order, which stays taken and pending for the sweeper", async () => {
     const t = saleOnFakes();
     const show = await t.showOnSale({ capacity: 10 });
-    t.pump.refuse = true;
+    t.pump.refuseNext(Number.POSITIVE_INFINITY);
     await expect(buy(t.sales, show.id, "cus_a", 2, "0001")).rejects.toMatchObject({ code: "unavailable" });
     const [state] = await t.space.readShards(show.id, 1);
     expect(state).toMatchObject({ stock: 8, pendingOrders: 1, pendingTickets: 2 });
     // The retry with the same key, once the pump is back, gets that same order, published now.
-    t.pump.refuse = false;
+    t.pump.refuseNext(0);
     const retry = await buy(t.sales, show.id, "cus_a", 2, "0001");
     expect(retry.created).toBe(false);
-    expect(t.pump.published.map((r) => r.id)).toEqual([retry.order.id]);
+    expect(t.published().map((r) => r.id)).toEqual([retry.order.id]);
     expect(await remaining(t, show.id)).toEqual([8]);
   });
 });

@@ -12,7 +12,7 @@ describe("sweep", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const t = saleOnFakes({ options: { staleAfterMs: 30_000 } });
     const show = await t.showOnSale({ capacity: 10 });
-    t.pump.refuse = true;
+    t.pump.refuseNext(Number.POSITIVE_INFINITY);
     const buy = (customerId: string, key: string) =>
       t.sales
         .purchase({ showId: show.id, customerId, idempotencyKey: key, body: { quantity: 1 } })
@@ -20,11 +20,11 @@ describe("sweep", () => {
     expect(await buy("cus_a", "key-0001")).toBe("unavailable");
     vi.advanceTimersByTime(20_000);
     expect(await buy("cus_b", "key-0002")).toBe("unavailable");
-    t.pump.refuse = false;
+    t.pump.refuseNext(0);
     vi.advanceTimersByTime(10_000);
 
     expect(await t.sales.sweep()).toEqual({ ...quiet, republished: 1 });
-    expect(t.pump.published.map((r) => r.customerId)).toEqual(["cus_a"]);
+    expect(t.published().map((r) => r.customerId)).toEqual(["cus_a"]);
     vi.advanceTimersByTime(20_000);
     // Still pending (no writer confirmed them): both are stale now, and both go again.
     expect(await t.sales.sweep()).toEqual({ ...quiet, republished: 2 });
@@ -34,7 +34,7 @@ describe("sweep", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const t = saleOnFakes({ options: { staleAfterMs: 1000 } });
     const show = await t.showOnSale({ capacity: 10 });
-    t.pump.refuse = true;
+    t.pump.refuseNext(Number.POSITIVE_INFINITY);
     for (const key of ["key-0001", "key-0002"])
       await t.sales
         .purchase({ showId: show.id, customerId: "cus_a", idempotencyKey: key, body: { quantity: 1 } })
@@ -79,7 +79,7 @@ describe("sweep", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const t = saleOnFakes({ options: { staleAfterMs: 1000, sweepBudgetMs: 0 } });
     const show = await t.showOnSale({ capacity: 2000, shards: 2, maxPerCustomer: 1000 });
-    t.pump.refuse = true;
+    t.pump.refuseNext(Number.POSITIVE_INFINITY);
     const n = 1300; // more than two pages of 500 on each shard's home buyer
     for (let i = 0; i < n; i++)
       await t.sales
@@ -90,13 +90,13 @@ describe("sweep", () => {
           body: { quantity: 1 },
         })
         .catch(() => {});
-    t.pump.refuse = false;
+    t.pump.refuseNext(0);
     vi.advanceTimersByTime(1000);
     expect(await t.sales.sweep()).toEqual({ ...quiet, left: n });
-    expect(t.pump.published).toEqual([]);
+    expect(t.published()).toEqual([]);
 
     const budgeted = t.otherProcess(undefined, { staleAfterMs: 1000, sweepBudgetMs: 10_000 });
     expect(await budgeted.sweep()).toEqual({ ...quiet, republished: n });
-    expect(new Set(t.pump.published.map((r) => r.id)).size).toBe(n);
+    expect(new Set(t.published().map((r) => r.id)).size).toBe(n);
   });
 });
