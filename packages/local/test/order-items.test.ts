@@ -1,8 +1,13 @@
 import type { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { createDb, createDocumentClient, orderItemWriter } from "@hotseat/core/db";
+import {
+  createDb,
+  createDocumentClient,
+  ledgerItem,
+  orderItem,
+  orderItemWriter,
+  persistedOrders,
+} from "@hotseat/core/db";
 import { newOrderId } from "@hotseat/core/order";
-import { ledgerItem, orderItem } from "@hotseat/core/projection";
-import { persistedOrders } from "@hotseat/core/rehydrate";
 import { newShowId } from "@hotseat/core/show";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { TestPayments } from "@hotseat/core/checkout";
+import { persistedOrders } from "@hotseat/core/db";
 import { newOrderId } from "@hotseat/core/order";
-import { persistedOrders } from "@hotseat/core/rehydrate";
 import { fingerprintOf } from "@hotseat/core/space";
 import { createRuntime } from "@hotseat/functions/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,8 +1,7 @@
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from "@aws-sdk/client-kinesis";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { createDb, ElectroProjectionStore } from "@hotseat/core/db";
+import { createDb, ElectroProjectionStore, persistedOrders } from "@hotseat/core/db";
 import { type PumpMessage, projectBatch } from "@hotseat/core/projection";
-import { persistedOrders } from "@hotseat/core/rehydrate";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ensureTable } from "../src/resources.ts";
 import { startTestStack, type TestStack } from "../src/testing.ts";

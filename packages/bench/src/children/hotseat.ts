@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { persistedOrders } from "@hotseat/core/rehydrate";
+import { persistedOrders } from "@hotseat/core/db";
 import type { Sales } from "@hotseat/core/sale";
 import { createSpaceClient, InventorySpace, shardKeys } from "@hotseat/core/space";
 import { cpuProfiler } from "@hotseat/local/cpu-profiler";

@@ -3,8 +3,6 @@ import { pendingMember, type Space } from "../space/index.ts";
 import { sleep as defaultSleep, describeIssues } from "../util/index.ts";
 import type { ProjectionStore } from "./ports.ts";
 
-// The item mapping lives with the table now; re-exported for the callers that found it here.
-export { foldOrders, fromOrderItem, ledgerItem, orderItem, orderStatusItem } from "../db/order-mapping.ts";
 export type { ProjectionStore, WriteOutcome } from "./ports.ts";
 
 export interface PumpMessage {

@@ -7,8 +7,6 @@ import { type Show, splitCapacity } from "../show/index.ts";
 import type { Space } from "../space/index.ts";
 import { sleep as defaultSleep } from "../util/index.ts";
 
-// Kept here for the tests and the bench that read a show's persisted orders through this module.
-export { persistedOrders } from "../db/order-store.ts";
 export {
   inProcessTrigger,
   type RebuildDeps,
