@@ -23,6 +23,12 @@ afterAll(async () => {
   await t?.stop();
 });
 
+const until = async (ok: () => Promise<boolean>, ms = 5000) => {
+  for (const deadline = Date.now() + ms; !(await ok()); ) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
 const statsOf = async (showId: string) =>
   (await t.request("GET", `/admin/shows/${showId}/stats`, { admin: true })).body;
 const persistedOrders = async (showId: string) =>
@@ -359,6 +365,24 @@ describe("a buyer dies while moving stock between shards", () => {
     ]);
   });
 
+  it("voids a loan lent before a rebuild and credited after it: its tickets are counted once", async () => {
+    const show = await t.createShow({ capacity: 10, shards: 2 });
+    await t.preload(show.id);
+    const { space } = t.stack.runtime;
+    // A buyer lends 3 tickets from shard 1 to shard 0, then stalls before the credit.
+    const loan = await space.lendStock(show.id, 1, 0, 3);
+    expect(loan.lent).toBe(3);
+    // Meanwhile the space loses the show and the next buyer rebuilds it from DynamoDB (no orders: all 10 back).
+    await t.stack.runtime.redis.flushall();
+    expect((await t.buy(show.id, "after-rebuild", 1, "loan-rebuild-key-1")).status).toBe(201);
+    expect((await space.readShards(show.id, 2)).reduce((n, s) => n + s.stock + s.inTransit, 0)).toBe(9);
+    // The stalled buyer's credit lands now: void, or the show would hold 12 tickets for 9.
+    expect(await space.creditStock(show.id, 0, loan)).toBe(-1);
+    expect((await space.readShards(show.id, 2)).reduce((n, s) => n + s.stock + s.inTransit, 0)).toBe(9);
+  });
+});
+
+describe("a preload and a buyer's rebuild at once (issue 10, fourth oversell)", () => {
   it("never loads a preload beside a rebuild a buyer started: the preload waits for the rebuild's lock", async () => {
     const show = await t.createShow({ capacity: 8 });
     const { space } = t.stack.runtime;
@@ -376,19 +400,25 @@ describe("a buyer dies while moving stock between shards", () => {
     expect((await space.readShards(show.id, 1))[0]).toMatchObject({ stock: 6, sold: 2 });
   });
 
-  it("voids a loan lent before a rebuild and credited after it: its tickets are counted once", async () => {
-    const show = await t.createShow({ capacity: 10, shards: 2 });
-    await t.preload(show.id);
-    const { space } = t.stack.runtime;
-    // A buyer lends 3 tickets from shard 1 to shard 0, then stalls before the credit.
-    const loan = await space.lendStock(show.id, 1, 0, 3);
-    expect(loan.lent).toBe(3);
-    // Meanwhile the space loses the show and the next buyer rebuilds it from DynamoDB (no orders: all 10 back).
-    await t.stack.runtime.redis.flushall();
-    expect((await t.buy(show.id, "after-rebuild", 1, "loan-rebuild-key-1")).status).toBe(201);
-    expect((await space.readShards(show.id, 2)).reduce((n, s) => n + s.stock + s.inTransit, 0)).toBe(9);
-    // The stalled buyer's credit lands now: void, or the show would hold 12 tickets for 9.
-    expect(await space.creditStock(show.id, 0, loan)).toBe(-1);
-    expect((await space.readShards(show.id, 2)).reduce((n, s) => n + s.stock + s.inTransit, 0)).toBe(9);
+  it("never loads fresh stock over a rebuild that ran while the preload waited, even once the space lost it again", async () => {
+    const show = await t.createShow({ capacity: 8 });
+    const { space, shows } = t.stack.runtime;
+    // A buyer's recovery elsewhere holds the lock: the first preload flips the show on sale, then waits for it.
+    const rebuilding = (await space.acquireRehydrationLock(show.id, 10_000)) as string;
+    const preload = t.request("POST", `/admin/shows/${show.id}/preload`, { admin: true });
+    await until(async () => (await shows.get(show.id))?.status === "on_sale");
+    // That recovery rebuilds the show (numbered, as every rebuild is; no orders yet) and 3 tickets sell.
+    await shows.nextRebuild(show.id);
+    await space.loadShard(show.id, 0, 8, show.maxPerCustomer);
+    await space.markOnSale(show.id);
+    expect((await t.buy(show.id, "first-load", 3, "first-load-key-1")).status).toBe(201);
+    await t.stack.drain();
+    // The space loses the show again before the preload gets the lock. A fresh load now would offer all 8.
+    await t.stack.runtime.redis.del(...Object.values(shardKeys(show.id, 0)));
+    await space.releaseRehydrationLock(show.id, rebuilding);
+    const answer = await preload;
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ showId: show.id, remaining: 5 });
+    expect((await space.readShards(show.id, 1))[0]).toMatchObject({ stock: 5, sold: 3 });
   });
 });

@@ -12,6 +12,13 @@ export function formatReport(r: NemesisReport): string {
   for (const c of r.checks) lines.push(`  ${c.held ? "held  " : "FAILED"}  ${c.name}: ${c.detail}`);
   if (r.oddities.length > 0)
     lines.push("", "worth a look (no check is about these):", ...r.oddities.slice(0, 12).map((o) => `  ${o}`));
+  for (const d of r.diagnoses ?? []) {
+    lines.push("", `the space against DynamoDB for ${d.showId} (DynamoDB: ${JSON.stringify(d.dbTickets)})`);
+    for (const s of d.shards)
+      lines.push(`  shard ${s.shard}: ${JSON.stringify(s.inventory)}; ${s.orders} orders ${JSON.stringify(s.tickets)}`);
+    lines.push(`  ${d.differences.length} orders differ (space→DynamoDB): ${d.differences.slice(0, 12).join("; ")}`);
+    lines.push(...d.logLines.slice(0, 30).map((l) => `  ${l}`));
+  }
   lines.push(
     "",
     `buyers' answers: ${Object.entries(r.buyers)

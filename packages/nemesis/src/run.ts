@@ -4,6 +4,7 @@ import path from "node:path";
 import { sleep } from "@hotseat/core/util";
 import { Buyer, type BuyerContext, Client, Ledger, type ShowUnderTest } from "./buyers.ts";
 import { type Check, type QuietShow, readTable, runChecks } from "./checks.ts";
+import { diagnoseShow, type ShowDiagnosis } from "./diagnose.ts";
 import { type FaultEvent, type FaultKind, faultKinds, Scheduler } from "./faults.ts";
 import { Rng } from "./rng.ts";
 import { ADMIN_TOKEN, startStage } from "./stage.ts";
@@ -36,6 +37,8 @@ export interface NemesisReport {
   oddities: string[];
   proxies: Record<string, number>;
   shows: ShowUnderTest[];
+  /** For each show whose capacity check failed: what the space held of it against DynamoDB, and its logs. */
+  diagnoses: ShowDiagnosis[];
   dataDir: string;
 }
 
@@ -219,6 +222,15 @@ export async function runNemesis(o: NemesisOptions): Promise<NemesisReport> {
       }
       const db = await readTable(emulators.dynamoEndpoint, "hotseat");
       const checks = runChecks(ledger, db, quiet, Date.now());
+      const capacity = checks.find((c) => c.name.startsWith("remaining + held + confirmed"));
+      const diagnoses: ShowDiagnosis[] = [];
+      if (capacity && !capacity.held) {
+        const client = cluster.client();
+        for (const q of quiet)
+          if (capacity.detail.includes(q.show.id)) diagnoses.push(await diagnoseShow(client, q.show, db, dir));
+        client.disconnect();
+        for (const d of diagnoses) log(`nemesis: diagnosis of ${d.showId}: ${JSON.stringify(d)}`);
+      }
 
       const faults: NemesisReport["faults"] = {};
       for (const k of faultKinds) faults[k] = { injected: 0, skipped: 0 };
@@ -238,6 +250,7 @@ export async function runNemesis(o: NemesisOptions): Promise<NemesisReport> {
         oddities: ledger.oddities,
         proxies: { ...dynamoProxy.counts(), ...kinesisProxy.counts() },
         shows,
+        diagnoses,
         dataDir: dir,
       };
     };

@@ -30,6 +30,8 @@ export class InMemoryTable {
   readonly shows = new Map<string, Show>();
   /** Show id → how many rebuilds have begun. */
   readonly rebuilds = new Map<string, number>();
+  /** Show ids whose one fresh load was claimed. */
+  readonly firstLoads = new Set<string>();
   readonly orders = new Map<string, OrderItem>();
   /** Order id → version → its status item. */
   readonly statuses = new Map<string, Map<number, OrderStatusItem & { customerId: string }>>();
@@ -81,6 +83,13 @@ export class InMemoryShowStore implements ShowStore {
     const n = (this.table.rebuilds.get(showId) ?? 0) + 1;
     this.table.rebuilds.set(showId, n);
     return n;
+  }
+
+  async claimFirstLoad(showId: string): Promise<boolean> {
+    if (!this.table.shows.has(showId)) return false;
+    if (this.table.firstLoads.has(showId) || this.table.rebuilds.has(showId)) return false;
+    this.table.firstLoads.add(showId);
+    return true;
   }
 }
 

@@ -21,6 +21,8 @@ export const showSchema = {
     createdAt: { type: "string", required: true },
     /** How many rebuilds of the show have begun: each takes the next, and its barrier carries it. */
     rebuilds: { type: "number" },
+    /** When the show's one fresh load was claimed (by a preload, under the rebuild lock); absent before. */
+    loadedAt: { type: "string" },
   },
   indexes: {
     primary: {

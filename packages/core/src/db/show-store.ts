@@ -1,6 +1,7 @@
 import type { ShowStore } from "../sale/ports.ts";
 import type { Show } from "../show/index.ts";
 import type { Db } from "./entities.ts";
+import { isConditionFailure } from "./unavailable.ts";
 
 interface ShowItem {
   showId: string;
@@ -59,5 +60,21 @@ export class ElectroShowStore implements ShowStore {
   async nextRebuild(showId: string): Promise<number> {
     const { data } = await this.db.entities.show.patch({ showId }).add({ rebuilds: 1 }).go({ response: "updated_new" });
     return Number(data.rebuilds);
+  }
+
+  async claimFirstLoad(showId: string): Promise<boolean> {
+    try {
+      // A patch (so a show that is gone is refused too) on the condition that no load was claimed and no
+      // rebuild has begun: DynamoDB evaluates it atomically with the write, however many ask at once.
+      await this.db.entities.show
+        .patch({ showId })
+        .set({ loadedAt: new Date().toISOString() })
+        .where((a, op) => `${op.notExists(a.loadedAt)} AND ${op.notExists(a.rebuilds)}`)
+        .go({ response: "none" });
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
   }
 }

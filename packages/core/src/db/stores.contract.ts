@@ -96,6 +96,37 @@ export function showStoreContract(make: Make<ShowStore>) {
     await expect(shows.markOnSale(unknown)).rejects.toThrow();
     expect(await shows.get(unknown)).toBeNull();
   });
+
+  it("numbers a show's rebuilds 1, 2, 3… however many ask at once, each show on its own count", async () => {
+    const shows = await make();
+    const show = aShow();
+    const other = aShow();
+    await shows.create(show);
+    await shows.create(other);
+    const numbers = await Promise.all(Array.from({ length: 5 }, () => shows.nextRebuild(show.id)));
+    expect(numbers.sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(await shows.nextRebuild(other.id)).toBe(1);
+    expect(await shows.get(show.id)).toEqual(show);
+  });
+
+  it("gives a show's first load to one claimant of many, to none once a rebuild began, never for an unknown show", async () => {
+    const shows = await make();
+    const show = aShow();
+    await shows.create(show);
+    const claims = await Promise.all(Array.from({ length: 4 }, () => shows.claimFirstLoad(show.id)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await shows.claimFirstLoad(show.id)).toBe(false);
+    expect(await shows.get(show.id)).toEqual(show);
+
+    const rebuilt = aShow();
+    await shows.create(rebuilt);
+    await shows.nextRebuild(rebuilt.id);
+    expect(await shows.claimFirstLoad(rebuilt.id)).toBe(false);
+
+    const unknown = newShowId();
+    expect(await shows.claimFirstLoad(unknown)).toBe(false);
+    expect(await shows.get(unknown)).toBeNull();
+  });
 }
 
 export function orderStoreContract(make: Make<OrderTable>) {

@@ -205,7 +205,10 @@ export class Sales {
 
   /** Loads the show's inventory into the space and puts it on sale. Safe to repeat. */
   preload(showId: string): Promise<{ showId: string; remaining: number }> {
-    return preloadShow({ catalogue: this.catalogue, recovery: this.recovery, space: this.deps.space }, showId);
+    return preloadShow(
+      { catalogue: this.catalogue, recovery: this.recovery, space: this.deps.space, shows: this.deps.shows },
+      showId,
+    );
   }
 
   stats(showId: string): Promise<ShowStats> {

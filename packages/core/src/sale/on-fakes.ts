@@ -7,8 +7,6 @@ import type { CreateShowInput, Show } from "../show/index.ts";
 import { InMemorySpace } from "../space/in-memory.ts";
 import { type SaleOptions, Sales } from "./index.ts";
 
-/** INTERIM until the fakes helper's InMemoryPump lands: a pump that records what it took, or refuses it. */
-
 export interface SaleOnFakesOptions {
   options?: SaleOptions;
   /** Where rebuilds are asked for; by default they are only recorded (`rebuildsAsked`). */

@@ -18,6 +18,12 @@ export interface ShowStore {
    * rebuild's barrier carries it, so the writer can tell a newer rebuild from a stale worker's.
    */
   nextRebuild(showId: string): Promise<number>;
+  /**
+   * Claims the show's one fresh load of full stock, atomically: true for the first caller only, and false
+   * for everyone once any rebuild has begun (`nextRebuild`), since orders may exist from then on. Whoever
+   * loses must rebuild the space from the orders instead of loading it fresh.
+   */
+  claimFirstLoad(showId: string): Promise<boolean>;
 }
 
 /** The orders as DynamoDB holds them: what the writer persisted, each at its highest persisted version. */

@@ -62,6 +62,33 @@ describe("preload", () => {
     expect((await t.space.readShards(show.id, 1))[0]?.stock).toBe(6);
   });
 
+  it("loads no fresh stock when a rebuild ran while it waited and the space lost the show again", async () => {
+    const t = saleOnFakes({ options: { rehydrationWaitMs: 2000 } });
+    const show = await t.show({ capacity: 10 });
+    // A buyer's recovery elsewhere holds the lock and rebuilds the show (numbering its rebuild, as every one does).
+    const token = (await t.space.acquireRehydrationLock(show.id, 10_000)) as string;
+    const preload = t.sales.preload(show.id);
+    await sleep(60);
+    await t.shows.nextRebuild(show.id);
+    await t.space.loadShard(show.id, 0, 10, 10);
+    await t.space.markOnSale(show.id);
+    const sold = await t.otherProcess().purchase({
+      showId: show.id,
+      customerId: "cus_a",
+      idempotencyKey: "key-0001",
+      body: { quantity: 4 },
+    });
+    expect(sold.created).toBe(true);
+    // The space loses the show before the preload gets the lock: a fresh load now would forget the 4 sold.
+    t.space.loseShow(show.id);
+    await t.space.releaseRehydrationLock(show.id, token);
+    await expect(preload).rejects.toMatchObject({ code: "rehydrating" });
+    expect((await t.space.readShards(show.id, 1))[0]?.exists).toBe(false);
+    expect(t.rebuildsAsked).toContain(show.id);
+    // The claim is spent for good: a later preload rebuilds too.
+    expect(await t.shows.claimFirstLoad(show.id)).toBe(false);
+  });
+
   it("answers rehydrating when the lock stays held past the wait, with the status already on sale", async () => {
     const t = saleOnFakes({ options: { rehydrationWaitMs: 100 } });
     const show = await t.show({ capacity: 10 });

@@ -136,6 +136,11 @@ export class InMemorySpace implements Space {
     return () => this.store.shards.set(`${showId}\n${shard}`, copyShard(copy));
   }
 
+  /** Deletes every key of the show's shards, as the harness's "space loses a show" does on Redis; the lock stays. */
+  loseShow(showId: string) {
+    for (const key of [...this.store.shards.keys()]) if (key.startsWith(`${showId}\n`)) this.store.shards.delete(key);
+  }
+
   /** Sets a shard's status field directly, as a test may with HSET on Redis (nothing in the domain does). */
   setShardStatus(showId: string, shard: number, status: string) {
     this.shard(showId, shard).inv.set("status", status);
