@@ -29,6 +29,18 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
+/** The order ids the stack's publisher is asked to publish from now on, until the returned call stops recording. */
+function recordPublished(): { ids: string[]; stop: () => void } {
+  const publisher = t.stack.runtime.publisher;
+  const real = publisher.publishOrder;
+  const ids: string[] = [];
+  publisher.publishOrder = (o, ...rest) => {
+    ids.push(o.id);
+    return real.call(publisher, o, ...rest);
+  };
+  return { ids, stop: () => void (publisher.publishOrder = real) };
+}
+
 const order = (showId: string, id: string, key: string) => ({
   id,
   showId,
@@ -110,6 +122,33 @@ describe("a take with SPACE_REPLICA_ACKS on a Redis Cluster", () => {
   });
 });
 
+describe("a move of stock between shards with SPACE_REPLICA_ACKS", () => {
+  it("is credited only once the donor's replicas hold the loan: until then it stays in transit, then settles once", async () => {
+    const showId = newShowId();
+    const strict = new InventorySpace(client, { replicaAcks: 2, replicaAckTimeoutMs: 100 });
+    await strict.loadShard(showId, 0, 2, 4);
+    await strict.loadShard(showId, 1, 8, 4);
+    expect(await strict.replicated(showId, 1)).toBe(false);
+    expect(await strict.moveStock(showId, 1, 0, 3)).toBe(0);
+    const inTransit = await strict.readShards(showId, 2);
+    expect(inTransit.map((s) => [s.stock, s.inTransit])).toEqual([
+      [2, 0],
+      [5, 3],
+    ]);
+    expect(await strict.settleLoans(showId, 1, 0)).toBe(0);
+
+    const relaxed = new InventorySpace(client, { replicaAcks: 1 });
+    expect(await relaxed.replicated(showId, 1)).toBe(true);
+    expect(await relaxed.settleLoans(showId, 1, 0)).toBe(3);
+    expect(await relaxed.settleLoans(showId, 1, 0)).toBe(0);
+    expect((await relaxed.readShards(showId, 2)).map((s) => [s.stock, s.inTransit])).toEqual([
+      [5, 0],
+      [5, 0],
+    ]);
+    expect(await relaxed.moveStock(showId, 1, 0, 2)).toBe(2);
+  });
+});
+
 describe("a purchase through the API with SPACE_REPLICA_ACKS=1", () => {
   it("is 201 while the replica answers; a retryable 503 once it is gone, and the retry returns one order", async () => {
     const show = await t.createShow({ capacity: 10, maxPerCustomer: 4 });
@@ -117,7 +156,9 @@ describe("a purchase through the API with SPACE_REPLICA_ACKS=1", () => {
     expect((await t.buy(show.id, "cus_1", 1, "acks-key-0001")).status).toBe(201);
 
     const primary = await cluster.primaryOf(shardKeys(show.id, 0).inventory);
-    for (const replica of await cluster.replicasOf(primary)) await cluster.kill(replica);
+    const killed = await cluster.replicasOf(primary);
+    for (const replica of killed) await cluster.kill(replica);
+    const published = recordPublished();
     const refused = await t.buy(show.id, "cus_2", 2, "acks-key-0002");
     expect(refused.status).toBe(503);
     expect(refused.body).toMatchObject({ code: "unavailable" });
@@ -125,13 +166,61 @@ describe("a purchase through the API with SPACE_REPLICA_ACKS=1", () => {
     const retried = await t.buy(show.id, "cus_2", 2, "acks-key-0002");
     expect(retried.status).toBe(503);
 
-    // Not acknowledged, not lost: pending in the space, the sweeper publishes it, and it is persisted once.
+    // Not acknowledged, not lost: pending in the space. The sweeper does not publish it while no replica holds it
+    // (were the primary lost now, DynamoDB would hold an order the promoted replica never had, to sell again).
     await new Promise((r) => setTimeout(r, 400));
+    const orders = async () =>
+      (await t.tableItems())
+        .filter((i) => i.__edb_e__ === "order" && i.showId === show.id)
+        .map((i) => `${i.customerId}:${i.quantity}`)
+        .sort();
+    expect(await t.stack.sweep()).toMatchObject({ republished: 0, left: 1 });
+    published.stop();
+    expect(published.ids).toEqual([]);
+    // Its 2 tickets still taken, pending.
+    expect((await t.request("GET", `/admin/shows/${show.id}/stats`, { admin: true })).body).toMatchObject({
+      pending: 2,
+    });
+    // The replica is replaced and has caught up: the sweep publishes the order, and it is persisted once.
+    for (const replica of killed) await cluster.restart(replica);
     await t.stack.sweep();
     await t.stack.drain();
-    const items = (await t.tableItems()).filter((i) => i.__edb_e__ === "order" && i.showId === show.id);
-    expect(items.map((i) => `${i.customerId}:${i.quantity}`).sort()).toEqual(["cus_1:1", "cus_2:2"]);
+    expect(await orders()).toEqual(["cus_1:1", "cus_2:2"]);
     const stats = (await t.request("GET", `/admin/shows/${show.id}/stats`, { admin: true })).body;
     expect(stats).toMatchObject({ sold: 3, remaining: 7, pending: 0 });
+  });
+});
+
+describe("a change of status through the API with SPACE_REPLICA_ACKS=1", () => {
+  it("is a retryable 503 while the shard's replica is gone, published by none; the retry confirms it once it is back", async () => {
+    const show = await t.createShow({ capacity: 10, maxPerCustomer: 4, priceCents: 500 });
+    await t.preload(show.id);
+    const held = await t.buy(show.id, "cus_pay", 1, "acks-key-0101");
+    expect(held.status).toBe(201);
+    const orderId = held.body.order.id as string;
+    const pay = () =>
+      t.request("POST", `/orders/${orderId}/test-payment`, { body: { card: "4242424242424242" }, as: "cus_pay" });
+    const status = async () => {
+      await t.stack.drain();
+      const versions = (await t.tableItems()).filter((i) => i.orderId === orderId && i.__edb_e__ === "orderStatus");
+      return versions.map((v) => v.status);
+    };
+    await t.stack.drain();
+
+    const primary = await cluster.primaryOf(shardKeys(show.id, 0).inventory);
+    const killed = await cluster.replicasOf(primary);
+    for (const replica of killed) await cluster.kill(replica);
+    const published = recordPublished();
+    const refused = await pay();
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ code: "unavailable" });
+    published.stop();
+    expect(published.ids).toEqual([]);
+
+    for (const replica of killed) await cluster.restart(replica);
+    const paid = await pay();
+    expect(paid.status).toBe(200);
+    expect(paid.body.order).toMatchObject({ status: "confirmed" });
+    expect(await status()).toEqual(["confirmed"]);
   });
 });

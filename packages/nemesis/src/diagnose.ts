@@ -27,7 +27,7 @@ export interface ShowDiagnosis {
   logLines: string[];
 }
 
-const EVENTS = /rehydrat|rebuild|preload|regress|voided|lost|barrier|fence/;
+const EVENTS = /rehydrat|rebuild|preload|regress|oversold|voided|lost|barrier|fence/;
 
 /** The one command it needs of the space (a Redis or a Cluster client). */
 type SpaceReader = { hgetall(key: string): Promise<Record<string, string>> };

@@ -42,7 +42,7 @@ export const LATE_PAYMENT_RELEASED = "late_payment_released";
 /** What checkout needs of the rest of the system: the space's order changes, the sale's reads, the pump. */
 export interface CheckoutDeps {
   /** Changing an order's status (one atomic step against its current status) and reclaiming lapsed holds. */
-  space: Pick<InventorySpace, "changeOrder" | "reclaimHolds">;
+  space: Pick<InventorySpace, "changeOrder" | "reclaimHolds" | "replicated">;
   sales: Pick<Sales, "publishChanges" | "orderInSpace">;
   /** Where a buyer's or an admin's change goes before it is acknowledged. */
   publisher: Pick<PumpPublisher, "publishOrder">;
@@ -94,6 +94,10 @@ export class Checkout {
     // published too. "Already" publishes the current version again: the retry of a change whose publish
     // failed lands it (the writer's blind, versioned writes make a second copy harmless).
     if (r.outcome === "changed" || r.outcome === "already" || r.record.version !== record.version) {
+      // Only what the shard's replicas hold (with SPACE_REPLICA_ACKS): a confirm the primary alone had, then lost
+      // in a failover, would leave the space's hold to lapse and sell again a ticket DynamoDB calls paid for.
+      if (!(await this.deps.space.replicated(r.record.showId, r.record.shard)))
+        throw new HotSeatError("unavailable", "the change is made but not yet durable; retry to confirm it");
       const published = await this.deps.publisher.publishOrder(r.record).catch(() => false);
       if (!published)
         throw new HotSeatError("unavailable", "the change is made but not yet durable; retry to confirm it");

@@ -1,5 +1,6 @@
 import { HotSeatError } from "../error/index.ts";
 import { newUlid } from "../id/index.ts";
+import { log } from "../log/index.ts";
 import { isLive, type OrderRecord, rebuildBarrierId } from "../order/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
 import type { OrderStore, ShowStore } from "../sale/ports.ts";
@@ -115,6 +116,9 @@ export async function rehydrateShow(deps: RehydrationDeps, show: Show): Promise<
       if (o.status !== "held" || !(deadline > frozenAt)) return o;
       return { ...o, holdExpiresAt: new Date(deadline + frozenFor).toISOString() };
     });
+  // More live tickets than the show has is an oversell that already happened (nothing here can undo a sale): said
+  // loudly, and the space offers none until enough of them lapse or are given back.
+  if (live > show.capacity) log.error("space.oversold", { showId: show.id, live, capacity: show.capacity });
   const remaining = Math.max(0, show.capacity - live);
   const stock = splitCapacity(remaining, show.shards);
   for (const s of shards) {

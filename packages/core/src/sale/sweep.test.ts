@@ -44,6 +44,25 @@ describe("sweep", () => {
     expect((await t.space.readShards(show.id, 1))[0]?.pendingOrders).toBe(2);
   });
 
+  it("publishes nothing its shard's replicas do not hold yet, leaves it pending, and publishes it once they do", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const t = saleOnFakes({ options: { staleAfterMs: 1000 } });
+    const show = await t.showOnSale({ capacity: 10 });
+    t.pump.refuseNext(Number.POSITIVE_INFINITY);
+    await t.sales
+      .purchase({ showId: show.id, customerId: "cus_a", idempotencyKey: "key-0001", body: { quantity: 2 } })
+      .catch(() => {});
+    t.pump.refuseNext(0);
+    vi.advanceTimersByTime(1000);
+    t.space.setReplicasAnswering(false);
+    expect(await t.sales.sweep()).toEqual({ ...quiet, left: 1 });
+    expect(t.published()).toEqual([]);
+    expect((await t.space.readShards(show.id, 1))[0]?.pendingOrders).toBe(1);
+    t.space.setReplicasAnswering(true);
+    expect(await t.sales.sweep()).toEqual({ ...quiet, republished: 1 });
+    expect(t.published().map((r) => [r.customerId, r.quantity])).toEqual([["cus_a", 2]]);
+  });
+
   it("asks for the rebuild of a show the space lost, or froze with no rebuild running", async () => {
     const t = saleOnFakes();
     const lost = await t.show({ capacity: 10 });

@@ -6,7 +6,7 @@ import type { ShowAvailability } from "./availability.ts";
 import type { Catalogue } from "./catalogue.ts";
 import type { Recovery } from "./recovery.ts";
 
-type BacklogSpace = Pick<Space, "pendingPage" | "countPending">;
+type BacklogSpace = Pick<Space, "pendingPage" | "countPending" | "replicated">;
 type Publisher = Pick<PumpPublisher, "publishOrder">;
 
 export interface SweepDeps {
@@ -88,7 +88,10 @@ export interface BacklogOptions {
 export interface BacklogResult {
   republished: number;
   failed: number;
-  /** Stale orders this run did not reach (its budget ran out, or the pump refused a whole page): the next run's. */
+  /**
+   * Stale orders this run did not reach (its budget ran out, the pump refused a whole page, or the shard's replicas
+   * did not hold them yet): the next run's.
+   */
   left: number;
   pages: number;
 }
@@ -100,6 +103,8 @@ interface Cursor {
   score: number;
   skip: number;
   done: boolean;
+  /** Left because the shard's replicas were behind. */
+  unreplicated?: boolean;
 }
 
 /**
@@ -134,20 +139,30 @@ export async function republishBacklog(
     result.failed += published.length - ok;
     if (ok === 0) pumpDown = true;
   }
-  for (const c of cursors) if (!c.done) result.left += await countLeft(space, c, before);
+  for (const c of cursors) if (!c.done || c.unreplicated) result.left += await countLeft(space, c, before);
   if (result.left > 0 || result.failed > 0)
     log.warn("sweeper.backlog_left", {
       left: result.left,
       failed: result.failed,
       republished: result.republished,
-      reason: pumpDown ? "pump_unavailable" : "budget",
+      reason: pumpDown ? "pump_unavailable" : cursors.some((c) => c.unreplicated) ? "replicas_behind" : "budget",
     });
   return result;
 }
 
-/** The next page of a shard's stale pending orders, moving its cursor past them. */
+/**
+ * The next page of a shard's stale pending orders, moving its cursor past them. A page the shard's replicas do not
+ * hold yet (with SPACE_REPLICA_ACKS; its takes were answered 503 for that reason) is left for a later run, the cursor
+ * where it was: published now, and the primary lost, DynamoDB would hold orders the promoted replica never had, so
+ * the space would sell their tickets again and a buyer's retry with the same key would make a second order.
+ */
 async function readPage(space: BacklogSpace, c: Cursor, before: number, pageSize: number): Promise<OrderRecord[]> {
   const page = await space.pendingPage(c.showId, c.shard, { score: c.score, skip: c.skip }, before, pageSize);
+  if (page.orders.length > 0 && !(await space.replicated(c.showId, c.shard))) {
+    c.done = true;
+    c.unreplicated = true;
+    return [];
+  }
   for (const { at } of page.entries) {
     if (at === c.score) c.skip++;
     else {

@@ -90,6 +90,8 @@ class Store {
   readonly archived = new Map<string, string>();
   readonly locks = new Map<string, Expiring<string>>();
   readonly rebuildRequested = new Map<string, Expiring<string>>();
+  /** Whether the (notional) replicas answer `replicated`: a test sets it false for replicas that fell behind. */
+  replicasAnswer = true;
 }
 
 /** Members of a sorted set in Redis's order: by score, then by member. */
@@ -139,6 +141,11 @@ export class InMemorySpace implements Space {
   /** Deletes every key of the show's shards, as the harness's "space loses a show" does on Redis; the lock stays. */
   loseShow(showId: string) {
     for (const key of [...this.store.shards.keys()]) if (key.startsWith(`${showId}\n`)) this.store.shards.delete(key);
+  }
+
+  /** The replicas fall behind (false) or catch up (true), for every process on this space. */
+  setReplicasAnswering(answering: boolean) {
+    this.store.replicasAnswer = answering;
   }
 
   /** Sets a shard's status field directly, as a test may with HSET on Redis (nothing in the domain does). */
@@ -241,6 +248,10 @@ export class InMemorySpace implements Space {
   }
 
   // One method per script.
+
+  async replicated(_showId: string, _shard: number): Promise<boolean> {
+    return this.store.replicasAnswer;
+  }
 
   async takeTickets(input: TakeInput): Promise<TakeResult> {
     const d = this.shard(input.showId, input.shard);
@@ -401,8 +412,9 @@ export class InMemorySpace implements Space {
   async moveStock(showId: string, from: number, to: number, want: number): Promise<number> {
     const loan = await this.lendStock(showId, from, to, want);
     if (loan.lent <= 0) return 0;
+    if (!this.store.replicasAnswer) return 0; // in transit until the replicas hold the loan (see take.ts)
     const credited = await this.creditStock(showId, to, loan);
-    this.shard(showId, from).lent.delete(loan.transferId);
+    if (credited < 0 || this.store.replicasAnswer) this.shard(showId, from).lent.delete(loan.transferId);
     return credited === 1 ? loan.lent : 0;
   }
 
@@ -412,6 +424,7 @@ export class InMemorySpace implements Space {
     for (const [transferId, value] of [...donor.lent]) {
       const [toText = "0", countText = "0", atText = "0", generation = ""] = value.split("\n");
       if (this.now() - Number(atText) < olderThanMs) continue;
+      if (!this.store.replicasAnswer) break;
       const r = await this.creditStock(showId, Number(toText), { transferId, lent: Number(countText), generation });
       if (r === 1) credited += Number(countText);
       if (r >= 0) donor.lent.delete(transferId);

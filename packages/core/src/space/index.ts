@@ -66,6 +66,7 @@ export class InventorySpace implements Space {
   }
 
   takeTickets = (...a: Rest<typeof take.takeTickets>) => take.takeTickets(this.take, ...a);
+  replicated = (...a: Rest<typeof take.replicated>) => take.replicated(this.take, ...a);
   moveStock = (...a: Rest<typeof take.moveStock>) => take.moveStock(this.take, ...a);
   lendStock = (...a: Rest<typeof take.lendStock>) => take.lendStock(this.take, ...a);
   creditStock = (...a: Rest<typeof take.creditStock>) => take.creditStock(this.take, ...a);

@@ -37,6 +37,8 @@ export const rehydrationLockKey = (showId: string) => `show:{${showId}}:rehydrat
 export const rebuildRequestedKey = (showId: string) => `show:{${showId}}:rebuild-requested`;
 /** Set when a finished show is archived out of the space (beside its lock, in one slot): it is never rebuilt. */
 export const archivedKey = (showId: string) => `show:{${showId}}:archived`;
+/** Written (and expiring) only so a `WAIT` on the shard's node has a write of this connection's to count. */
+export const replicaProbeKey = (showId: string, shard: number) => `show:{${shardTag(showId, shard)}}:probe`;
 export const orderIndexKey = (orderId: string) => `order:{${orderId}}`;
 /** A buyer's order ids by time taken, across shows. */
 export const customerOrdersKey = (customerId: string) => `customer:{${customerId}}:orders`;

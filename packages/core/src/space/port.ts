@@ -106,6 +106,13 @@ export interface PendingPage {
 export interface Space {
   // Taking and lending tickets.
   takeTickets(input: TakeInput): Promise<TakeResult>;
+  /**
+   * Whether at least `replicaAcks` replicas of the shard's node now hold every write made to it so far (a write of
+   * its own, then Redis `WAIT`: a replica streams a primary's writes in order). True when there are none to wait
+   * for. What is published without a take's own wait (a change of status, the sweeper's re-publish) asks this
+   * first, so nothing reaches the pump that a failover to the replica could take back out of the space.
+   */
+  replicated(showId: string, shard: number): Promise<boolean>;
   /** Moves up to `want` tickets from `from` to `to`; returns how many moved. */
   moveStock(showId: string, from: number, to: number, want: number): Promise<number>;
   /** The first half of a move: stock out of the donor, recorded as a loan in its slot. */

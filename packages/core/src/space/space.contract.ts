@@ -616,6 +616,18 @@ export function spaceContract(make: () => SpaceHarness | Promise<SpaceHarness>) 
       expect(chart[2]?.tickets).toBeGreaterThanOrEqual(2);
     });
 
+    it("says a shard is replicated when it has no replicas to wait for, and changes nothing of it", async () => {
+      const { space } = await make();
+      const { showId, take } = await loaded(space, [5]);
+      okRecord(await take({ customer: "cus_probe", quantity: 2 }));
+      const before = counters((await space.readShards(showId, 1))[0]);
+      expect(await space.replicated(showId, 0)).toBe(true);
+      expect(await space.replicated(showId, 1)).toBe(true); // a shard never loaded is not made by asking
+      const after = await space.readShards(showId, 2);
+      expect(counters(after[0])).toEqual(before);
+      expect(after[1]?.exists).toBe(false);
+    });
+
     it("answers a ping and reports memory", async () => {
       const { space } = await make();
       expect(await space.ping()).toBe(true);

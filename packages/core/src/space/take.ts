@@ -2,7 +2,7 @@
 import { newUlid } from "../id/index.ts";
 import type { SpaceClient } from "./client.ts";
 import { REDIRECT } from "./errors.ts";
-import { shardKeys, TIMELINE_BUCKET_MS } from "./keys.ts";
+import { replicaProbeKey, shardKeys, TIMELINE_BUCKET_MS } from "./keys.ts";
 import type { Loan, TakeInput, TakeResult } from "./port.ts";
 import { idempotencyField, parseRecord, parseRecords, RECLAIM_BATCH } from "./records.ts";
 import type { SeenShards } from "./seen.ts";
@@ -75,6 +75,13 @@ export async function takeTickets(ctx: TakeContext, input: TakeInput): Promise<T
   }
 }
 
+/** See `Space.replicated`: a write in the shard's slot and a WAIT in one pipeline, so both go to its node. */
+export async function replicated(ctx: TakeContext, showId: string, shard: number): Promise<boolean> {
+  if (ctx.replicaAcks <= 0) return true;
+  const [, waited] = await inPipelineWithWait(ctx, (p) => p.set(replicaProbeKey(showId, shard), "1", "PX", 60_000));
+  return waited >= ctx.replicaAcks;
+}
+
 /**
  * The take and a WAIT in one pipeline. WAIT has no key, so the pipeline goes to the node that holds the shard's
  * slot, and WAIT counts the replicas that have everything this connection wrote there, the take included. A
@@ -82,18 +89,26 @@ export async function takeTickets(ctx: TakeContext, input: TakeInput): Promise<T
  * alone, which ioredis does not follow for a pipeline: the take did not run, so it is sent again once the slot map
  * is fresh (and a take that ran is found again by its idempotency key).
  */
-async function takeAndWait(ctx: TakeContext, args: readonly (string | number)[]): Promise<[unknown, number]> {
+function takeAndWait(ctx: TakeContext, args: readonly (string | number)[]): Promise<[unknown, number]> {
+  return inPipelineWithWait(ctx, (p) => p.takeTickets(...args));
+}
+
+interface WaitPipeline {
+  takeTickets: (...a: (string | number)[]) => void;
+  set: (key: string, value: string, px: "PX", ms: number) => void;
+  wait: (n: number, ms: number) => void;
+  exec: () => Promise<[Error | null, unknown][] | null>;
+}
+
+/** One write on a shard's slot, then WAIT, in one pipeline: the write's reply and how many replicas have it. */
+async function inPipelineWithWait(ctx: TakeContext, write: (p: WaitPipeline) => void): Promise<[unknown, number]> {
   for (let attempt = 1; ; attempt++) {
-    const p = ctx.redis.pipeline() as unknown as {
-      takeTickets: (...a: (string | number)[]) => void;
-      wait: (n: number, ms: number) => void;
-      exec: () => Promise<[Error | null, unknown][] | null>;
-    };
-    p.takeTickets(...args);
+    const p = ctx.redis.pipeline() as unknown as WaitPipeline;
+    write(p);
     p.wait(ctx.replicaAcks, ctx.replicaAckTimeoutMs);
-    const [take, waited] = (await p.exec()) ?? [];
-    if (take && !take[0]) return [take[1], waited && !waited[0] ? Number(waited[1]) : 0];
-    const error = take?.[0] ?? new Error("takeTickets: no reply");
+    const [first, waited] = (await p.exec()) ?? [];
+    if (first && !first[0]) return [first[1], waited && !waited[0] ? Number(waited[1]) : 0];
+    const error = first?.[0] ?? new Error("the space's pipeline: no reply");
     if (attempt >= 4 || !REDIRECT.test(error.message)) throw error;
     await refreshSlots(ctx, attempt);
   }
@@ -130,8 +145,13 @@ export async function moveStock(
 ): Promise<number> {
   const loan = await lendStock(ctx, showId, from, to, want);
   if (loan.lent <= 0) return 0;
+  // With replicas, each half lands only once the other's replicas hold it: a credit whose loan a failover took back
+  // out of the donor would be tickets made twice; a loan record dropped while its credit was still the home
+  // primary's alone, tickets lost. Whatever waits here stays in transit for `settleLoans`.
+  if (!(await replicated(ctx, showId, from))) return 0;
   const credited = await creditStock(ctx, showId, to, loan);
-  await ctx.redis.hdel(shardKeys(showId, from).lent, loan.transferId);
+  if (credited < 0 || (await replicated(ctx, showId, to)))
+    await ctx.redis.hdel(shardKeys(showId, from).lent, loan.transferId);
   return credited === 1 ? loan.lent : 0;
 }
 
@@ -175,13 +195,17 @@ export async function settleLoans(
   const donor = shardKeys(showId, shard);
   const loans = await ctx.redis.hgetall(donor.lent);
   let credited = 0;
+  let donorReplicated: boolean | undefined;
   for (const [transferId, value] of Object.entries(loans)) {
     const [toText = "0", countText = "0", atText = "0", generation = ""] = value.split("\n");
     const [to, count, at] = [Number(toText), Number(countText), Number(atText)];
     if (Date.now() - at < olderThanMs) continue;
+    // As in moveStock: credited only once the donor's replicas hold the loan, dropped only once the home's hold the credit.
+    donorReplicated ??= await replicated(ctx, showId, shard);
+    if (!donorReplicated) break;
     const r = await creditStock(ctx, showId, to, { transferId, lent: count, generation });
     if (r === 1) credited += count;
-    if (r >= 0) await ctx.redis.hdel(donor.lent, transferId);
+    if (r >= 0 && (await replicated(ctx, showId, to))) await ctx.redis.hdel(donor.lent, transferId);
   }
   return credited;
 }
