@@ -38,7 +38,12 @@ function recordPublished(): { ids: string[]; stop: () => void } {
     ids.push(o.id);
     return real.call(publisher, o, ...rest);
   };
-  return { ids, stop: () => void (publisher.publishOrder = real) };
+  return {
+    ids,
+    stop: () => {
+      publisher.publishOrder = real;
+    },
+  };
 }
 
 const order = (showId: string, id: string, key: string) => ({
