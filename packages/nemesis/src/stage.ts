@@ -51,7 +51,9 @@ export async function startStage(dir: string, rng: Rng, cleanups: (() => Promise
   const tokenKey = await newBuyerTokenKey();
   // The product processes reach AWS through the proxies, so the faults land where the SDK sees them.
   const config: RuntimeConfig = {
-    redis: cluster.connection,
+    // As infra links it for a stage with replicas: a take is acknowledged only once the shard's replica has it.
+    // Without it a primary killed loses acknowledged takes and the space sells them again (README: "Detected").
+    redis: { ...cluster.connection, replicaAcks: 1 },
     pump: { streamName: "hotseat-pump", endpoint: kinesisProxy.url },
     table: { name: "hotseat", endpoint: dynamoProxy.url },
     region: "us-east-1",
