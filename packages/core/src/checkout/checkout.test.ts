@@ -44,3 +44,25 @@ describe("checkout on the fakes", () => {
     ).toEqual([[order.id, "confirmed"]]);
   });
 });
+
+describe("tickets a change gives back", () => {
+  it("are not for sale until the change is in the pump: a cancel the pump refused sells nothing twice", async () => {
+    const t = checkoutOnFakes();
+    const show = await t.showOnSale({ capacity: 2, priceCents: 1000 });
+    const buy = (customerId: string, key: string) =>
+      t.sales.purchase({ showId: show.id, customerId, idempotencyKey: key, body: { quantity: 2 } });
+    const { order } = await buy("cus_ann", "key-0001");
+
+    // The cancel is made in the space, but the pump refuses it: were its tickets sold now and the space then lost,
+    // DynamoDB would count Ann's order live beside the new one.
+    t.pump.refuseNext(1);
+    await expect(t.checkout.cancel(order.id, "cus_ann")).rejects.toMatchObject({ code: "unavailable" });
+    await expect(buy("cus_bob", "key-0002")).rejects.toMatchObject({ code: "unavailable" });
+    expect(await t.sales.availability(show.id)).toMatchObject({ remaining: 0, soldOut: false });
+
+    // The retry lands the cancel in the pump: the tickets are on sale, once.
+    expect((await t.checkout.cancel(order.id, "cus_ann")).status).toBe("cancelled");
+    expect((await buy("cus_bob", "key-0003")).created).toBe(true);
+    await expect(buy("cus_cat", "key-0004")).rejects.toMatchObject({ code: "sold_out" });
+  });
+});

@@ -42,7 +42,7 @@ export const LATE_PAYMENT_RELEASED = "late_payment_released";
 /** What checkout needs of the rest of the system: the space's order changes, the sale's reads, the pump. */
 export interface CheckoutDeps {
   /** Changing an order's status (one atomic step against its current status) and reclaiming lapsed holds. */
-  space: Pick<InventorySpace, "changeOrder" | "reclaimHolds" | "replicated">;
+  space: Pick<InventorySpace, "changeOrder" | "reclaimHolds" | "replicated" | "creditReleased">;
   sales: Pick<Sales, "publishChanges" | "orderInSpace">;
   /** Where a buyer's or an admin's change goes before it is acknowledged. */
   publisher: Pick<PumpPublisher, "publishOrder">;
@@ -101,6 +101,9 @@ export class Checkout {
       const published = await this.deps.publisher.publishOrder(r.record).catch(() => false);
       if (!published)
         throw new HotSeatError("unavailable", "the change is made but not yet durable; retry to confirm it");
+      // In the pump now: the tickets it gave back (a cancel, a refund, a lapse) go on sale.
+      if (r.record.status === "cancelled" || r.record.status === "refunded" || r.record.status === "expired")
+        await this.deps.space.creditReleased(r.record.showId, r.record.shard, [r.record.id]).catch(() => 0);
     }
     return { outcome: r.outcome, record: r.record };
   }
@@ -129,7 +132,7 @@ export class Checkout {
     const record = await this.owned(orderId, customerId);
     if (record.status === "held" && Date.parse(record.holdExpiresAt ?? "") <= Date.now()) {
       // Lapsed but not yet reclaimed: reclaim it now, so the buyer and the stock agree.
-      this.deps.sales.publishChanges(await this.deps.space.reclaimHolds(record.showId, record.shard));
+      void this.deps.sales.publishChanges(await this.deps.space.reclaimHolds(record.showId, record.shard));
       this.refuseUnpayable({ ...record, status: "expired" });
     }
     if (record.status !== "held") this.refuseUnpayable(record);

@@ -2,15 +2,19 @@ import type { OrderRecord } from "../order/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
 import type { Availability, Show } from "../show/index.ts";
 import type { ShardState, Space } from "../space/index.ts";
+import { sleep } from "../util/index.ts";
 import type { Catalogue } from "./catalogue.ts";
 import { type SharedRead, shared } from "./shared-read.ts";
 import { showView } from "./view.ts";
 
 type Publisher = Pick<PumpPublisher, "publishOrder">;
 
+/** How long a reader that expired lapsed holds waits for their tickets to be back on sale before it answers. */
+const READER_WAITS_MS = 250;
+
 export interface AvailabilityDeps {
   catalogue: Pick<Catalogue, "showSettings">;
-  space: Pick<Space, "readShards" | "reclaimHolds">;
+  space: Pick<Space, "readShards" | "reclaimHolds" | "creditReleased">;
   publisher: Publisher;
   /**
    * How long one process reuses a show's availability. Pollers far outnumber buyers; the count
@@ -26,12 +30,33 @@ interface AvailabilityRead extends SharedRead<Availability> {
   text?: string;
 }
 
+const GIVES_BACK = new Set<OrderRecord["status"]>(["expired", "cancelled", "refunded"]);
+
 /**
- * Puts changed orders on the pump without waiting: each is pending in the space until the writer
- * confirms it, and the sweeper publishes it again if this publish fails.
+ * Puts changed orders on the pump: each is pending in the space until the writer confirms it, and the sweeper
+ * publishes it again if this publish fails. The tickets a published change gave back go on sale now (they were
+ * `releasing`: see `ShardState.releasing`); those of a change the pump refused wait for the sweeper's publish or the
+ * writer. Never throws; resolves to the tickets put on sale. Callers that need not wait for it do not.
  */
-export function publishChanges(publisher: Publisher, records: OrderRecord[]): void {
-  for (const r of records) void publisher.publishOrder(r).catch(() => false);
+export async function publishChanges(
+  publisher: Publisher,
+  space: Pick<Space, "creditReleased">,
+  records: OrderRecord[],
+): Promise<number> {
+  if (records.length === 0) return 0;
+  const published = await Promise.all(records.map((r) => publisher.publishOrder(r).catch(() => false)));
+  const byShard = new Map<string, { showId: string; shard: number; ids: string[] }>();
+  records.forEach((r, i) => {
+    if (!published[i] || !GIVES_BACK.has(r.status)) return;
+    const key = `${r.showId}\n${r.shard}`;
+    const group = byShard.get(key) ?? { showId: r.showId, shard: r.shard, ids: [] };
+    group.ids.push(r.id);
+    byShard.set(key, group);
+  });
+  const credited = await Promise.all(
+    [...byShard.values()].map((g) => space.creditReleased(g.showId, g.shard, g.ids).catch(() => 0)),
+  );
+  return credited.reduce((a, b) => a + b, 0);
 }
 
 /**
@@ -73,19 +98,29 @@ export class ShowAvailability {
    * The show's shards, with any hold past its deadline returned to sale first. Most reads find none
    * (each shard reports its earliest deadline) and cost nothing more.
    */
-  async readShardsReclaimed(show: Pick<Show, "id" | "shards">): Promise<ShardState[]> {
+  async readShardsReclaimed(
+    show: Pick<Show, "id" | "shards">,
+    o: { untilOnSale?: boolean } = {},
+  ): Promise<ShardState[]> {
     const states = await this.deps.space.readShards(show.id, show.shards);
     if (!states.some((s) => s.nextHoldDeadline !== null && s.nextHoldDeadline <= s.spaceNow)) return states;
-    await this.reclaimHolds(show);
+    await this.reclaimHolds(show, o);
     return this.deps.space.readShards(show.id, show.shards);
   }
 
-  /** Lapsed holds of every shard back to sale, and their expiry on its way to the writer. */
-  async reclaimHolds(show: Pick<Show, "id" | "shards">): Promise<number> {
+  /**
+   * Lapsed holds of every shard expired, and their expiry on its way to the writer; their tickets go on sale once it
+   * is in the pump. `untilOnSale` waits for that (a buyer about to be told "sold out"); pollers do not wait.
+   */
+  async reclaimHolds(show: Pick<Show, "id" | "shards">, o: { untilOnSale?: boolean } = {}): Promise<number> {
     const expired = (
       await Promise.all(Array.from({ length: show.shards }, (_, s) => this.deps.space.reclaimHolds(show.id, s)))
     ).flat();
-    publishChanges(this.deps.publisher, expired);
+    const onSale = publishChanges(this.deps.publisher, this.deps.space, expired);
+    if (o.untilOnSale) await onSale;
+    // A poller waits a moment, no more: a healthy pump takes the expiry in milliseconds, a refusing one must not
+    // hold every poller's answer for the publisher's whole budget.
+    else if (expired.length > 0) await Promise.race([onSale, sleep(READER_WAITS_MS)]);
     return expired.length;
   }
 

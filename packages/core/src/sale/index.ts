@@ -175,8 +175,8 @@ export class Sales {
   }
 
   /** Puts changed orders on the pump without waiting (the sweeper publishes again what fails). */
-  publishChanges(records: OrderRecord[]): void {
-    publishChanges(this.deps.publisher, records);
+  publishChanges(records: OrderRecord[]): Promise<number> {
+    return publishChanges(this.deps.publisher, this.deps.space, records);
   }
 
   purchase(req: PurchaseRequest): Promise<{ order: Order; created: boolean }> {

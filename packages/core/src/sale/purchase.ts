@@ -34,7 +34,7 @@ export interface PurchaseDeps {
   catalogue: Pick<Catalogue, "showSettings">;
   availability: Pick<ShowAvailability, "readShardsReclaimed">;
   recovery: Pick<Recovery, "recover">;
-  space: Pick<Space, "takeTickets" | "moveStock" | "indexOrder">;
+  space: Pick<Space, "takeTickets" | "moveStock" | "indexOrder" | "creditReleased">;
   publisher: Pick<PumpPublisher, "publishOrder">;
   /**
    * Fault injection for tests: runs right after the space took the tickets and before the
@@ -99,7 +99,8 @@ export class Purchases {
         order,
         holdMs,
       });
-      publishChanges(publisher, r.expired);
+      // Holds the take found lapsed: expired, and their tickets on sale once the expiry is in the pump.
+      const reopened = publishChanges(publisher, space, r.expired);
       switch (r.outcome) {
         case "ok": {
           await this.deps.afterTake?.(r.record);
@@ -151,15 +152,22 @@ export class Purchases {
           recovered = true;
           break;
         case "short": {
+          // The take expired lapsed holds it found: once their expiry is in the pump their tickets are on sale, so
+          // take again before anything else.
+          if ((await reopened) > 0) break;
           // The home shard is short. Pull stock from the others only when the show as a whole
           // has enough, so a refusal never moves anything.
           // The take reclaimed lapsed holds on the home shard only: another shard's must not make this a sold out.
-          const states = show.shards > 1 ? await this.deps.availability.readShardsReclaimed(show) : [];
-          const remaining = show.shards > 1 ? remainingOf(states) : r.stock;
+          const states = await this.deps.availability.readShardsReclaimed(show, { untilOnSale: true });
+          const remaining = remainingOf(states);
+          if (remaining < quantity && states.some((s) => s.releasing > 0))
+            // Tickets given back whose change is not yet in the pump (it is refusing): on sale once it takes them.
+            throw new HotSeatError("unavailable", "tickets are being returned to sale; retry in a moment");
           if (remaining === 0) throw new HotSeatError("sold_out", "sold out", { remaining: 0 });
           if (remaining < quantity)
             throw new HotSeatError("insufficient_inventory", `only ${remaining} ticket(s) left`, { remaining });
-          await this.borrow(show, home, quantity - r.stock, states);
+          // Enough now: on one shard, holds another reader reclaimed meanwhile; on several, borrowed from the others.
+          if (show.shards > 1) await this.borrow(show, home, quantity - r.stock, states);
           break;
         }
       }

@@ -26,6 +26,8 @@ export interface ShowStats {
   expired: number;
   cancelled: number;
   refunded: number;
+  /** Given back by a change not yet in the pump: on sale once it is (see `ShardState.releasing`). */
+  releasing: number;
   /** Tickets taken, ever (returns included). */
   taken: number;
   /** Of those taken, the ones whose order DynamoDB holds at its current status. */
@@ -52,7 +54,7 @@ export async function showStats(deps: StatsDeps, showId: string): Promise<ShowSt
     deps.space.salesTimeline(show.id, show.shards, now - TIMELINE_SPAN_MS + TIMELINE_BUCKET_MS, now),
     deps.space.memory(),
   ]);
-  const total = (field: "sold" | "held" | "expired" | "cancelled" | "refunded" | "pendingTickets") =>
+  const total = (field: "sold" | "held" | "expired" | "cancelled" | "refunded" | "releasing" | "pendingTickets") =>
     states.reduce((n, s) => n + s[field], 0);
   const taken = total("sold");
   const pending = total("pendingTickets");
@@ -73,6 +75,7 @@ export async function showStats(deps: StatsDeps, showId: string): Promise<ShowSt
     expired: total("expired"),
     cancelled: total("cancelled"),
     refunded: total("refunded"),
+    releasing: total("releasing"),
     taken,
     persisted: taken - pending,
     pending,

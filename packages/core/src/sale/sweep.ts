@@ -6,7 +6,7 @@ import type { ShowAvailability } from "./availability.ts";
 import type { Catalogue } from "./catalogue.ts";
 import type { Recovery } from "./recovery.ts";
 
-type BacklogSpace = Pick<Space, "pendingPage" | "countPending" | "replicated">;
+type BacklogSpace = Pick<Space, "pendingPage" | "countPending" | "replicated" | "creditReleased">;
 type Publisher = Pick<PumpPublisher, "publishOrder">;
 
 export interface SweepDeps {
@@ -134,6 +134,14 @@ export async function republishBacklog(
     result.pages += pages.length;
     if (orders.length === 0) continue;
     const published = await Promise.all(orders.map((r) => publisher.publishOrder(r)));
+    // A change that gave tickets back is in the pump now: its tickets go on sale (see ShardState.releasing).
+    await Promise.all(
+      orders.map((r, i) =>
+        published[i] && (r.status === "expired" || r.status === "cancelled" || r.status === "refunded")
+          ? space.creditReleased(r.showId, r.shard, [r.id]).catch(() => 0)
+          : 0,
+      ),
+    );
     const ok = published.filter(Boolean).length;
     result.republished += ok;
     result.failed += published.length - ok;

@@ -48,6 +48,17 @@ export async function changeOrder(
   return { outcome: outcome as ChangeOutcome, record: json ? parseRecord(json) : null };
 }
 
+/** See `Space.creditReleased`. */
+export async function creditReleased(
+  redis: SpaceClient,
+  showId: string,
+  shard: number,
+  orderIds: string[],
+): Promise<number> {
+  if (orderIds.length === 0) return 0;
+  return Number(await redis.creditReleased(shardKeys(showId, shard).inventory, ...orderIds));
+}
+
 export async function confirmPersisted(
   redis: SpaceClient,
   showId: string,

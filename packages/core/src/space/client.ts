@@ -6,6 +6,7 @@ import {
   ARCHIVE_SHARD,
   CHANGE_ORDER,
   CONFIRM_PERSISTED,
+  CREDIT_RELEASED,
   CREDIT_STOCK,
   FREEZE_SHARD,
   LEND_STOCK,
@@ -21,6 +22,7 @@ export type SpaceClient = (Redis | Cluster) & {
   lendStock: Call;
   creditStock: Call;
   confirmPersisted: Call;
+  creditReleased: Call;
   loadShard: Call;
   freezeShard: Call;
   readShard: Call;
@@ -101,6 +103,7 @@ export function createSpaceClient(conn: SpaceConnection): SpaceClient {
     lendStock: [2, LEND_STOCK],
     creditStock: [2, CREDIT_STOCK],
     confirmPersisted: [3, CONFIRM_PERSISTED],
+    creditReleased: [1, CREDIT_RELEASED],
     loadShard: [1, LOAD_SHARD],
     freezeShard: [1, FREEZE_SHARD],
     readShard: [4, READ_SHARD],

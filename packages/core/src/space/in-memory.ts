@@ -204,12 +204,33 @@ export class InMemorySpace implements Space {
 
   private returnTickets(d: ShardData, o: Json, reopen: boolean, reason: string) {
     const q = Number(o.quantity);
-    if (reopen) this.incr(d, "stock", q);
+    // Releasing until the change is durable, as in the Lua (see returnTickets and credit in scripts.ts).
+    if (reopen) {
+      this.incr(d, "releasing", q);
+      this.incr(d, `rel:${String(o.id)}`, q);
+    }
     this.incr(d, reason, q);
     const customer = String(o.customerId);
     const left = (d.customers.get(customer) ?? 0) - q;
     if (left > 0) d.customers.set(customer, left);
     else d.customers.delete(customer);
+  }
+
+  private credit(d: ShardData, orderId: string): number {
+    const q = num(d.inv.get(`rel:${orderId}`));
+    if (q <= 0) return 0;
+    d.inv.delete(`rel:${orderId}`);
+    this.incr(d, "releasing", -q);
+    this.incr(d, "stock", q);
+    return q;
+  }
+
+  async creditReleased(showId: string, shard: number, orderIds: string[]): Promise<number> {
+    const d = this.shard(showId, shard);
+    if (d.inv.size === 0) return 0;
+    let n = 0;
+    for (const id of orderIds) n += this.credit(d, id);
+    return n;
   }
 
   private expire(d: ShardData, o: Json, nowMs: number, nowIso: string) {
@@ -446,6 +467,7 @@ export class InMemorySpace implements Space {
       if (d.pending.delete(member)) {
         this.incr(d, "pendingTickets", -o.quantity);
         n++;
+        this.credit(d, o.id);
       } else {
         const json = d.orders.get(o.id);
         const have = json ? Number(json.match(/"version":(\d+)/)?.[1] ?? 1) : 0;
@@ -534,6 +556,7 @@ export class InMemorySpace implements Space {
         expired: num(d.inv.get("expired")),
         cancelled: num(d.inv.get("cancelled")),
         refunded: num(d.inv.get("refunded")),
+        releasing: num(d.inv.get("releasing")),
         nextHoldDeadline: nextHold ? nextHold.score : null,
         spaceNow: this.now(),
         pendingTickets: num(d.inv.get("pendingTickets")),

@@ -75,6 +75,7 @@ export class InventorySpace implements Space {
   reclaimHolds = (...a: Rest<typeof changes.reclaimHolds>) => changes.reclaimHolds(this.redis, ...a);
   changeOrder = (...a: Rest<typeof changes.changeOrder>) => changes.changeOrder(this.redis, ...a);
   confirmPersisted = (...a: Rest<typeof changes.confirmPersisted>) => changes.confirmPersisted(this.redis, ...a);
+  creditReleased = (...a: Rest<typeof changes.creditReleased>) => changes.creditReleased(this.redis, ...a);
   pendingOrders = (...a: Rest<typeof changes.pendingOrders>) => changes.pendingOrders(this.redis, ...a);
   pendingPage = (...a: Rest<typeof changes.pendingPage>) => changes.pendingPage(this.redis, ...a);
   countPending = (...a: Rest<typeof changes.countPending>) => changes.countPending(this.redis, ...a);

@@ -53,6 +53,11 @@ export interface ShardState {
   expired: number;
   cancelled: number;
   refunded: number;
+  /**
+   * Given back by a change (a lapse, a cancel, a refund) that is not yet durable: on sale once its publish succeeds
+   * or the writer confirms it (`creditReleased`, `confirmPersisted`), never before. Neither live nor for sale.
+   */
+  releasing: number;
   pendingTickets: number;
   pendingOrders: number;
   oldestPendingAt: number | null;
@@ -113,6 +118,11 @@ export interface Space {
    * first, so nothing reaches the pump that a failover to the replica could take back out of the space.
    */
   replicated(showId: string, shard: number): Promise<boolean>;
+  /**
+   * Puts on sale, once each, the tickets these orders gave back (see `ShardState.releasing`): their change is in the
+   * pump now. Returns the tickets put on sale. The writer's `confirmPersisted` does the same for what it persisted.
+   */
+  creditReleased(showId: string, shard: number, orderIds: string[]): Promise<number>;
   /** Moves up to `want` tickets from `from` to `to`; returns how many moved. */
   moveStock(showId: string, from: number, to: number, want: number): Promise<number>;
   /** The first half of a move: stock out of the donor, recorded as a loan in its slot. */

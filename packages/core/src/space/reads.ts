@@ -20,7 +20,15 @@ export async function readShards(redis: SpaceClient, showId: string, shards: num
           string | null,
           ...(number | string | null)[],
         ];
-      const [held = 0, expired = 0, cancelled = 0, refunded = 0, nextHold = null, spaceNow = Date.now()] = returns;
+      const [
+        held = 0,
+        expired = 0,
+        cancelled = 0,
+        refunded = 0,
+        nextHold = null,
+        spaceNow = Date.now(),
+        releasing = 0,
+      ] = returns;
       return {
         shard,
         exists: status !== null,
@@ -32,6 +40,7 @@ export async function readShards(redis: SpaceClient, showId: string, shards: num
         expired: Number(expired),
         cancelled: Number(cancelled),
         refunded: Number(refunded),
+        releasing: Number(releasing),
         nextHoldDeadline: nextHold === null ? null : Number(nextHold),
         spaceNow: Number(spaceNow),
         pendingTickets,

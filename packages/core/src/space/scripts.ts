@@ -57,12 +57,27 @@ local function bump(o, status, nowIso)
   o['version'] = tonumber(o['version'] or 1) + 1
   o['updatedAt'] = nowIso
 end
+-- Tickets given back are not for sale until the change that gave them back is durable (in the pump, or persisted):
+-- until then they are "releasing", recorded per order in the inventory ('rel:<orderId>'). Sold again at once, and the
+-- space then lost before the change reached the pump, DynamoDB would still count the old order live beside the new
+-- one: an oversell. credit() puts them on sale, once, when the caller's publish or the writer's confirmation says so.
 local function returnTickets(inv, cust, o, reopen, reason)
   local q = tonumber(o['quantity'])
-  if reopen then redis.call('HINCRBY', inv, 'stock', q) end
+  if reopen then
+    redis.call('HINCRBY', inv, 'releasing', q)
+    redis.call('HINCRBY', inv, 'rel:' .. o['id'], q)
+  end
   redis.call('HINCRBY', inv, reason, q)
   local left = tonumber(redis.call('HGET', cust, o['customerId']) or '0') - q
   if left > 0 then redis.call('HSET', cust, o['customerId'], left) else redis.call('HDEL', cust, o['customerId']) end
+end
+local function credit(inv, id)
+  local q = tonumber(redis.call('HGET', inv, 'rel:' .. id) or '0')
+  if q <= 0 then return 0 end
+  redis.call('HDEL', inv, 'rel:' .. id)
+  redis.call('HINCRBY', inv, 'releasing', -q)
+  redis.call('HINCRBY', inv, 'stock', q)
+  return q
 end
 local function expire(inv, cust, orders, pending, holds, o, nowMs, nowIso)
   redis.call('ZREM', holds, o['id'])
@@ -300,6 +315,8 @@ for i = 1, #ARGV, 2 do
   if redis.call('ZREM', KEYS[2], ARGV[i]) == 1 then
     redis.call('HINCRBY', KEYS[1], 'pendingTickets', -tonumber(ARGV[i + 1]))
     n = n + 1
+    -- The order's current version is persisted: tickets it gave back go on sale (if its publisher has not already).
+    credit(KEYS[1], string.sub(ARGV[i], 1, string.find(ARGV[i], '#', 1, true) - 1))
   else
     local sep = string.find(ARGV[i], '#', 1, true)
     local json = redis.call('HGET', KEYS[3], string.sub(ARGV[i], 1, sep - 1))
@@ -307,6 +324,17 @@ for i = 1, #ARGV, 2 do
     if have < tonumber(string.sub(ARGV[i], sep + 1)) then regressed(KEYS[1], 'writer:' .. ARGV[i]) end
   end
 end
+return n
+`;
+
+/**
+ * Puts on sale the tickets the given orders gave back, once each: their change is in the pump now (its publish
+ * succeeded), so a rebuild would count it. KEYS: inventory. ARGV: order ids. Returns tickets put on sale.
+ */
+export const CREDIT_RELEASED = `${LIFECYCLE}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local n = 0
+for i = 1, #ARGV do n = n + credit(KEYS[1], ARGV[i]) end
 return n
 `;
 
@@ -334,7 +362,7 @@ return 1
  */
 export const READ_SHARD = `
 local v = redis.call('HMGET', KEYS[1], 'status', 'stock', 'sold', 'pendingTickets', 'held', 'expired', 'cancelled',
-  'refunded')
+  'refunded', 'releasing')
 local lent = 0
 for _, loan in ipairs(redis.call('HVALS', KEYS[2])) do
   local a = string.find(loan, '\\n', 1, true)
@@ -347,7 +375,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 return {v[1], tonumber(v[2] or '0'), tonumber(v[3] or '0'), tonumber(v[4] or '0'), lent,
   redis.call('ZCARD', KEYS[3]), oldest[2] or false, tonumber(v[5] or '0'), tonumber(v[6] or '0'), tonumber(v[7] or '0'),
-  tonumber(v[8] or '0'), nextHold[2] or false, now}
+  tonumber(v[8] or '0'), nextHold[2] or false, now, tonumber(v[9] or '0')}
 `;
 
 /**

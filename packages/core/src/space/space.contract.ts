@@ -92,6 +92,7 @@ const shard0 = (over: Partial<ShardState>) => ({
   expired: 0,
   cancelled: 0,
   refunded: 0,
+  releasing: 0,
   pendingTickets: 0,
   pendingOrders: 0,
   ...over,
@@ -201,9 +202,18 @@ export function spaceContract(make: () => SpaceHarness | Promise<SpaceHarness>) 
       expect(lapsed).toMatchObject({ id: a.id, status: "expired", version: 2, quantity: 4 });
       expect(await h.space.reclaimHolds(showId, 0)).toEqual([]);
       [state] = await h.space.readShards(showId, 1);
-      // The new version replaces the old in the pending set: the writer is owed the expiry.
-      expect(counters(state)).toEqual(shard0({ stock: 6, sold: 4, expired: 4, pendingTickets: 4, pendingOrders: 1 }));
+      // The new version replaces the old in the pending set: the writer is owed the expiry. Its tickets are releasing,
+      // not for sale, until the expiry is in the pump.
+      expect(counters(state)).toEqual(
+        shard0({ stock: 2, sold: 4, expired: 4, releasing: 4, pendingTickets: 4, pendingOrders: 1 }),
+      );
       expect(state?.nextHoldDeadline).toBeNull();
+      expect((await take({ customer: "cus_b", quantity: 3 })).outcome).toBe("short");
+      // Its publish succeeded: on sale, once.
+      expect(await h.space.creditReleased(showId, 0, [a.id])).toBe(4);
+      expect(await h.space.creditReleased(showId, 0, [a.id])).toBe(0);
+      [state] = await h.space.readShards(showId, 1);
+      expect(counters(state)).toEqual(shard0({ stock: 6, sold: 4, expired: 4, pendingTickets: 4, pendingOrders: 1 }));
       // The customer's limit is free again.
       okRecord(await take({ customer: "cus_a", quantity: 4 }));
     });
@@ -213,9 +223,12 @@ export function spaceContract(make: () => SpaceHarness | Promise<SpaceHarness>) 
       const { showId, take } = await loaded(h.space, [4], 4);
       const a = okRecord(await take({ customer: "cus_a", quantity: 3, holdMs: HOLD_MS }));
       await h.pass(HOLD_MS + 100);
+      // The take expires the lapsed hold it finds, but cannot sell its tickets before the expiry is in the pump.
       const b = await take({ customer: "cus_b", quantity: 4 });
-      expect(b.outcome).toBe("ok");
+      expect(b).toMatchObject({ outcome: "short", stock: 1 });
       expect(b.expired.map((o) => [o.id, o.status, o.version])).toEqual([[a.id, "expired", 2]]);
+      expect(await h.space.creditReleased(showId, 0, [a.id])).toBe(3);
+      okRecord(await take({ customer: "cus_b", quantity: 4 }));
       const short = await take({ customer: "cus_c", quantity: 1 });
       expect(short).toEqual({ outcome: "short", stock: 0, expired: [] });
       expect(counters((await h.space.readShards(showId, 1))[0])).toEqual(
@@ -255,7 +268,19 @@ export function spaceContract(make: () => SpaceHarness | Promise<SpaceHarness>) 
       expect(refunded.record).toMatchObject({ status: "refunded", version: 2 });
       expect((await space.changeOrder(showId, 0, paid.id, "refund")).outcome).toBe("already");
       expect(counters((await space.readShards(showId, 1))[0])).toEqual(
-        shard0({ stock: 10, sold: 7, cancelled: 3, refunded: 4, pendingTickets: 7, pendingOrders: 2 }),
+        shard0({ stock: 3, sold: 7, cancelled: 3, refunded: 4, releasing: 7, pendingTickets: 7, pendingOrders: 2 }),
+      );
+      // The writer persisted both changes (no publisher credited them): their tickets go on sale, once.
+      expect(
+        await space.confirmPersisted(
+          showId,
+          0,
+          [cancelled.record, refunded.record].map((r) => r as OrderRecord),
+        ),
+      ).toBe(2);
+      expect(await space.creditReleased(showId, 0, [held.id, paid.id])).toBe(0);
+      expect(counters((await space.readShards(showId, 1))[0])).toEqual(
+        shard0({ stock: 10, sold: 7, cancelled: 3, refunded: 4 }),
       );
       okRecord(await take({ customer: "cus_b", quantity: 4 }));
     });
@@ -276,8 +301,11 @@ export function spaceContract(make: () => SpaceHarness | Promise<SpaceHarness>) 
         "already",
       );
       expect(counters((await h.space.readShards(showId, 1))[0])).toEqual(
-        shard0({ stock: 10, sold: 2, expired: 2, pendingTickets: 2, pendingOrders: 1 }),
+        shard0({ stock: 8, sold: 2, expired: 2, releasing: 2, pendingTickets: 2, pendingOrders: 1 }),
       );
+      // The note replaced the expiry in the pending set: the writer persisting the note puts the tickets on sale.
+      expect(await h.space.confirmPersisted(showId, 0, [noted.record as OrderRecord])).toBe(1);
+      expect(counters((await h.space.readShards(showId, 1))[0])).toEqual(shard0({ stock: 10, sold: 2, expired: 2 }));
       expect(await h.space.changeOrder(showId, 0, newOrderId(), "confirm")).toEqual({
         outcome: "missing",
         record: null,
