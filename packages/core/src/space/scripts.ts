@@ -11,7 +11,8 @@
  * Lua shared by the scripts that change an order's status. Every change bumps the order's
  * version and queues the new version for the writer: the pending set's members are
  * `orderId#version`, so the writer's confirmation of an older version never clears a newer one.
- * `returnTickets` gives an order's tickets back to sale (and to the customer's limit).
+ * `returnTickets` gives an order's tickets back to the customer's limit, and to sale once the change is durable
+ * (`credit`: the publisher's success or the writer's confirmation).
  */
 const LIFECYCLE = `
 -- The space's own clock: every hold deadline and expiry is judged by the one clock all API processes share, so a
@@ -358,7 +359,8 @@ return 1
 /**
  * One shard's state in one command (so concurrent readers share ioredis's auto-pipeline).
  * KEYS: inventory, lent, pending, holds. Returns {status|false, stock, sold, pendingTickets, inTransit, pendingOrders,
- * oldestPendingMs|false, held, expired, cancelled, refunded, nextHoldDeadlineMs|false, the space's clock (epoch ms)}.
+ * oldestPendingMs|false, held, expired, cancelled, refunded, nextHoldDeadlineMs|false, the space's clock (epoch ms),
+ * releasing}.
  */
 export const READ_SHARD = `
 local v = redis.call('HMGET', KEYS[1], 'status', 'stock', 'sold', 'pendingTickets', 'held', 'expired', 'cancelled',

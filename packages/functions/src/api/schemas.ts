@@ -44,6 +44,10 @@ export const ShowStats = z
     expired: z.number().int(),
     cancelled: z.number().int(),
     refunded: z.number().int(),
+    releasing: z
+      .number()
+      .int()
+      .describe("given back by a change not yet in the pump: on sale as soon as it is, never before"),
     taken: z.number().int(),
     persisted: z.number().int(),
     pending: z.number().int(),
