@@ -1,5 +1,5 @@
 import { PUBLISH_BUDGET_MS } from "@hotseat/core/pump";
-import { shardKeys } from "@hotseat/core/space";
+import { createSpaceClient, InventorySpace, type SpaceClient, shardKeys } from "@hotseat/core/space";
 import { sleep } from "@hotseat/core/util";
 import type { LocalRedisCluster } from "@hotseat/local/redis-cluster";
 import type { DynamoFaults, KinesisFaults } from "./aws-faults.ts";
@@ -22,6 +22,7 @@ export const faultKinds = [
   "clock-skew",
   "pause-process",
   "pump-late-delivery",
+  "stalled-loan",
 ] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
@@ -180,6 +181,31 @@ export class Scheduler {
         t.dynamo.indexLag = { ...this.window(3000, 8000), lagMs };
         return `index queries miss rows written < ${lagMs} ms ago, for ${t.dynamo.indexLag.until - Date.now()} ms`;
       }
+      case "stalled-loan": {
+        // A buyer's process lends stock between two shards and stalls before its credit (a GC pause, a frozen
+        // Lambda); the space loses the show and it is rebuilt; then the stalled credit lands (issue 10's fifth
+        // oversell). The harness plays that buyer with the product's own space calls.
+        const show = rng.pick(shows.filter((s) => s.shards > 1));
+        if (!show) return "skipped: no sharded show";
+        const from = rng.int(0, show.shards - 1);
+        const to = (from + 1) % show.shards;
+        this.loanClient ??= createSpaceClient(t.cluster.connection);
+        const space = new InventorySpace(this.loanClient);
+        const loan = await space.lendStock(show.id, from, to, rng.int(1, 3));
+        if (loan.lent <= 0) return "skipped: the donor shard had no stock";
+        await this.loseShow(show);
+        this.later(0, async () => {
+          for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(200)) {
+            const a = await t.admin.call("GET", `/shows/${show.id}/availability`);
+            if (a.status === 200 && a.body?.onSale === true) break;
+          }
+          const credited = await space.creditStock(show.id, to, loan);
+          this.log(
+            `the stalled loan of ${loan.lent} on ${show.id} credited after its rebuild: ${credited === -1 ? "void" : `${credited} (its tickets counted twice)`}`,
+          );
+        });
+        return `a buyer lent ${loan.lent} from shard ${from} to ${to} of ${show.id} and stalled; the space lost the show`;
+      }
       case "space-loses-show": {
         const show = rng.pick(shows);
         if (!show) return "skipped: no show";
@@ -210,6 +236,7 @@ export class Scheduler {
   }
 
   private spaceClient: ReturnType<LocalRedisCluster["client"]> | null = null;
+  private loanClient: SpaceClient | null = null;
   private async loseShow(show: ShowUnderTest) {
     this.spaceClient ??= this.t.cluster.client();
     for (let s = 0; s < show.shards; s++) await this.spaceClient.del(...Object.values(shardKeys(show.id, s)));
@@ -224,5 +251,6 @@ export class Scheduler {
     kinesis.outage = kinesis.partial = kinesis.late = null;
     await Promise.all(this.background);
     this.spaceClient?.disconnect();
+    this.loanClient?.disconnect();
   }
 }
