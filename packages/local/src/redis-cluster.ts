@@ -59,6 +59,21 @@ const stopProcess = (child: ChildProcess, signal: NodeJS.Signals) =>
  * certificates made here, and a password. Its data lives in `dir`, which `stop()` removes.
  */
 export async function startRedisCluster(dir: string, options: RedisClusterOptions = {}): Promise<LocalRedisCluster> {
+  // The ports are picked free, then bound by the nodes a moment later: on a busy machine another process (a test
+  // running beside this one) may take one in between, and that node exits at once. Started again on fresh ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(dir, options);
+    } catch (e) {
+      if (attempt >= 3 || !(e instanceof NodeExited)) throw e;
+    }
+  }
+}
+
+/** A node that exited while the cluster started (its port was taken): the start is retried on fresh ports. */
+class NodeExited extends Error {}
+
+async function startOnce(dir: string, options: RedisClusterOptions): Promise<LocalRedisCluster> {
   requireTool("redis-server", "--version", "Debian/Ubuntu: apt-get install redis-server");
   requireTool("redis-cli", "--version", "Debian/Ubuntu: apt-get install redis-tools");
   requireTool("openssl", "version", "Debian/Ubuntu: apt-get install openssl");
@@ -140,7 +155,13 @@ export async function startRedisCluster(dir: string, options: RedisClusterOption
   const waitFor = async (what: string, check: () => Promise<boolean>, timeoutMs = 20_000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (await check().catch(() => false)) return;
+      if (
+        await check().catch((e) => {
+          if (e instanceof NodeExited) throw e;
+          return false;
+        })
+      )
+        return;
       if (Date.now() > deadline)
         throw new Error(`local redis cluster: ${what} within ${timeoutMs} ms (logs in ${dir})`);
       await sleep(100);
@@ -153,7 +174,13 @@ export async function startRedisCluster(dir: string, options: RedisClusterOption
   };
   try {
     await Promise.all(
-      nodes.map((node) => waitFor(`${node} did not answer`, async () => (await ask(node, "PING")) === "PONG")),
+      nodes.map((node) =>
+        waitFor(`${node} did not answer`, async () => {
+          const child = children.get(node);
+          if (child && exited(child)) throw new NodeExited(`local redis cluster: ${node} exited at start`);
+          return (await ask(node, "PING")) === "PONG";
+        }),
+      ),
     );
     await run(
       "redis-cli",
