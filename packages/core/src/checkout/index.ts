@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { HotSeatError } from "../error/index.ts";
 import { log } from "../log/index.ts";
-import { type Order, OrderId, type OrderRecord, toOrder } from "../order/index.ts";
+import { isLive, type Order, OrderId, type OrderRecord, toOrder } from "../order/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
 import type { Sales } from "../sale/index.ts";
 import type { ChangeOutcome, InventorySpace, OrderAction } from "../space/index.ts";
@@ -102,7 +102,7 @@ export class Checkout {
       if (!published)
         throw new HotSeatError("unavailable", "the change is made but not yet durable; retry to confirm it");
       // In the pump now: the tickets it gave back (a cancel, a refund, a lapse) go on sale.
-      if (r.record.status === "cancelled" || r.record.status === "refunded" || r.record.status === "expired")
+      if (!isLive(r.record.status))
         await this.deps.space.creditReleased(r.record.showId, r.record.shard, [r.record.id]).catch(() => 0);
     }
     return { outcome: r.outcome, record: r.record };

@@ -1,4 +1,4 @@
-import type { OrderRecord } from "../order/index.ts";
+import { isLive, type OrderRecord } from "../order/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
 import type { Availability, Show } from "../show/index.ts";
 import type { ShardState, Space } from "../space/index.ts";
@@ -30,8 +30,6 @@ interface AvailabilityRead extends SharedRead<Availability> {
   text?: string;
 }
 
-const GIVES_BACK = new Set<OrderRecord["status"]>(["expired", "cancelled", "refunded"]);
-
 /**
  * Puts changed orders on the pump: each is pending in the space until the writer confirms it, and the sweeper
  * publishes it again if this publish fails. The tickets a published change gave back go on sale now (they were
@@ -47,7 +45,7 @@ export async function publishChanges(
   const published = await Promise.all(records.map((r) => publisher.publishOrder(r).catch(() => false)));
   const byShard = new Map<string, { showId: string; shard: number; ids: string[] }>();
   records.forEach((r, i) => {
-    if (!published[i] || !GIVES_BACK.has(r.status)) return;
+    if (!published[i] || isLive(r.status)) return; // only a change that ended the order gave tickets back
     const key = `${r.showId}\n${r.shard}`;
     const group = byShard.get(key) ?? { showId: r.showId, shard: r.shard, ids: [] };
     group.ids.push(r.id);

@@ -1,5 +1,5 @@
 import { log } from "../log/index.ts";
-import type { OrderRecord } from "../order/index.ts";
+import { isLive, type OrderRecord } from "../order/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
 import type { Space } from "../space/index.ts";
 import type { ShowAvailability } from "./availability.ts";
@@ -137,9 +137,7 @@ export async function republishBacklog(
     // A change that gave tickets back is in the pump now: its tickets go on sale (see ShardState.releasing).
     await Promise.all(
       orders.map((r, i) =>
-        published[i] && (r.status === "expired" || r.status === "cancelled" || r.status === "refunded")
-          ? space.creditReleased(r.showId, r.shard, [r.id]).catch(() => 0)
-          : 0,
+        published[i] && !isLive(r.status) ? space.creditReleased(r.showId, r.shard, [r.id]).catch(() => 0) : 0,
       ),
     );
     const ok = published.filter(Boolean).length;
