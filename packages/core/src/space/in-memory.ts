@@ -433,9 +433,11 @@ export class InMemorySpace implements Space {
   async moveStock(showId: string, from: number, to: number, want: number): Promise<number> {
     const loan = await this.lendStock(showId, from, to, want);
     if (loan.lent <= 0) return 0;
-    if (!this.store.replicasAnswer) return 0; // in transit until the replicas hold the loan (see take.ts)
+    // In transit until the replicas hold the loan (see take.ts). One flag stands for every shard's replicas here, so
+    // once past it the home shard's hold the credit too.
+    if (!this.store.replicasAnswer) return 0;
     const credited = await this.creditStock(showId, to, loan);
-    if (credited < 0 || this.store.replicasAnswer) this.shard(showId, from).lent.delete(loan.transferId);
+    this.shard(showId, from).lent.delete(loan.transferId);
     return credited === 1 ? loan.lent : 0;
   }
 
