@@ -5,6 +5,7 @@ import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { readOutbox } from "@hotseat/core/mail";
 import { createKinesisClient } from "@hotseat/core/pump";
+import { sleep } from "@hotseat/core/util";
 import { startEmulators } from "./emulators.ts";
 import { startFaultProxy } from "./fault-proxy.ts";
 import { type StackOptions, startStack } from "./stack.ts";
@@ -19,6 +20,15 @@ export interface RequestOptions {
   /** The connection's peer address, as @hono/node-server reports it (none by default). */
   from?: string;
   idempotencyKey?: string;
+}
+
+/** Polls `check` every 50 ms until it holds, or throws after `timeoutMs` naming `what`. */
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await sleep(50);
+  }
 }
 
 /** A whole local stack in a fresh temporary data folder, for a test file. */

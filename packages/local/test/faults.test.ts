@@ -8,7 +8,7 @@ import { writeBatch } from "@hotseat/functions/writer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulators } from "../src/emulators.ts";
 import { KinesisPoller } from "../src/poller.ts";
-import { startTestStack, type TestStack } from "../src/testing.ts";
+import { startTestStack, type TestStack, until } from "../src/testing.ts";
 
 let t: TestStack;
 beforeAll(async () => {
@@ -23,12 +23,6 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const until = async (ok: () => Promise<boolean>, ms = 5000) => {
-  for (const deadline = Date.now() + ms; !(await ok()); ) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 const statsOf = async (showId: string) =>
   (await t.request("GET", `/admin/shows/${showId}/stats`, { admin: true })).body;
 const persistedOrders = async (showId: string) =>
@@ -406,7 +400,7 @@ describe("a preload and a buyer's rebuild at once (issue 10, fourth oversell)", 
     // A buyer's recovery elsewhere holds the lock: the first preload flips the show on sale, then waits for it.
     const rebuilding = (await space.acquireRehydrationLock(show.id, 10_000)) as string;
     const preload = t.request("POST", `/admin/shows/${show.id}/preload`, { admin: true });
-    await until(async () => (await shows.get(show.id))?.status === "on_sale");
+    await until("the preload put the show on sale", async () => (await shows.get(show.id))?.status === "on_sale", 5000);
     // That recovery rebuilds the show (numbered, as every rebuild is; no orders yet) and 3 tickets sell.
     await shows.nextRebuild(show.id);
     await space.loadShard(show.id, 0, 8, show.maxPerCustomer);

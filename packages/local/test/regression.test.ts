@@ -2,7 +2,7 @@ import { Sales } from "@hotseat/core/sale";
 import { InventorySpace, shardKeys } from "@hotseat/core/space";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "../src/testing.ts";
+import { startTestStack, type TestStack, until } from "../src/testing.ts";
 
 // A failover to an asynchronous replica that missed the last writes, reproduced on a real Redis: the shard's keys
 // are put back (DUMP/RESTORE) to a copy taken a few writes earlier, which is what the promoted replica holds.
@@ -40,14 +40,6 @@ const ticketsInTable = async (showId: string) =>
   (await t.tableItems())
     .filter((i) => i.__edb_e__ === "order" && i.showId === showId)
     .reduce((n, i) => n + Number(i.quantity), 0);
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("the space goes back to a copy that missed the last takes", () => {
   it("is noticed by the process that saw the lost takes: the replay gets its original order, no oversell", async () => {
