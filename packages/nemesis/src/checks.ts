@@ -76,7 +76,7 @@ export async function readTable(endpoint: string, table: string) {
  * be oversold for a while and end within its capacity once holds lapse; only this sees it.
  */
 export function peakLiveTickets(items: Record<string, unknown>[]): Map<string, { peak: number; atIso: string }> {
-  const first = new Map<string, { showId: string; quantity: number; at: string; live: boolean }>();
+  const first = new Map<string, { showId: string; quantity: number; at: string }>();
   const later = new Map<string, { version: number; at: string; live: boolean }[]>();
   for (const i of items) {
     const id = String(i.orderId);
@@ -85,7 +85,6 @@ export function peakLiveTickets(items: Record<string, unknown>[]): Map<string, {
         showId: String(i.showId),
         quantity: Number(i.quantity),
         at: String(i.createdAt),
-        live: true, // a first version is held or confirmed
       });
     else if (i.__edb_e__ === "orderStatus") {
       const versions = later.get(id) ?? [];
@@ -101,7 +100,7 @@ export function peakLiveTickets(items: Record<string, unknown>[]): Map<string, {
   for (const [id, o] of first) {
     const list = events.get(o.showId) ?? [];
     events.set(o.showId, list);
-    let wasLive = o.live;
+    let wasLive = true; // a first version is held or confirmed
     list.push({ at: o.at, delta: o.quantity });
     for (const v of (later.get(id) ?? []).sort((a, b) => a.version - b.version)) {
       if (v.live !== wasLive) list.push({ at: v.at, delta: v.live ? o.quantity : -o.quantity });
