@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { HotSeatError } from "../error/index.ts";
 import { log } from "../log/index.ts";
-import { isLive, type Order, OrderId, type OrderRecord, toOrder } from "../order/index.ts";
+import { type Order, OrderId, type OrderRecord, toOrder } from "../order/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
+import { creditPublished } from "../sale/availability.ts";
 import type { Sales } from "../sale/index.ts";
 import type { ChangeOutcome, InventorySpace, OrderAction } from "../space/index.ts";
 import { amountOf, type PaymentProvider, type ProviderName, StripePayments, TestPayments } from "./payments.ts";
@@ -102,8 +103,7 @@ export class Checkout {
       if (!published)
         throw new HotSeatError("unavailable", "the change is made but not yet durable; retry to confirm it");
       // In the pump now: the tickets it gave back (a cancel, a refund, a lapse) go on sale.
-      if (!isLive(r.record.status))
-        await this.deps.space.creditReleased(r.record.showId, r.record.shard, [r.record.id]).catch(() => 0);
+      await creditPublished(this.deps.space, [r.record], [true]);
     }
     return { outcome: r.outcome, record: r.record };
   }

@@ -43,6 +43,19 @@ export async function publishChanges(
 ): Promise<number> {
   if (records.length === 0) return 0;
   const published = await Promise.all(records.map((r) => publisher.publishOrder(r).catch(() => false)));
+  return creditPublished(space, records, published);
+}
+
+/**
+ * After a publish: the tickets each published change that ended its order gave back go on sale (see
+ * `ShardState.releasing`), one call per shard. `published[i]` says whether `records[i]` is in the pump. Never throws;
+ * resolves to the tickets put on sale.
+ */
+export async function creditPublished(
+  space: Pick<Space, "creditReleased">,
+  records: OrderRecord[],
+  published: boolean[],
+): Promise<number> {
   const byShard = new Map<string, { showId: string; shard: number; ids: string[] }>();
   records.forEach((r, i) => {
     if (!published[i] || isLive(r.status)) return; // only a change that ended the order gave tickets back

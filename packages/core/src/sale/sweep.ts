@@ -1,8 +1,8 @@
 import { log } from "../log/index.ts";
-import { isLive, type OrderRecord } from "../order/index.ts";
+import type { OrderRecord } from "../order/index.ts";
 import type { PumpPublisher } from "../pump/index.ts";
 import type { Space } from "../space/index.ts";
-import type { ShowAvailability } from "./availability.ts";
+import { creditPublished, type ShowAvailability } from "./availability.ts";
 import type { Catalogue } from "./catalogue.ts";
 import type { Recovery } from "./recovery.ts";
 
@@ -134,12 +134,7 @@ export async function republishBacklog(
     result.pages += pages.length;
     if (orders.length === 0) continue;
     const published = await Promise.all(orders.map((r) => publisher.publishOrder(r)));
-    // A change that gave tickets back is in the pump now: its tickets go on sale (see ShardState.releasing).
-    await Promise.all(
-      orders.map((r, i) =>
-        published[i] && !isLive(r.status) ? space.creditReleased(r.showId, r.shard, [r.id]).catch(() => 0) : 0,
-      ),
-    );
+    await creditPublished(space, orders, published);
     const ok = published.filter(Boolean).length;
     result.republished += ok;
     result.failed += published.length - ok;
