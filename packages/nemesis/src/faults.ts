@@ -189,8 +189,7 @@ export class Scheduler {
         if (!show) return "skipped: no sharded show";
         const from = rng.int(0, show.shards - 1);
         const to = (from + 1) % show.shards;
-        this.loanClient ??= createSpaceClient(t.cluster.connection);
-        const space = new InventorySpace(this.loanClient);
+        const space = new InventorySpace(this.space());
         const loan = await space.lendStock(show.id, from, to, rng.int(1, 3));
         if (loan.lent <= 0) return "skipped: the donor shard had no stock";
         await this.loseShow(show);
@@ -235,11 +234,14 @@ export class Scheduler {
     }
   }
 
-  private spaceClient: ReturnType<LocalRedisCluster["client"]> | null = null;
-  private loanClient: SpaceClient | null = null;
+  /** The harness's own connection to the space: to delete a show's keys, and to play a stalled buyer. */
+  private spaceClient: SpaceClient | null = null;
+  private space(): SpaceClient {
+    this.spaceClient ??= createSpaceClient(this.t.cluster.connection);
+    return this.spaceClient;
+  }
   private async loseShow(show: ShowUnderTest) {
-    this.spaceClient ??= this.t.cluster.client();
-    for (let s = 0; s < show.shards; s++) await this.spaceClient.del(...Object.values(shardKeys(show.id, s)));
+    for (let s = 0; s < show.shards; s++) await this.space().del(...Object.values(shardKeys(show.id, s)));
   }
 
   /** Stops injecting, ends every window and waits for every restart it started. */
@@ -251,6 +253,5 @@ export class Scheduler {
     kinesis.outage = kinesis.partial = kinesis.late = null;
     await Promise.all(this.background);
     this.spaceClient?.disconnect();
-    this.loanClient?.disconnect();
   }
 }
